@@ -1,0 +1,5 @@
+"""Allow ``python -m eventlint``."""
+
+from eventlint.cli import main
+
+raise SystemExit(main())

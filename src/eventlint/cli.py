@@ -1,0 +1,157 @@
+"""The ``eventlint`` command: argument parsing, exit codes and output selection.
+
+Exit codes: 0 nothing left to report (or ``--exit-zero``), 1 findings remain (or ``--diff``
+has a diff), 2 usage error, bad configuration, missing path or internal error, always with one
+line on stderr and never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from eventlint import __version__
+from eventlint.config import CliOverrides, ConfigError, ConfigResolver
+from eventlint.discovery import check_paths_exist, discover
+from eventlint.docs import rule_doc
+from eventlint.engine import Engine
+from eventlint.output import json_output, text
+from eventlint.rules import ALL_RULES, RULES_BY_CODE, known_codes
+from eventlint.runner import Mode, run_files
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"eventlint: error: {message} (see `eventlint --help`)\n")
+        raise SystemExit(EXIT_ERROR)
+
+
+def _codes(value: str) -> tuple[str, ...]:
+    return tuple(code.strip().upper() for code in value.split(",") if code.strip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="eventlint",
+        description="Lint event-driven Python services. "
+        "`eventlint rules` lists the rules; `eventlint rule CODE` explains one.",
+    )
+    parser.add_argument("paths", nargs="*", default=["."], help="files or folders (default: .)")
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes")
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix, also apply unsafe fixes"
+    )
+    parser.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff, write nothing"
+    )
+    parser.add_argument("--select", type=_codes, help="codes or prefixes to enable (replaces)")
+    parser.add_argument("--extend-select", type=_codes, default=(), help="codes to add")
+    parser.add_argument("--ignore", type=_codes, default=(), help="codes or prefixes to disable")
+    parser.add_argument("--output-format", choices=("text", "json"), default="text")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    parser.add_argument("--config", type=Path, help="a pyproject.toml or eventlint TOML file")
+    parser.add_argument("--statistics", action="store_true", help="count findings per code")
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply exclude settings to files named on the command line too (for pre-commit)",
+    )
+    parser.add_argument("--version", action="version", version=f"eventlint {__version__}")
+    return parser
+
+
+def _print_rules() -> int:
+    width = max(len(rule.name) for rule in ALL_RULES)
+    for rule in ALL_RULES:
+        state = "on " if rule.default_enabled else "off"
+        print(f"{rule.code}  {state}  {rule.name:<{width}}  {rule.summary}")
+    return EXIT_CLEAN
+
+
+def _print_rule(arguments: Sequence[str]) -> int:
+    if len(arguments) != 1:
+        sys.stderr.write("eventlint: error: usage: eventlint rule CODE\n")
+        return EXIT_ERROR
+    rule = RULES_BY_CODE.get(arguments[0].upper())
+    if rule is None:
+        sys.stderr.write(f"eventlint: error: unknown rule code '{arguments[0]}'\n")
+        return EXIT_ERROR
+    print(rule_doc(rule), end="")
+    return EXIT_CLEAN
+
+
+def _lint(options: argparse.Namespace) -> int:
+    if options.unsafe_fixes and not (options.fix or options.diff):
+        raise ConfigError("--unsafe-fixes needs --fix or --diff")
+    check_paths_exist(options.paths)
+    resolver = ConfigResolver(
+        known_codes(),
+        config_file=options.config,
+        overrides=CliOverrides(
+            select=options.select, extend_select=options.extend_select, ignore=options.ignore
+        ),
+    )
+    engine = Engine(resolver)
+    mode = Mode(fix=options.fix, unsafe_fixes=options.unsafe_fixes, diff=options.diff)
+    results = run_files(
+        engine, discover(options.paths, resolver, force_exclude=options.force_exclude), mode
+    )
+    findings = sorted(
+        (finding for result in results for finding in result.findings),
+        key=lambda finding: finding.sort_key,
+    )
+    for result in results:
+        for warning in result.warnings:
+            sys.stderr.write(f"eventlint: warning: {warning}\n")
+    if options.diff:
+        for result in results:
+            sys.stdout.write(result.diff)
+    fixed = sum(result.fixed for result in results)
+    if options.output_format == "json":
+        print(json_output.render(findings))
+    elif not options.diff:
+        colour = text.use_colour(sys.stdout)
+        for finding in findings:
+            print(text.format_finding(finding, colour=colour, unsafe_fixes=options.unsafe_fixes))
+        if options.statistics and findings:
+            print("\n".join(text.statistics(findings)))
+        print(text.summary(findings, fixed=fixed, unsafe_fixes=options.unsafe_fixes))
+    if options.exit_zero:
+        return EXIT_CLEAN
+    if options.diff:
+        return EXIT_FINDINGS if any(result.diff for result in results) else EXIT_CLEAN
+    return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if arguments[:1] == ["rules"]:
+            return _print_rules()
+        if arguments[:1] == ["rule"]:
+            return _print_rule(arguments[1:])
+        return _lint(build_parser().parse_args(arguments))
+    except ConfigError as error:
+        sys.stderr.write(f"eventlint: error: {error}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("eventlint: interrupted\n")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # `eventlint | head`: the reader went away; not an error worth a message.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
+    except Exception as error:  # the promise: never a traceback
+        if os.environ.get("EVENTLINT_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"eventlint: internal error: {type(error).__name__}: {error} "
+            "(set EVENTLINT_DEBUG=1 for a traceback, and please report it)\n"
+        )
+        return EXIT_ERROR

@@ -1,0 +1,398 @@
+"""``[tool.eventlint]``: the validated configuration, how it is found, and what it selects.
+
+Both front doors (the CLI and the flake8 plugin) ask a :class:`ConfigResolver` for the settings
+of each file, so a file is judged the same way however eventlint was invoked. The nearest
+``pyproject.toml`` with a ``[tool.eventlint]`` table, walking up from the file, wins (as with
+ruff); ``--config`` overrides that for every file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from eventlint import globs
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on Python 3.10
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    """Bad configuration or usage: reported as one line on stderr with exit code 2."""
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class _Options(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=_kebab, populate_by_name=True, frozen=True
+    )
+
+
+DEFAULT_ENVELOPE_FIELDS = (
+    "event_id",
+    "message_id",
+    "timestamp",
+    "event_timestamp",
+    "created_at",
+    "published_at",
+    "produced_at",
+    "sent_at",
+    "received_at",
+    "trace_id",
+    "span_id",
+    "offset",
+    "partition",
+)
+
+DEFAULT_SENSITIVE_FIELDS = (
+    "email",
+    "e_mail",
+    "phone",
+    "phone_number",
+    "mobile",
+    "ssn",
+    "social_security_number",
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "client_secret",
+    "token",
+    "access_token",
+    "refresh_token",
+    "api_key",
+    "apikey",
+    "private_key",
+    "credit_card",
+    "card_number",
+    "cvv",
+    "iban",
+    "date_of_birth",
+    "dob",
+    "birth_date",
+    "birthdate",
+    "ip_address",
+    "ip",
+    "passport_number",
+    "national_id",
+    "tax_id",
+)
+
+# Words (snake_case or camelCase parts) that say a name holds an identifier.
+DEFAULT_ID_NAME_PATTERN = (
+    r"^(id|ids|uid|uuid|key|keys|dedup|dedupe|deduplication|idempotency|idempotent"
+    r"|fingerprint|deterministic)$"
+)
+
+DEFAULT_TEST_PATHS = ("tests/**", "**/test_*.py", "**/*_test.py", "**/conftest.py")
+
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "build",
+    "dist",
+    "node_modules",
+    "__pypackages__",
+    "site-packages",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".eventlint_cache",
+)
+
+
+class EventIdOptions(_Options):
+    """``[tool.eventlint.event-ids]``: options of the EVT1xx rules."""
+
+    envelope_fields: tuple[str, ...] = DEFAULT_ENVELOPE_FIELDS
+    extend_envelope_fields: tuple[str, ...] = ()
+    allowed_fields: tuple[str, ...] = ()
+    sensitive_fields: tuple[str, ...] = DEFAULT_SENSITIVE_FIELDS
+    extend_sensitive_fields: tuple[str, ...] = ()
+    id_name_pattern: str = DEFAULT_ID_NAME_PATTERN
+    hash_functions: tuple[str, ...] = ()
+
+    @field_validator("id_name_pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"not a valid regular expression: {error}") from None
+        return value
+
+
+class EventlintConfig(_Options):
+    """The ``[tool.eventlint]`` table."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = {}
+    test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
+    event_ids: EventIdOptions = EventIdOptions()
+
+
+@dataclass(frozen=True)
+class CliOverrides:
+    """Selection given on the command line: ``--select`` replaces, the others extend."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def resolve_enabled(
+    known: Mapping[str, bool],
+    select: Sequence[str] | None,
+    extend_select: Sequence[str],
+    ignore: Sequence[str],
+) -> frozenset[str]:
+    """Which codes run. ``known`` maps each code to whether it is on by default.
+
+    As in ruff, the most specific matching prefix decides and an ignore wins a tie. A rule
+    that is off by default is turned on only by naming its full code.
+    """
+    enabled: set[str] = set()
+    for code, on_by_default in known.items():
+        chosen: list[tuple[int, bool]] = []
+        positives = list(extend_select) + (list(select) if select is not None else [])
+        for prefix in positives:
+            if code.startswith(prefix) and (on_by_default or prefix == code):
+                chosen.append((len(prefix), True))
+        if select is None and on_by_default:
+            chosen.append((0, True))
+        for prefix in ignore:
+            if code.startswith(prefix):
+                chosen.append((len(prefix), False))
+        if chosen:
+            # The longest prefix decides; at equal length an ignore beats a select.
+            longest = max(length for length, _ in chosen)
+            if all(keep for length, keep in chosen if length == longest):
+                enabled.add(code)
+    return frozenset(enabled)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Effective settings for the files under one configuration root."""
+
+    root: Path
+    config_path: Path | None
+    config: EventlintConfig
+    enabled: frozenset[str]
+    _ignore_cache: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the root, posix style; the absolute path if outside it."""
+        absolute = Path(os.path.abspath(path))
+        try:
+            return absolute.relative_to(self.root).as_posix()
+        except ValueError:
+            return absolute.as_posix()
+
+    def is_excluded(self, path: Path) -> bool:
+        patterns = self.config.exclude + self.config.extend_exclude
+        return globs.matches_any(patterns, self.relative(path))
+
+    def is_test_file(self, path: Path) -> bool:
+        return globs.matches_any(self.config.test_paths, self.relative(path))
+
+    def codes_for(self, path: Path) -> frozenset[str]:
+        """The enabled codes minus what ``per-file-ignores`` turns off for ``path``."""
+        relative = self.relative(path)
+        cached = self._ignore_cache.get(relative)
+        if cached is not None:
+            return cached
+        ignored = [
+            prefix
+            for pattern, prefixes in self.config.per_file_ignores.items()
+            if globs.matches(pattern, relative)
+            for prefix in prefixes
+        ]
+        codes = frozenset(
+            code for code in self.enabled if not any(code.startswith(p) for p in ignored)
+        )
+        self._ignore_cache[relative] = codes
+        return codes
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+
+
+def _describe_validation_error(path: Path, error: ValidationError) -> str:
+    first = error.errors()[0]
+    location = [str(part) for part in first["loc"]]
+    table = "[tool.eventlint" + "".join(f".{part}" for part in location[:-1]) + "]"
+    key = location[-1] if location else "?"
+    if first["type"] == "extra_forbidden":
+        model: type[BaseModel] = EventlintConfig
+        for part in location[:-1]:
+            annotation = model.model_fields.get(part.replace("-", "_"))
+            if annotation is None or not isinstance(annotation.annotation, type):
+                break
+            if issubclass(annotation.annotation, BaseModel):
+                model = annotation.annotation
+        valid = [_kebab(name) for name in model.model_fields]
+        close = difflib.get_close_matches(key, valid, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        message = f"unknown key '{key}' in {table}{hint}"
+    else:
+        message = f"invalid value for '{key}' in {table}: {first['msg']}"
+    more = len(error.errors()) - 1
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return f"{path}: {message}"
+
+
+def parse_config(path: Path, table: Mapping[str, Any]) -> EventlintConfig:
+    try:
+        return EventlintConfig.model_validate(dict(table))
+    except ValidationError as error:
+        raise ConfigError(_describe_validation_error(path, error)) from None
+
+
+def _eventlint_table(path: Path, document: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The eventlint table of a config file: ``[tool.eventlint]`` in a pyproject.toml,
+    the whole document in any other TOML file given with ``--config``."""
+    if path.name != "pyproject.toml":
+        return document
+    tool = document.get("tool")
+    if not isinstance(tool, Mapping):
+        return None
+    table = tool.get("eventlint")
+    if table is None:
+        return None
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{path}: [tool.eventlint] must be a table")
+    return table
+
+
+_ROOT_MARKERS = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
+
+
+def _validate_codes(path: Path | None, config: EventlintConfig, known: Mapping[str, bool]) -> None:
+    where = str(path) if path else "command line"
+    entries: list[tuple[str, str]] = [
+        ("select", code) for code in (config.select or ())
+    ] + [("extend-select", code) for code in config.extend_select] + [
+        ("ignore", code) for code in config.ignore
+    ]
+    entries += [
+        (f"per-file-ignores '{pattern}'", code)
+        for pattern, codes in config.per_file_ignores.items()
+        for code in codes
+    ]
+    for key, code in entries:
+        if not any(known_code.startswith(code) for known_code in known) or not code:
+            close = difflib.get_close_matches(code, list(known), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ConfigError(f"{where}: unknown rule code '{code}' in {key}{hint}")
+
+
+class ConfigResolver:
+    """Finds and caches the settings for each file and folder."""
+
+    def __init__(
+        self,
+        known_rules: Mapping[str, bool],
+        *,
+        config_file: Path | None = None,
+        overrides: CliOverrides = CliOverrides(),
+    ) -> None:
+        self._known = dict(known_rules)
+        self._overrides = overrides
+        self._by_directory: dict[Path, Settings] = {}
+        self._by_config: dict[Path | None, Settings] = {}
+        for code in (overrides.select or ()) + overrides.extend_select + overrides.ignore:
+            if not code or not any(known.startswith(code) for known in self._known):
+                close = difflib.get_close_matches(code, list(self._known), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise ConfigError(f"unknown rule code '{code}' on the command line{hint}")
+        self._forced: Settings | None = None
+        if config_file is not None:
+            if not config_file.is_file():
+                raise ConfigError(f"config file not found: {config_file}")
+            table = _eventlint_table(config_file, _load_toml(config_file)) or {}
+            root = Path(os.path.abspath(config_file)).parent
+            self._forced = self._settings(root, config_file, parse_config(config_file, table))
+
+    def _settings(self, root: Path, path: Path | None, config: EventlintConfig) -> Settings:
+        _validate_codes(path, config, self._known)
+        select = self._overrides.select if self._overrides.select is not None else config.select
+        enabled = resolve_enabled(
+            self._known,
+            select,
+            config.extend_select + self._overrides.extend_select,
+            config.ignore + self._overrides.ignore,
+        )
+        return Settings(root=root, config_path=path, config=config, enabled=enabled)
+
+    def for_directory(self, directory: Path) -> Settings:
+        if self._forced is not None:
+            return self._forced
+        directory = Path(os.path.abspath(directory))
+        cached = self._by_directory.get(directory)
+        if cached is not None:
+            return cached
+        settings = self._discover(directory)
+        self._by_directory[directory] = settings
+        return settings
+
+    def for_path(self, path: Path) -> Settings:
+        absolute = Path(os.path.abspath(path))
+        return self.for_directory(absolute if absolute.is_dir() else absolute.parent)
+
+    def _discover(self, directory: Path) -> Settings:
+        fallback_root: Path | None = None
+        for candidate in (directory, *directory.parents):
+            if candidate in self._by_directory and candidate != directory:
+                settings = self._by_directory[candidate]
+                if settings.config_path is not None or fallback_root is None:
+                    return settings
+            pyproject = candidate / "pyproject.toml"
+            if pyproject.is_file():
+                table = _eventlint_table(pyproject, _load_toml(pyproject))
+                if table is not None:
+                    return self._cached_config(candidate, pyproject, table)
+            if fallback_root is None and any((candidate / m).exists() for m in _ROOT_MARKERS):
+                fallback_root = candidate
+        return self._cached_config(fallback_root or directory, None, {})
+
+    def _cached_config(
+        self, root: Path, path: Path | None, table: Mapping[str, Any]
+    ) -> Settings:
+        key = path if path is not None else root
+        cached = self._by_config.get(key)
+        if cached is None:
+            config = parse_config(path or root / "pyproject.toml", table)
+            cached = self._settings(root, path, config)
+            self._by_config[key] = cached
+        return cached

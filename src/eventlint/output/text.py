@@ -1,0 +1,64 @@
+"""Human output: ``path:line:col: CODE [*] message``."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Sequence
+from typing import TextIO
+
+from eventlint.finding import Applicability, Finding
+from eventlint.rules import RULES_BY_CODE
+
+_BOLD, _RED, _CYAN, _RESET = "\033[1m", "\033[31m", "\033[36m", "\033[0m"
+
+
+def use_colour(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
+
+
+def fixable_now(finding: Finding, unsafe_fixes: bool) -> bool:
+    fix = finding.fix
+    return fix is not None and (fix.applicability is Applicability.SAFE or unsafe_fixes)
+
+
+def format_finding(finding: Finding, *, colour: bool, unsafe_fixes: bool) -> str:
+    marker = "[*] " if fixable_now(finding, unsafe_fixes) else ""
+    location = f"{finding.path}:{finding.line}:{finding.column}:"
+    code = finding.code
+    if colour:
+        location = f"{_BOLD}{location}{_RESET}"
+        code = f"{_RED}{_BOLD}{code}{_RESET}"
+        marker = f"{_CYAN}{marker}{_RESET}" if marker else ""
+    return f"{location} {code} {marker}{finding.message}"
+
+
+def summary(findings: Sequence[Finding], *, fixed: int, unsafe_fixes: bool) -> str:
+    parts: list[str] = []
+    if fixed:
+        parts.append(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.")
+    if not findings:
+        parts.append("All checks passed!" if not fixed else "No findings remain.")
+        return " ".join(parts)
+    count = len(findings)
+    parts.append(f"Found {count} finding{'s' if count != 1 else ''}.")
+    safe = sum(1 for f in findings if fixable_now(f, unsafe_fixes))
+    hidden = sum(1 for f in findings if f.fix is not None and not fixable_now(f, unsafe_fixes))
+    if safe:
+        parts.append(f"[*] {safe} fixable with `eventlint --fix{' --unsafe-fixes' if unsafe_fixes else ''}`.")
+    if hidden:
+        parts.append(f"{hidden} more fixable with `--fix --unsafe-fixes`.")
+    return " ".join(parts)
+
+
+def statistics(findings: Sequence[Finding]) -> list[str]:
+    counts = Counter(finding.code for finding in findings)
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    lines = []
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        rule = RULES_BY_CODE.get(code)
+        name = rule.name if rule is not None else ""
+        fixable = any(f.fix is not None for f in findings if f.code == code)
+        lines.append(f"{count:>{width}}  {code}  {'[*] ' if fixable else '    '}{name}")
+    return lines

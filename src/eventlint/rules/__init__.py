@@ -1,0 +1,28 @@
+"""The registry of every rule eventlint knows. Adding a rule is adding a module and a line."""
+
+from __future__ import annotations
+
+from eventlint.rules.base import EngineRule, Rule
+from eventlint.rules.event_ids.builtin_hash import BuiltinHashAsEventId
+from eventlint.rules.event_ids.envelope_metadata import EnvelopeMetadataInEventId
+from eventlint.rules.event_ids.nondeterministic_input import NondeterministicInputInEventId
+from eventlint.rules.event_ids.sensitive_data import SensitiveDataInEventId
+from eventlint.rules.event_ids.unsorted_json import UnsortedJsonInEventId
+from eventlint.rules.syntax_error import SyntaxErrorRule
+
+VISITOR_RULES: tuple[type[Rule], ...] = (
+    EnvelopeMetadataInEventId,
+    SensitiveDataInEventId,
+    NondeterministicInputInEventId,
+    UnsortedJsonInEventId,
+    BuiltinHashAsEventId,
+)
+
+ALL_RULES: tuple[type[Rule] | type[EngineRule], ...] = (SyntaxErrorRule, *VISITOR_RULES)
+
+RULES_BY_CODE: dict[str, type[Rule] | type[EngineRule]] = {rule.code: rule for rule in ALL_RULES}
+
+
+def known_codes() -> dict[str, bool]:
+    """Every code with whether it is on by default (what selection needs)."""
+    return {rule.code: rule.default_enabled for rule in ALL_RULES}

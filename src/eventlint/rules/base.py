@@ -1,0 +1,107 @@
+"""The rule base class and the per-file context rules work in.
+
+A rule is a libcst batchable visitor: the engine parses each file once and runs every enabled
+rule in one traversal. The class docstring is the user documentation (rendered into
+docs/rules.md); shared analyses are asked of the context, never re-derived by a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from eventlint.analysis.project import ProjectIndex
+from eventlint.config import Settings
+from eventlint.finding import Fix
+
+_AnalysisT = TypeVar("_AnalysisT")
+
+
+class FileContext:
+    """Everything a rule may ask about the file being linted."""
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        absolute_path: str,
+        settings: Settings,
+        wrapper: MetadataWrapper,
+        is_test_file: bool,
+        project: ProjectIndex,
+    ) -> None:
+        self.path = path
+        self.absolute_path = absolute_path
+        self.settings = settings
+        self.wrapper = wrapper
+        self.is_test_file = is_test_file
+        self.project = project
+        self._analyses: dict[object, object] = {}
+        self._positions: object = None
+
+    @property
+    def module(self) -> cst.Module:
+        return self.wrapper.module
+
+    def analysis(self, key: object, build: Callable[[FileContext], _AnalysisT]) -> _AnalysisT:
+        """Build a shared analysis once per file, whichever rule asks first."""
+        if key not in self._analyses:
+            self._analyses[key] = build(self)
+        return self._analyses[key]  # type: ignore[return-value]
+
+    def position(self, node: cst.CSTNode) -> CodeRange:
+        # Positions need a code-generation pass over the whole file: only done once a rule
+        # actually reports something.
+        return self.wrapper.resolve(PositionProvider)[node]
+
+
+class Report:
+    """What a rule hands to the engine: the node, the message and an optional fix."""
+
+    __slots__ = ("code", "node", "message", "fix")
+
+    def __init__(self, code: str, node: cst.CSTNode, message: str, fix: Fix | None) -> None:
+        self.code = code
+        self.node = node
+        self.message = message
+        self.fix = fix
+
+
+class Rule(cst.BatchableCSTVisitor):
+    """Base of every rule. Subclasses set the class attributes and report from visit methods."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    default_enabled: ClassVar[bool] = True
+    test_files_only: ClassVar[bool] = False
+    fix_availability: ClassVar[str] = "none"  # "safe", "unsafe" or "none", for the docs
+    # The rule cannot fire in a file that contains none of these words: the file is not parsed.
+    triggers: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, context: FileContext, sink: Callable[[Report], None]) -> None:
+        super().__init__()
+        self.context = context
+        self._sink = sink
+
+    @classmethod
+    def trigger_words(cls, settings: Settings) -> tuple[str, ...]:
+        """Triggers may depend on configuration (extra hash functions, for instance)."""
+        return cls.triggers
+
+    def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
+        self._sink(Report(self.code, node, message, fix))
+
+
+class EngineRule:
+    """A code the engine itself reports (no visitor): documented like any other rule."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    default_enabled: ClassVar[bool] = True
+    test_files_only: ClassVar[bool] = False
+    fix_availability: ClassVar[str] = "none"

@@ -1,0 +1,66 @@
+"""What the EVT1 rules share: the triggers, the per-file analysis, and not reporting twice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+import libcst as cst
+
+from eventlint.config import Settings
+from eventlint.finding import Fix
+from eventlint.rules.base import Rule
+from eventlint.rules.event_ids.flow import (
+    HASH_TRIGGERS,
+    EventIdAnalysis,
+    FieldUse,
+    HashSite,
+    Leaf,
+    analysis_for,
+    hash_trigger_words,
+    nodes_within,
+)
+
+
+class EventIdRule(Rule):
+    """Base of the EVT1 rules: they judge the leaves of the hashes that make identifiers."""
+
+    triggers = HASH_TRIGGERS
+    # Builtin hash() is EVT105's business; its inputs are not judged again by the others.
+    judges_builtin_hash = False
+
+    @classmethod
+    def trigger_words(cls, settings: Settings) -> tuple[str, ...]:
+        return hash_trigger_words(settings)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self._reported: set[int] = set()
+        self.check(analysis_for(self.context))
+
+    def check(self, analysis: EventIdAnalysis) -> None:
+        raise NotImplementedError
+
+    def id_sites(self, analysis: EventIdAnalysis) -> Iterator[HashSite]:
+        for site in analysis.sites:
+            if site.is_id_context and (site.kind == "builtin") == self.judges_builtin_hash:
+                yield site
+
+    def report_once(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
+        """A leaf reached through two hashes (or two paths) is still one finding."""
+        if id(node) not in self._reported:
+            self._reported.add(id(node))
+            self.report(node, message, fix)
+
+
+def flagged_leaves(
+    leaves: Iterable[Leaf], is_flagged: Callable[[Leaf], bool]
+) -> Iterator[Leaf]:
+    """The flagged leaves, minus those inside the value of a flagged dict-literal key:
+    ``{"email": user.email}`` is one finding (at the key), not two."""
+    flagged = [leaf for leaf in leaves if is_flagged(leaf)]
+    covered: set[int] = set()
+    for leaf in flagged:
+        if isinstance(leaf, FieldUse) and leaf.element is not None:
+            covered |= nodes_within(leaf.element.value)
+    for leaf in flagged:
+        if id(leaf.node) not in covered:
+            yield leaf

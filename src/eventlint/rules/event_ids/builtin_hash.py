@@ -1,0 +1,63 @@
+"""EVT105: builtin hash() used to make an ID."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from eventlint.analysis.naming import words
+from eventlint.config import Settings
+from eventlint.rules.event_ids._base import EventIdRule
+from eventlint.rules.event_ids.flow import EventIdAnalysis
+
+_IN_PROCESS_ONLY = frozenset({"cache", "memo", "lru"})
+
+
+class BuiltinHashAsEventId(EventIdRule):
+    """Builtin ``hash()`` makes an ID or de-duplication key.
+
+    ``hash()`` of a ``str`` or ``bytes`` (and of any tuple containing one) is salted per
+    process (``PYTHONHASHSEED``): the same event gets a different "ID" in every worker and
+    after every restart, so keys stored in Redis, a database or a Kafka message never match
+    again. Use ``hashlib`` (``sha256``/``blake2b``) or ``uuid.uuid5`` instead.
+
+    Not flagged: ``hash()`` inside ``__hash__``, and keys whose name says they stay in the
+    process (``cache``, ``memo``, ``lru``), where per-process salting does no harm. If a flagged
+    key really never leaves the process, suppress the finding with ``# noqa: EVT105``.
+    No fix: the replacement changes the key format.
+
+    Incorrect::
+
+        def idempotency_key(event: PaymentCaptured) -> int:
+            return hash((event.payment_id, event.amount))
+
+    Correct::
+
+        def idempotency_key(event: PaymentCaptured) -> str:
+            raw = f"{event.payment_id}:{event.amount}".encode()
+            return hashlib.sha256(raw).hexdigest()
+    """
+
+    code = "EVT105"
+    name = "builtin-hash-as-event-id"
+    summary = "Builtin hash() (salted per process) used as an ID or dedup key"
+    triggers = ("hash(",)
+    judges_builtin_hash = True
+
+    @classmethod
+    def trigger_words(cls, settings: Settings) -> tuple[str, ...]:
+        return cls.triggers
+
+    def check(self, analysis: EventIdAnalysis) -> None:
+        for site in self.id_sites(analysis):
+            if site.scope.name == "__hash__":
+                continue
+            key_words = set(words(site.id_name or "")) | set(words(site.scope.name))
+            if key_words & _IN_PROCESS_ONLY:
+                continue
+            if site.call.args and isinstance(site.call.args[0].value, cst.Integer):
+                continue
+            self.report_once(
+                site.call,
+                f"builtin `hash()` is salted per process for str and bytes, so `{site.id_name}` "
+                "differs between workers and restarts; use hashlib or uuid.uuid5",
+            )

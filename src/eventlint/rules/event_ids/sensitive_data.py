@@ -1,0 +1,128 @@
+"""EVT102: personal or secret data hashed into an event ID."""
+
+from __future__ import annotations
+
+from eventlint.analysis.project import FieldInfo
+from eventlint.rules.event_ids._base import EventIdRule, flagged_leaves
+from eventlint.rules.event_ids.flow import (
+    DumpUse,
+    EventIdAnalysis,
+    FieldUse,
+    HashSite,
+    Leaf,
+    NameUse,
+    is_sensitive_field,
+)
+
+
+class SensitiveDataInEventId(EventIdRule):
+    """A deterministic event ID or idempotency key hashes personal or secret data.
+
+    Event IDs travel everywhere: logs, traces, dead-letter topics, other teams' databases. A
+    hash of an email address, a phone number or a card number is not anonymous: the input
+    space is small enough to reverse it by brute force, and the same person gets the same ID in
+    every system, which links their data across services. Secrets (passwords, tokens, API
+    keys) in an ID leak their hash to everyone who sees the ID.
+
+    Flags, inside an ID hash: a field or variable whose name says it is personal or secret
+    (``email``, ``customer_email``, ``phone``, ``ssn``, ``password``, ``api_key``,
+    ``card_number``, ``iban``, ``date_of_birth``, ``ip_address``, ... and the exact name
+    ``token``), and a pydantic field typed ``SecretStr``/``SecretBytes`` or declared with
+    ``json_schema_extra={"sensitive": True}``, read directly or through a whole-object dump.
+    A name like ``email_verified`` is not flagged: the sensitive word must end the name.
+
+    No fix: which stable, non-personal key to use instead (a customer ID, an order ID) is a
+    design decision.
+
+    Options (``[tool.eventlint.event-ids]``): ``sensitive-fields``,
+    ``extend-sensitive-fields``, ``allowed-fields``.
+
+    Incorrect::
+
+        def signup_key(form: SignupForm) -> uuid.UUID:
+            return uuid.uuid5(NAMESPACE, form.email)
+
+    Correct::
+
+        def signup_key(form: SignupForm) -> uuid.UUID:
+            return uuid.uuid5(NAMESPACE, str(form.signup_request_id))
+    """
+
+    code = "EVT102"
+    name = "sensitive-data-in-event-id"
+    summary = "Personal or secret data (email, password, card number...) hashed into an event ID"
+
+    def check(self, analysis: EventIdAnalysis) -> None:
+        for site in self.id_sites(analysis):
+            judge = _Judge(self, analysis, site)
+            for leaf in flagged_leaves(site.all_leaves(), judge.sensitive_name):
+                self.report_once(leaf.node, judge.message(leaf))
+            for leaf in site.all_leaves():
+                if isinstance(leaf, DumpUse):
+                    judge.dump(leaf)
+
+
+class _Judge:
+    def __init__(self, rule: SensitiveDataInEventId, analysis: EventIdAnalysis, site: HashSite):
+        self.rule = rule
+        self.analysis = analysis
+        self.site = site
+
+    def _field_of_owner(self, leaf: FieldUse) -> FieldInfo | None:
+        if leaf.owner is None:
+            return None
+        info = self.analysis.class_of(leaf.owner, self.site.scope)
+        return info.fields.get(leaf.name) if info is not None else None
+
+    def sensitive_name(self, leaf: Leaf) -> bool:
+        context = self.rule.context
+        if isinstance(leaf, FieldUse):
+            declared = self._field_of_owner(leaf)
+            if declared is not None and (declared.secret_typed or declared.marked_sensitive):
+                return True
+            return is_sensitive_field(leaf.name, context) is not None
+        if isinstance(leaf, NameUse) and is_sensitive_field(leaf.name, context) is not None:
+            # ``email = form.email`` already reported at ``form.email``: report the variable
+            # only when nothing it was built from is itself flagged.
+            return not any(self.sensitive_name(origin) for origin in leaf.origins)
+        return False
+
+    def message(self, leaf: Leaf) -> str:
+        name = leaf.name if isinstance(leaf, (FieldUse, NameUse)) else "?"
+        declared = self._field_of_owner(leaf) if isinstance(leaf, FieldUse) else None
+        why = "is declared secret" if declared and declared.secret_typed else (
+            "is marked sensitive" if declared and declared.marked_sensitive
+            else "looks personal or secret"
+        )
+        return (
+            f"`{name}` {why} and is hashed into the ID made in "
+            f"`{self.site.scope.display_name}`; hashes of personal data can be reversed and "
+            "link people across systems"
+        )
+
+    def dump(self, leaf: DumpUse) -> None:
+        if leaf.excluded is None:
+            return
+        info = self.analysis.class_of(leaf.owner, self.site.scope)
+        if info is None:
+            return
+        context = self.rule.context
+        fields = [
+            name
+            for name, declared in info.fields.items()
+            if (
+                declared.secret_typed
+                or declared.marked_sensitive
+                or is_sensitive_field(name, context) is not None
+            )
+            and name not in leaf.excluded
+            and (leaf.included is None or name in leaf.included)
+        ]
+        if fields:
+            names = ", ".join(f"`{name}`" for name in fields)
+            self.rule.report_once(
+                leaf.node,
+                f"`{leaf.style}()` of `{info.name}` hashes sensitive field"
+                f"{'s' if len(fields) > 1 else ''} {names} into the ID made in "
+                f"`{self.site.scope.display_name}`",
+            )

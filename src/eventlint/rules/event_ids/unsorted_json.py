@@ -1,0 +1,61 @@
+"""EVT104: JSON serialised for hashing without sorted keys."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from eventlint.finding import Applicability, Edit, Fix, append_arg, keyword_arg
+from eventlint.rules.event_ids._base import EventIdRule
+from eventlint.rules.event_ids.flow import EventIdAnalysis, JsonDumpsUse
+
+
+class UnsortedJsonInEventId(EventIdRule):
+    """``json.dumps`` feeds an ID hash without ``sort_keys=True``.
+
+    A dict serialises in insertion order. Two producers (or two versions of one producer)
+    that build the same payload in a different order produce different JSON, hence different
+    IDs for the same event. ``sort_keys=True`` makes the serialisation canonical.
+
+    Flagged only when the serialised value may be a mapping: a list, a tuple, a string or a
+    ``sorted(...)`` result has a fixed order already and is left alone. pydantic's
+    ``model_dump_json()`` follows the field declaration order and is not flagged.
+
+    Fix (unsafe, because it changes the IDs produced): add ``sort_keys=True`` (or turn
+    ``sort_keys=False`` into ``True``).
+
+    Incorrect::
+
+        def event_key(payload: dict) -> str:
+            return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+
+    Correct::
+
+        def event_key(payload: dict) -> str:
+            return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    """
+
+    code = "EVT104"
+    name = "unsorted-json-in-event-id"
+    summary = "json.dumps without sort_keys=True feeding an event ID hash"
+    fix_availability = "unsafe"
+
+    def check(self, analysis: EventIdAnalysis) -> None:
+        for site in self.id_sites(analysis):
+            for leaf in site.all_leaves():
+                if isinstance(leaf, JsonDumpsUse) and leaf.may_be_mapping and not leaf.sort_keys:
+                    self.report_once(
+                        leaf.node,
+                        f"`json.dumps` without `sort_keys=True` feeds the ID made in "
+                        f"`{site.scope.display_name}`; key order would change the ID",
+                        Fix(Applicability.UNSAFE, (Edit(leaf.node, _with_sort_keys(leaf.node)),)),
+                    )
+
+
+def _with_sort_keys(call: cst.Call) -> cst.Call:
+    true = cst.Name("True")
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == "sort_keys":
+            return call.with_changes(
+                args=[a.with_changes(value=true) if a is arg else a for a in call.args]
+            )
+    return append_arg(call, keyword_arg("sort_keys", true))

@@ -1,0 +1,60 @@
+"""``# noqa`` comments, with flake8's semantics, and the file-level ``# eventlint: noqa``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# The same pattern flake8 uses: codes separated by commas and/or whitespace.
+_LINE_NOQA = re.compile(
+    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?", re.IGNORECASE
+)
+_FILE_NOQA = re.compile(
+    r"^\s*#\s*eventlint:\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SEPARATOR = re.compile(r"[,\s]+")
+
+
+def _codes(text: str | None) -> frozenset[str] | None:
+    if not text:
+        return None
+    return frozenset(code.upper() for code in _SEPARATOR.split(text.strip()) if code)
+
+
+def file_suppression(text: str) -> frozenset[str] | None:
+    """None: nothing suppressed; an empty set: the whole file; else these code prefixes."""
+    if "eventlint" not in text:
+        return None
+    suppressed: set[str] = set()
+    for match in _FILE_NOQA.finditer(text):
+        codes = _codes(match.group("codes"))
+        if codes is None:
+            return frozenset()
+        suppressed |= codes
+    return frozenset(suppressed) if suppressed else None
+
+
+def suppressed_by_file(code: str, suppression: frozenset[str] | None) -> bool:
+    if suppression is None:
+        return False
+    return not suppression or code.startswith(tuple(suppression))
+
+
+def line_suppresses(line: str, code: str) -> bool:
+    if "noqa" not in line.lower():
+        return False
+    match = _LINE_NOQA.search(line)
+    if match is None:
+        return False
+    codes = _codes(match.group("codes"))
+    return codes is None or code.startswith(tuple(codes))
+
+
+def filter_noqa(lines: list[str], findings: Iterable[tuple[int, str]]) -> set[int]:
+    """Indices of the (line, code) pairs that a ``# noqa`` on their line suppresses."""
+    suppressed: set[int] = set()
+    for index, (line, code) in enumerate(findings):
+        if 1 <= line <= len(lines) and line_suppresses(lines[line - 1], code):
+            suppressed.add(index)
+    return suppressed
