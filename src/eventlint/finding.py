@@ -66,5 +66,12 @@ def append_arg(call: cst.Call, new_arg: cst.Arg) -> cst.Call:
     if args:
         last = args[-1]
         new_arg = new_arg.with_changes(comma=last.comma)
-        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        separator: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace(" ")
+        if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace) and isinstance(
+            last.comma, cst.Comma
+        ):
+            # One argument per line: the new one goes on its own line, indented like the
+            # first (whose indentation is the whitespace after the opening parenthesis).
+            separator = call.whitespace_before_args
+        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
     return call.with_changes(args=[*args, new_arg])

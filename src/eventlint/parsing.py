@@ -53,6 +53,23 @@ def _may_nest_too_deep(text: str) -> bool:
     return _max_nesting(text) > _MAX_VALID_NESTING
 
 
+def _explain(text: str, error: cst.ParserSyntaxError) -> ParseFailure:
+    """CPython's message and position are clearer than libcst's: use them when it agrees."""
+    try:
+        ast.parse(text)
+    except SyntaxError as cpython:
+        return ParseFailure(
+            f"syntax error: {cpython.msg}", cpython.lineno or 1, cpython.offset or 1
+        )
+    except (RecursionError, MemoryError, ValueError):
+        pass
+    message = str(error.message).removeprefix("parser error: ")
+    # Valid for CPython but not for libcst (syntax newer than the installed libcst).
+    return ParseFailure(
+        f"libcst cannot parse this file: {message}", error.editor_line, error.editor_column
+    )
+
+
 def parse(text: str) -> cst.Module | ParseFailure:
     if _may_nest_too_deep(text):
         try:
@@ -67,8 +84,7 @@ def parse(text: str) -> cst.Module | ParseFailure:
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        message = str(error.message).removeprefix("parser error: ")
-        return ParseFailure(f"syntax error: {message}", error.editor_line, error.editor_column)
+        return _explain(text, error)
     except RecursionError:
         return ParseFailure("too deeply nested to analyse", 1, 1)
     except Exception as error:  # libcst raises a few other types on odd input

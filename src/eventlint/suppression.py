@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# The same pattern flake8 uses: codes separated by commas and/or whitespace.
+# flake8's own pattern (flake8.defaults.NOQA_INLINE_REGEXP), so both front doors agree.
 _LINE_NOQA = re.compile(
-    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?", re.IGNORECASE
+    r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE
 )
 _FILE_NOQA = re.compile(
     r"^\s*#\s*eventlint:\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?\s*$",

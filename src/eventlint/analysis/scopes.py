@@ -48,7 +48,7 @@ class Scope:
     @property
     def display_name(self) -> str:
         if self.name == "<module>":
-            return "module level"
+            return "<module>"
         return f"{self.class_name}.{self.name}" if self.class_name else self.name
 
     def values_of(self, name: str) -> list[cst.BaseExpression]:
@@ -128,8 +128,8 @@ class _ScopeCollector(cst.CSTVisitor):
         elif isinstance(target, cst.Attribute):
             scope.sinks.append((target.attr.value, value))
         elif isinstance(target, cst.Subscript) and len(target.slice) == 1:
-            index = target.slice[0].slice
-            key = string_value(index.value) if isinstance(index, cst.Index) else None
+            subscript = target.slice[0].slice
+            key = string_value(subscript.value) if isinstance(subscript, cst.Index) else None
             if key is not None:
                 scope.sinks.append((key, value))
                 if isinstance(target.value, cst.Name):

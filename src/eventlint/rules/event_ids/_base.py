@@ -59,8 +59,8 @@ def flagged_leaves(
     flagged = [leaf for leaf in leaves if is_flagged(leaf)]
     covered: set[int] = set()
     for leaf in flagged:
-        if isinstance(leaf, FieldUse) and leaf.element is not None:
-            covered |= nodes_within(leaf.element.value)
+        if isinstance(leaf, FieldUse) and leaf.covers is not None:
+            covered |= nodes_within(leaf.covers)
     for leaf in flagged:
         if id(leaf.node) not in covered:
             yield leaf

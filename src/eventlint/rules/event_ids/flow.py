@@ -69,6 +69,9 @@ class FieldUse:
     owner: cst.BaseExpression | None = None  # the object the field is read from
     dict_literal: cst.Dict | None = None  # set for a key of a hashed dict literal
     element: cst.DictElement | None = None
+    # The value stored under this key (a dict-literal element's or ``d["k"] = value``):
+    # reported with the key, not again on its own.
+    covers: cst.BaseExpression | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -338,7 +341,15 @@ class _LeafCollector:
                     if key is not None:
                         if key in removed:
                             continue
-                        out.append(FieldUse(key, element.key, dict_literal=expr, element=element))
+                        out.append(
+                            FieldUse(
+                                key,
+                                element.key,
+                                dict_literal=expr,
+                                element=element,
+                                covers=element.value,
+                            )
+                        )
                     else:
                         self._walk(element.key, out, removed)
                 self._walk(element.value, out, removed)
@@ -347,8 +358,8 @@ class _LeafCollector:
                 if isinstance(part, cst.FormattedStringExpression):
                     self._walk(part.expression, out, removed)
         elif isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
-            for element in expr.elements:
-                self._walk(element.value, out, removed)
+            for item in expr.elements:
+                self._walk(item.value, out, removed)
         elif isinstance(expr, cst.BinaryOperation):
             self._walk(expr.left, out, removed)
             self._walk(expr.right, out, removed)
@@ -391,7 +402,7 @@ class _LeafCollector:
             self._walk(value, origins, removed)
         for key, target, value in scope.key_assignments.get(name, ()):
             if key not in removed:
-                origins.append(FieldUse(key, target))
+                origins.append(FieldUse(key, target, covers=value))
             self._walk(value, origins, removed)
         self._following.discard(name)
         out.append(NameUse(name, node, bound=True, origins=tuple(origins)))
