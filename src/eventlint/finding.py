@@ -71,7 +71,10 @@ def append_arg(call: cst.Call, new_arg: cst.Arg) -> cst.Call:
             last.comma, cst.Comma
         ):
             # One argument per line: the new one goes on its own line, indented like the
-            # first (whose indentation is the whitespace after the opening parenthesis).
-            separator = call.whitespace_before_args
+            # first (whose indentation is the whitespace after the opening parenthesis),
+            # without copying a comment that follows the parenthesis.
+            separator = call.whitespace_before_args.with_changes(
+                first_line=cst.TrailingWhitespace(), empty_lines=()
+            )
         args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
     return call.with_changes(args=[*args, new_arg])
