@@ -211,9 +211,21 @@ class Settings:
         except ValueError:
             return absolute.as_posix()
 
-    def is_excluded(self, path: Path) -> bool:
+    def is_excluded(self, path: Path, *, with_ancestors: bool = False) -> bool:
+        """Whether ``exclude``/``extend-exclude`` match ``path`` (and, if asked, a folder
+        above it inside the root: for files named on the command line with
+        ``--force-exclude``)."""
         patterns = self.config.exclude + self.config.extend_exclude
-        return globs.matches_any(patterns, self.relative(path))
+        relative = self.relative(path)
+        if globs.matches_any(patterns, relative):
+            return True
+        if with_ancestors and not relative.startswith("/"):
+            parts = relative.split("/")[:-1]
+            return any(
+                globs.matches_any(patterns, "/".join(parts[: end + 1]))
+                for end in range(len(parts))
+            )
+        return False
 
     def is_test_file(self, path: Path) -> bool:
         return globs.matches_any(self.config.test_paths, self.relative(path))

@@ -40,7 +40,7 @@ def discover(
     for argument in paths:
         root = Path(argument)
         if not root.is_dir():
-            if force_exclude and resolver.for_path(root).is_excluded(root):
+            if force_exclude and resolver.for_path(root).is_excluded(root, with_ancestors=True):
                 continue
             yield from _once(SourcePath(root, display_path(argument)), seen)
             continue

@@ -1,8 +1,10 @@
 """Path globs as users write them in pyproject: ``tests/**``, ``**/test_*.py``, ``build``.
 
-A pattern with a ``/`` is matched against the path relative to the project root; a pattern
-without one matches any single path component (as in .gitignore), so ``build`` excludes every
-folder named build. ``*`` stays within one component and ``**`` spans any number of them.
+As in ruff: a pattern with a ``/`` is matched against the whole path relative to the project
+root; a pattern without one is matched against the file or folder name alone, so ``build``
+matches every folder named build. ``*`` stays within one name and ``**`` spans any number of
+folders. Discovery checks each folder as it walks, so excluding a folder excludes what is in
+it.
 """
 
 from __future__ import annotations
@@ -36,20 +38,14 @@ def _compile(pattern: str) -> re.Pattern[str]:
         else:
             parts.append(re.escape(char))
             index += 1
-    # A folder pattern also matches everything inside that folder.
-    return re.compile("".join(parts) + "(?:/.*)?")
+    return re.compile("".join(parts))
 
 
 def matches(pattern: str, relative_path: str) -> bool:
     """Whether ``relative_path`` (posix, relative to the project root) matches ``pattern``."""
     if "/" in pattern.strip().strip("/"):
         return _compile(pattern).fullmatch(relative_path) is not None
-    compiled = _compile(pattern)
-    components = relative_path.split("/")
-    return any(
-        compiled.fullmatch("/".join(components[index:])) is not None
-        for index in range(len(components))
-    )
+    return _compile(pattern).fullmatch(relative_path.rsplit("/", 1)[-1]) is not None
 
 
 def matches_any(patterns: Iterable[str], relative_path: str) -> bool:

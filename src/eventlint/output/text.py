@@ -48,7 +48,8 @@ def summary(findings: Sequence[Finding], *, fixed: int, unsafe_fixes: bool) -> s
     if safe:
         parts.append(f"[*] {safe} fixable with `eventlint --fix{' --unsafe-fixes' if unsafe_fixes else ''}`.")
     if hidden:
-        parts.append(f"{hidden} more fixable with `--fix --unsafe-fixes`.")
+        more = " more" if safe else ""
+        parts.append(f"{hidden}{more} fixable with `eventlint --fix --unsafe-fixes`.")
     return " ".join(parts)
 
 
