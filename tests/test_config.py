@@ -1,0 +1,150 @@
+"""``[tool.eventlint]``: discovery, validation and rule selection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from eventlint.config import (
+    ConfigError,
+    ConfigResolver,
+    resolve_enabled,
+)
+from eventlint.rules import known_codes
+from helpers import VIOLATION, run_cli, write
+
+KNOWN = {"EVT101": True, "EVT102": True, "EVT201": True, "EVT204": False}
+
+
+def test_default_selection_is_the_on_by_default_rules() -> None:
+    assert resolve_enabled(KNOWN, None, (), ()) == {"EVT101", "EVT102", "EVT201"}
+
+
+def test_select_replaces_and_prefixes_match() -> None:
+    assert resolve_enabled(KNOWN, ["EVT1"], (), ()) == {"EVT101", "EVT102"}
+
+
+def test_off_by_default_needs_its_full_code() -> None:
+    assert "EVT204" not in resolve_enabled(KNOWN, ["EVT"], ["EVT2"], ())
+    assert "EVT204" in resolve_enabled(KNOWN, None, ["EVT204"], ())
+
+
+def test_most_specific_prefix_wins_and_ignore_wins_ties() -> None:
+    assert resolve_enabled(KNOWN, ["EVT1"], (), ["EVT102"]) == {"EVT101"}
+    assert resolve_enabled(KNOWN, ["EVT101"], (), ["EVT1"]) == {"EVT101"}
+    assert resolve_enabled(KNOWN, ["EVT1"], (), ["EVT1"]) == set()
+
+
+def _resolver() -> ConfigResolver:
+    return ConfigResolver(known_codes())
+
+
+def test_nearest_pyproject_with_a_table_wins(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.eventlint]\nignore = ["EVT101"]\n')
+    write(tmp_path / "pkg" / "pyproject.toml", "[project]\nname = 'x'\n")  # no table: skipped
+    write(tmp_path / "pkg" / "sub" / "pyproject.toml", '[tool.eventlint]\nignore = ["EVT102"]\n')
+    resolver = _resolver()
+    assert "EVT101" not in resolver.for_path(tmp_path / "pkg" / "a.py").enabled
+    inner = resolver.for_path(tmp_path / "pkg" / "sub" / "b.py")
+    assert "EVT101" in inner.enabled and "EVT102" not in inner.enabled
+    assert inner.root == tmp_path / "pkg" / "sub"
+
+
+def test_unknown_key_names_file_key_and_suggestion(tmp_path: Path) -> None:
+    config = write(tmp_path / "pyproject.toml", '[tool.eventlint]\nselet = ["EVT1"]\n')
+    with pytest.raises(ConfigError) as error:
+        _resolver().for_path(tmp_path / "a.py")
+    assert str(error.value) == (
+        f"{config}: unknown key 'selet' in [tool.eventlint] (did you mean 'select'?)"
+    )
+
+
+def test_unknown_nested_key(tmp_path: Path) -> None:
+    write(
+        tmp_path / "pyproject.toml",
+        '[tool.eventlint.event-ids]\nenvelope-feilds = ["x"]\n',
+    )
+    with pytest.raises(ConfigError, match=r"unknown key 'envelope-feilds' in "
+                       r"\[tool.eventlint.event-ids\] \(did you mean 'envelope-fields'\?\)"):
+        _resolver().for_path(tmp_path / "a.py")
+
+
+def test_ill_typed_value(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.eventlint]\nselect = "EVT1"\n')
+    with pytest.raises(ConfigError, match=r"invalid value for 'select' in \[tool.eventlint\]"):
+        _resolver().for_path(tmp_path / "a.py")
+
+
+def test_bad_regex_option(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.eventlint.event-ids]\nid-name-pattern = "("\n')
+    with pytest.raises(ConfigError, match="not a valid regular expression"):
+        _resolver().for_path(tmp_path / "a.py")
+
+
+def test_unknown_rule_code_in_config(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.eventlint]\nignore = ["EVT1O1"]\n')
+    with pytest.raises(ConfigError, match=r"unknown rule code 'EVT1O1' in ignore"):
+        _resolver().for_path(tmp_path / "a.py")
+
+
+def test_invalid_toml_exits_2_naming_the_file(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.eventlint\n")
+    write(tmp_path / "a.py", VIOLATION)
+    result = run_cli("a.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert "pyproject.toml: invalid TOML" in result.stderr
+
+
+def test_config_option_with_plain_toml(tmp_path: Path) -> None:
+    write(tmp_path / "a.py", VIOLATION)
+    write(tmp_path / "strict.toml", 'select = ["EVT104"]\n')
+    result = run_cli("--config", "strict.toml", "--output-format", "json", "a.py", cwd=tmp_path)
+    assert '"EVT104"' in result.stdout and '"EVT101"' not in result.stdout
+    missing = run_cli("--config", "nope.toml", "a.py", cwd=tmp_path)
+    assert missing.returncode == 2 and "config file not found: nope.toml" in missing.stderr
+
+
+def test_per_file_ignores(tmp_path: Path) -> None:
+    write(
+        tmp_path / "pyproject.toml",
+        '[tool.eventlint]\nper-file-ignores = { "scripts/*.py" = ["EVT10"] }\n',
+    )
+    write(tmp_path / "scripts" / "a.py", VIOLATION)
+    write(tmp_path / "src" / "a.py", VIOLATION)
+    result = run_cli("--output-format", "json", cwd=tmp_path)
+    assert '"scripts/a.py"' not in result.stdout and '"src/a.py"' in result.stdout
+
+
+def test_test_paths(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.eventlint]\n')
+    settings = _resolver().for_path(tmp_path / "x.py")
+    for path in ("tests/unit/x.py", "pkg/test_x.py", "pkg/x_test.py", "a/conftest.py"):
+        assert settings.is_test_file(tmp_path / path), path
+    assert not settings.is_test_file(tmp_path / "pkg" / "testing.py")
+
+
+def test_extend_envelope_fields_and_allowed_fields(tmp_path: Path) -> None:
+    write(
+        tmp_path / "pyproject.toml",
+        '[tool.eventlint.event-ids]\nextend-envelope-fields = ["correlation_id"]\n'
+        'allowed-fields = ["event_id"]\n',
+    )
+    write(
+        tmp_path / "a.py",
+        "import hashlib\n\n\ndef event_key(e):\n"
+        "    return hashlib.sha256(f'{e.event_id}{e.correlation_id}'.encode()).hexdigest()\n",
+    )
+    result = run_cli("--output-format", "json", "a.py", cwd=tmp_path)
+    assert result.stdout.count('"EVT101"') == 1 and "correlation_id" in result.stdout
+
+
+def test_extra_hash_functions_are_triggers(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.eventlint.event-ids]\nhash-functions = ["xxhash.xxh64"]\n')
+    write(
+        tmp_path / "a.py",
+        "import xxhash\n\n\ndef dedup_key(e):\n    return xxhash.xxh64(e.email).hexdigest()\n",
+    )
+    result = run_cli("a.py", cwd=tmp_path)
+    assert result.returncode == 1 and "EVT102" in result.stdout

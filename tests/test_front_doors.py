@@ -1,0 +1,95 @@
+"""The real flake8 and the real pre-commit, in subprocesses."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import VIOLATION, run_cli, write
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+
+
+def _flake8(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "flake8", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def test_flake8_and_cli_agree_on_the_example_project() -> None:
+    flake8 = _flake8("--select", "EVT", "--format", "%(path)s:%(row)d:%(col)d:%(code)s", "examples", cwd=REPO)
+    assert flake8.returncode == 1, flake8.stderr
+    cli = run_cli("--output-format", "json", "examples", cwd=REPO)
+    ours = {f"{f['path']}:{f['line']}:{f['column']}:{f['code']}" for f in json.loads(cli.stdout)}
+    theirs = {line.removeprefix("./") for line in flake8.stdout.splitlines()}
+    assert ours == theirs
+    assert {line.rsplit(":", 1)[1] for line in theirs} == {
+        "EVT101", "EVT102", "EVT103", "EVT104", "EVT105",
+    }  # fmt: skip
+
+
+def test_flake8_noqa_and_plugin_config(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.eventlint]\nignore = ["EVT104"]\n')
+    write(tmp_path / "a.py", VIOLATION)
+    result = _flake8("--select", "EVT", "a.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "EVT101" in result.stdout and "EVT104" not in result.stdout
+    write(tmp_path / "a.py", VIOLATION.replace("hexdigest()\n", "hexdigest()  # noqa: EVT101\n"))
+    assert _flake8("--select", "EVT", "a.py", cwd=tmp_path).returncode == 0
+
+
+def test_flake8_bad_config_exits_2_with_one_line(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.eventlint]\nignor = ["EVT104"]\n')
+    write(tmp_path / "a.py", VIOLATION)
+    result = _flake8("--select", "EVT", "a.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "unknown key 'ignor' in [tool.eventlint] (did you mean 'ignore'?)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_example_fix_round_trip(tmp_path: Path) -> None:
+    copy = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, copy)
+    first = run_cli("--fix", "--unsafe-fixes", "--output-format", "json", ".", cwd=copy)
+    remaining = {f["code"] for f in json.loads(first.stdout)}
+    assert remaining == {"EVT102", "EVT103", "EVT105"}  # the unfixable ones
+    fixed = (copy / "order_service" / "src" / "orders" / "idempotency.py").read_text()
+    assert 'json.dumps(payload, sort_keys=True)' in fixed
+    assert 'exclude={"event_id", "produced_at", "trace_id"}' in fixed
+    snapshot = {p: p.read_bytes() for p in copy.rglob("*.py")}
+    run_cli("--fix", "--unsafe-fixes", ".", cwd=copy)
+    assert {p: p.read_bytes() for p in copy.rglob("*.py")} == snapshot
+
+
+@pytest.mark.slow
+def test_pre_commit_hook_fails_naming_the_code(tmp_path: Path) -> None:
+    repo = tmp_path / "user-repo"
+    write(repo / "keys.py", VIOLATION)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=t@example.invalid", "-c", "user.name=t", "add", ".")
+    env_home = tmp_path / "pre-commit-home"
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "eventlint", "--all-files"],
+        cwd=repo, capture_output=True, text=True, check=False,
+        env={**_env(), "PRE_COMMIT_HOME": str(env_home)},
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "eventlint" in output and "Failed" in output
+    assert "keys.py:6:39: EVT101" in output
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
