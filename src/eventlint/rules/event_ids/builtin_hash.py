@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from eventlint.analysis.naming import words
@@ -10,6 +12,14 @@ from eventlint.rules.event_ids._base import EventIdRule
 from eventlint.rules.event_ids.flow import EventIdAnalysis
 
 _IN_PROCESS_ONLY = frozenset({"cache", "memo", "lru"})
+# "key" alone says nothing about where the value goes: ``key = hash(...)`` indexing a dict in
+# the same process is harmless. It takes a stronger identity word (``id``, ``dedup``, ...) or
+# a word saying the value leaves the process.
+_GENERIC = frozenset({"key", "keys"})
+_LEAVES_PROCESS = frozenset(
+    {"partition", "shard", "bucket", "redis", "kafka", "message", "event", "stored", "storage",
+     "db", "database", "persisted", "persistent", "routing", "lock"}
+)  # fmt: skip
 
 
 class BuiltinHashAsEventId(EventIdRule):
@@ -20,9 +30,16 @@ class BuiltinHashAsEventId(EventIdRule):
     after every restart, so keys stored in Redis, a database or a Kafka message never match
     again. Use ``hashlib`` (``sha256``/``blake2b``) or ``uuid.uuid5`` instead.
 
-    Not flagged: ``hash()`` inside ``__hash__``, and keys whose name says they stay in the
-    process (``cache``, ``memo``, ``lru``), where per-process salting does no harm. If a flagged
-    key really never leaves the process, suppress the finding with ``# noqa: EVT105``.
+    Because ``hash()`` is fine for values that never leave the process, this rule asks for
+    more than the other EVT1 rules: the name must carry an identity word stronger than a bare
+    ``key`` (``id``, ``uuid``, ``dedup``, ``idempotency``, ``fingerprint``...), or say that the
+    value leaves the process (``partition``, ``shard``, ``bucket``, ``redis``, ``kafka``,
+    ``message``, ``event``, ``storage``, ``lock``...). So ``key = hash(...)`` indexing a dict
+    is not flagged, while ``key_partition()`` choosing a Kafka partition is: two producer
+    processes would send the same key to different partitions. Also not flagged:
+    ``hash()`` inside ``__hash__``, and names that say the value stays in the process
+    (``cache``, ``memo``, ``lru``). If a flagged key really never leaves the process, suppress
+    the finding with ``# noqa: EVT105``.
     No fix: the replacement changes the key format.
 
     Incorrect::
@@ -48,11 +65,16 @@ class BuiltinHashAsEventId(EventIdRule):
         return cls.triggers
 
     def check(self, analysis: EventIdAnalysis) -> None:
+        options = self.context.settings.config.event_ids
+        pattern = re.compile(options.id_name_pattern, re.IGNORECASE)
         for site in self.id_sites(analysis):
             if site.scope.name == "__hash__":
                 continue
             key_words = set(words(site.id_name or "")) | set(words(site.scope.name))
             if key_words & _IN_PROCESS_ONLY:
+                continue
+            identity = {word for word in words(site.id_name or "") if pattern.fullmatch(word)}
+            if identity <= _GENERIC and not key_words & _LEAVES_PROCESS:
                 continue
             if site.call.args and isinstance(site.call.args[0].value, cst.Integer):
                 continue
