@@ -137,9 +137,13 @@ class Engine:
             project=self.project,
         )
         reports: list[Report] = []
-        visitors = [rule(context, reports.append) for rule in selection.rules]
+        rules = [rule(context, reports.append) for rule in selection.rules]
         try:
-            wrapper.visit_batched(visitors)
+            visitors = [rule for rule in rules if rule.visits_nodes()]
+            if visitors:
+                wrapper.visit_batched(visitors)
+            for rule in rules:
+                rule.finish()
         except RecursionError:
             failure = parsing.ParseFailure("too deeply nested to analyse", 1, 1)
             return _Pass(self._syntax_error(selection, display, failure))

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from eventlint.analysis.walk import walk
+
 _BUILTINS = frozenset(dir(builtins))
 
 
@@ -40,7 +42,7 @@ class ImportMap:
     @classmethod
     def build(cls, module: cst.Module) -> ImportMap:
         collector = _ImportCollector()
-        module.visit(collector)
+        walk(module, collector.enter)
         return collector.result
 
     def qualify(self, node: cst.BaseExpression) -> str | None:
@@ -61,11 +63,30 @@ class ImportMap:
         return name
 
 
-class _ImportCollector(cst.CSTVisitor):
+class _ImportCollector:
+    """Imports and bindings live in statements: expressions are never entered."""
+
     def __init__(self) -> None:
         self.result = ImportMap()
 
-    def visit_Import(self, node: cst.Import) -> bool:
+    def enter(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Import):
+            self._import(node)
+            return False
+        if isinstance(node, cst.ImportFrom):
+            self._import_from(node)
+            return False
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            self.result.module_bindings.add(node.name.value)
+            return True
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self.result.module_bindings.add(target.target.value)
+            return False
+        return not isinstance(node, cst.BaseExpression)
+
+    def _import(self, node: cst.Import) -> None:
         for alias in node.names:
             full = dotted_name(alias.name)
             if full is None:  # pragma: no cover - the grammar guarantees a dotted name
@@ -76,13 +97,12 @@ class _ImportCollector(cst.CSTVisitor):
                 # ``import a.b`` binds ``a``.
                 head = full.split(".")[0]
                 self.result.aliases[head] = head
-        return False
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+    def _import_from(self, node: cst.ImportFrom) -> None:
         module = module_name_of(node.module) or ""
         level = len(node.relative)
         if isinstance(node.names, cst.ImportStar):
-            return False
+            return
         for alias in node.names:
             if not isinstance(alias.name, cst.Name):  # pragma: no cover - grammar
                 continue
@@ -92,14 +112,3 @@ class _ImportCollector(cst.CSTVisitor):
             # Relative imports keep their leading dots: ``.models.Event``.
             prefix = "." * level + (f"{module}." if module else "")
             self.result.aliases[local] = f"{prefix}{alias.name.value}"
-        return False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.result.module_bindings.add(node.name.value)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.result.module_bindings.add(node.name.value)
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        if isinstance(node.target, cst.Name):
-            self.result.module_bindings.add(node.target.value)

@@ -15,6 +15,7 @@ import libcst as cst
 
 from eventlint import parsing, sourcefile
 from eventlint.analysis.names import ImportMap, dotted_name
+from eventlint.analysis.walk import descendants
 
 _SECRET_TYPES = frozenset({"SecretStr", "SecretBytes"})
 _MAX_BASE_DEPTH = 8
@@ -61,19 +62,10 @@ def _is_sensitive_marker(value: cst.BaseExpression | None) -> bool:
 
 
 def _mentions_secret_type(annotation: cst.BaseExpression) -> bool:
-    found = False
-
-    class _Finder(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            nonlocal found
-            found = found or node.value in _SECRET_TYPES
-
-        def visit_Attribute(self, node: cst.Attribute) -> None:
-            nonlocal found
-            found = found or node.attr.value in _SECRET_TYPES
-
-    annotation.visit(_Finder())
-    return found
+    return any(
+        isinstance(node, cst.Name) and node.value in _SECRET_TYPES
+        for node in descendants(annotation)
+    )
 
 
 def classes_of(module: cst.Module, imports: ImportMap) -> dict[str, ClassInfo]:

@@ -7,10 +7,13 @@ name anywhere in the function counts, which over-approximates but never misses a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
+
+from eventlint.analysis.walk import walk
 
 # Calls that put their arguments into the receiver (``parts.append(x)``, ``h.update(x)``).
 _MUTATORS = frozenset({"append", "extend", "add", "update", "insert", "appendleft", "setdefault"})
@@ -60,7 +63,7 @@ class Scope:
 
 def scopes_of(module: cst.Module) -> list[Scope]:
     collector = _ScopeCollector(module)
-    module.visit(collector)
+    walk(module, collector.enter, collector.leave)
     return collector.scopes
 
 
@@ -74,11 +77,31 @@ def _names_in_target(target: cst.BaseExpression) -> Iterator[str]:
         yield from _names_in_target(target.value)
 
 
-class _ScopeCollector(cst.CSTVisitor):
+class _ScopeCollector:
+    """Dispatches on node type to ``visit_<Type>`` methods, like a CSTVisitor, over the
+    cheaper read-only walk."""
+
     def __init__(self, module: cst.Module) -> None:
         self.scopes: list[Scope] = [Scope(node=module, name="<module>", class_name=None)]
         self._stack: list[Scope] = [self.scopes[0]]
         self._classes: list[str] = []
+        self._handlers: dict[type[cst.CSTNode], Callable[[Any], None]] = {
+            getattr(cst, name.removeprefix("visit_")): getattr(self, name)
+            for name in dir(self)
+            if name.startswith("visit_")
+        }
+
+    def enter(self, node: cst.CSTNode) -> bool:
+        handler = self._handlers.get(type(node))
+        if handler is not None:
+            handler(node)
+        return True
+
+    def leave(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.FunctionDef):
+            self._stack.pop()
+        elif isinstance(node, cst.ClassDef):
+            self._classes.pop()
 
     @property
     def _scope(self) -> Scope:
@@ -86,9 +109,6 @@ class _ScopeCollector(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._classes.append(node.name.value)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._classes.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         scope = Scope(
@@ -106,9 +126,6 @@ class _ScopeCollector(cst.CSTVisitor):
                 scope.parameters[star.name.value] = None
         self.scopes.append(scope)
         self._stack.append(scope)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._stack.pop()
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         scope = self._scope

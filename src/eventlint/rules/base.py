@@ -92,6 +92,20 @@ class Rule(cst.BatchableCSTVisitor):
         """Triggers may depend on configuration (extra hash functions, for instance)."""
         return cls.triggers
 
+    @classmethod
+    def visits_nodes(cls) -> bool:
+        """Whether the rule has ``visit_*``/``leave_*`` methods. When no enabled rule has,
+        the engine skips the traversal altogether."""
+        return any(
+            name.startswith(("visit_", "leave_"))
+            for klass in cls.__mro__
+            if issubclass(klass, Rule) and klass is not Rule
+            for name in vars(klass)
+        )
+
+    def finish(self) -> None:
+        """Called once after the traversal: for rules that judge a whole-file analysis."""
+
     def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
         self._sink(Report(self.code, node, message, fix))
 

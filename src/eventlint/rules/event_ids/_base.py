@@ -32,7 +32,7 @@ class EventIdRule(Rule):
     def trigger_words(cls, settings: Settings) -> tuple[str, ...]:
         return hash_trigger_words(settings)
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def finish(self) -> None:
         self._reported: set[int] = set()
         self.check(analysis_for(self.context))
 

@@ -23,6 +23,7 @@ from eventlint.analysis.names import ImportMap, dotted_name
 from eventlint.analysis.naming import any_word_matches, names_field
 from eventlint.analysis.project import ClassInfo, ModuleInfo, search_roots
 from eventlint.analysis.scopes import Scope, scopes_of, string_value
+from eventlint.analysis.walk import descendants
 from eventlint.config import Settings
 from eventlint.rules.base import FileContext
 
@@ -259,20 +260,10 @@ def _classify(
 
 
 def _mentions(expr: cst.CSTNode, targets: set[int], names: set[str]) -> bool:
-    found = False
-
-    class _Finder(cst.CSTVisitor):
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            nonlocal found
-            if found:
-                return False
-            if id(node) in targets or (isinstance(node, cst.Name) and node.value in names):
-                found = True
-                return False
-            return not isinstance(node, (cst.Lambda, cst.FunctionDef))
-
-    expr.visit(_Finder())
-    return found
+    return any(
+        id(node) in targets or (isinstance(node, cst.Name) and node.value in names)
+        for node in descendants(expr)
+    )
 
 
 def _identifying_name(
@@ -559,15 +550,7 @@ def is_sensitive_field(name: str, context: FileContext) -> str | None:
 
 def nodes_within(node: cst.CSTNode) -> set[int]:
     """Identities of ``node`` and everything below it (to avoid reporting a field twice)."""
-    found: set[int] = set()
-
-    class _Collector(cst.CSTVisitor):
-        def on_visit(self, visited: cst.CSTNode) -> bool:
-            found.add(id(visited))
-            return True
-
-    node.visit(_Collector())
-    return found
+    return {id(inner) for inner in descendants(node)}
 
 
 # A file that contains none of these cannot make a hash-based ID.
