@@ -9,7 +9,7 @@ import libcst as cst
 from eventlint.analysis.naming import words
 from eventlint.config import Settings
 from eventlint.rules.event_ids._base import EventIdRule
-from eventlint.rules.event_ids.flow import EventIdAnalysis
+from eventlint.rules.event_ids.flow import EventIdAnalysis, varies_per_process
 
 _IN_PROCESS_ONLY = frozenset({"cache", "memo", "lru"})
 # "key" alone says nothing about where the value goes: ``key = hash(...)`` indexing a dict in
@@ -37,8 +37,10 @@ class BuiltinHashAsEventId(EventIdRule):
     ``message``, ``event``, ``storage``, ``lock``...). So ``key = hash(...)`` indexing a dict
     is not flagged, while ``key_partition()`` choosing a Kafka partition is: two producer
     processes would send the same key to different partitions. Also not flagged:
-    ``hash()`` inside ``__hash__``, and names that say the value stays in the process
-    (``cache``, ``memo``, ``lru``). If a flagged key really never leaves the process, suppress
+    ``hash()`` inside ``__hash__``; names that say the value stays in the process
+    (``cache``, ``memo``, ``lru``); and IDs that mix in a random, time-dependent or
+    process-local value beside the hash (``f"{next(counter)}{hash(meta)}"``, ``randint``,
+    ``id(obj)``, ``os.getpid()``), which differ per process anyway. If a flagged key really never leaves the process, suppress
     the finding with ``# noqa: EVT105``.
     No fix: the replacement changes the key format.
 
@@ -77,6 +79,10 @@ class BuiltinHashAsEventId(EventIdRule):
             if identity <= _GENERIC and not key_words & _LEAVES_PROCESS:
                 continue
             if site.call.args and isinstance(site.call.args[0].value, cst.Integer):
+                continue
+            if site.id_value is not None and varies_per_process(site.id_value, analysis.imports):
+                # ``f"{next(counter)}{hash(x)}"`` is process-local anyway: salting changes
+                # nothing.
                 continue
             self.report_once(
                 site.call,

@@ -120,6 +120,7 @@ class HashSite:
     scope: Scope
     is_id_context: bool
     id_name: str | None  # the identifying name that made it an ID context
+    id_value: cst.BaseExpression | None = None  # the value given that name
     leaves: list[Leaf] = field(default_factory=list)
     namespace_leaves: list[Leaf] = field(default_factory=list)  # uuid3/5 namespace argument
 
@@ -197,13 +198,19 @@ def analyse(context: FileContext) -> EventIdAnalysis:
                 continue
             kind, inputs, namespace = site
             id_name: str | None
+            id_value: cst.BaseExpression | None = None
             if kind == "uuid":
                 is_id, id_name = True, scope.display_name
             else:
-                id_name = _identifying_name(call, scope, id_pattern, sensitive)
+                id_name, id_value = _identifying_name(call, scope, id_pattern, sensitive)
                 is_id = id_name is not None
             hash_site = HashSite(
-                call=call, kind=kind, scope=scope, is_id_context=is_id, id_name=id_name
+                call=call,
+                kind=kind,
+                scope=scope,
+                is_id_context=is_id,
+                id_name=id_name,
+                id_value=id_value,
             )
             if is_id:
                 walker = _LeafCollector(scope, imports)
@@ -268,7 +275,7 @@ def _mentions(expr: cst.CSTNode, targets: set[int], names: set[str]) -> bool:
 
 def _identifying_name(
     call: cst.Call, scope: Scope, id_pattern: re.Pattern[str], sensitive: tuple[str, ...]
-) -> str | None:
+) -> tuple[str | None, cst.BaseExpression | None]:
     """The identity-saying name the hash result reaches, if any (see the module docstring)."""
     targets = {id(call)}
     derived: set[str] = set()
@@ -288,8 +295,8 @@ def _identifying_name(
         else:
             candidate = name
         if _is_identifying(name, id_pattern, sensitive):
-            return candidate
-    return None
+            return candidate, value
+    return None, None
 
 
 def _is_identifying(name: str, id_pattern: re.Pattern[str], sensitive: tuple[str, ...]) -> bool:
@@ -546,6 +553,24 @@ def is_sensitive_field(name: str, context: FileContext) -> str | None:
     fields = options.sensitive_fields + options.extend_sensitive_fields
     return names_field(name, fields, exact_only=SENSITIVE_EXACT_ONLY)
 
+
+
+# Values that already differ per process: a counter's next value, an object's address.
+PROCESS_LOCAL_CALLS = frozenset({"builtins.next", "builtins.id", "os.getpid", "threading.get_ident"})
+
+
+def varies_per_process(expr: cst.BaseExpression, imports: ImportMap) -> bool:
+    """Whether an expression calls something random, time-dependent or process-local."""
+    for node in descendants(expr):
+        if isinstance(node, cst.Call):
+            qualified = imports.qualify(node.func)
+            if qualified is not None and (
+                qualified in NONDETERMINISTIC_CALLS
+                or qualified in PROCESS_LOCAL_CALLS
+                or qualified.startswith(NONDETERMINISTIC_MODULES)
+            ):
+                return True
+    return False
 
 
 def nodes_within(node: cst.CSTNode) -> set[int]:
