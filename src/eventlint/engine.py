@@ -149,6 +149,11 @@ class Engine:
             return _Pass(self._syntax_error(selection, display, failure))
         lines = _LINE_BREAK.split(text)
         result = _Pass([], module=wrapper.module)
+        if reports:
+            context.prepare_positions(
+                [report.node for report in reports]
+                + [e.target for r in reports if r.fix for e in r.fix.edits]
+            )
         for report in reports:
             finding = _finding(context, display, report)
             if honour_noqa and suppression.line_suppresses(

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper
+
+from eventlint.analysis.positions import LazyPositions
 
 from eventlint.analysis.project import ProjectIndex
 from eventlint.config import Settings
@@ -40,7 +42,7 @@ class FileContext:
         self.is_test_file = is_test_file
         self.project = project
         self._analyses: dict[object, object] = {}
-        self._positions: object = None
+        self._positions = LazyPositions(wrapper.module)
 
     @property
     def module(self) -> cst.Module:
@@ -52,10 +54,12 @@ class FileContext:
             self._analyses[key] = build(self)
         return self._analyses[key]  # type: ignore[return-value]
 
+    def prepare_positions(self, nodes: list[cst.CSTNode]) -> None:
+        self._positions.prepare(nodes)
+
     def position(self, node: cst.CSTNode) -> CodeRange:
-        # Positions need a code-generation pass over the whole file: only done once a rule
-        # actually reports something.
-        return self.wrapper.resolve(PositionProvider)[node]
+        # Computed only once a rule reports something, and only for the statements involved.
+        return self._positions.range_of(node)
 
 
 class Report:
