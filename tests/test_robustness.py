@@ -1,0 +1,210 @@
+"""Never crash, never corrupt, never execute (issue: robustness)."""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+import textwrap
+import time
+from pathlib import Path
+
+import hypothesmith
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from eventlint.config import ConfigResolver
+from eventlint.engine import Engine
+from eventlint.rules import known_codes
+from helpers import VIOLATION, run_cli, write
+
+REPO = Path(__file__).resolve().parents[1]
+# CI runs a bounded number of examples; `scripts/fuzz.sh` runs many more.
+EXAMPLES = int(os.environ.get("EVENTLINT_FUZZ_EXAMPLES", "40"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+def _engine() -> Engine:
+    return Engine(ConfigResolver(known_codes()))
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _check_engine_on(source: str, tmp_path: Path) -> None:
+    path = tmp_path / "generated.py"
+    engine = _engine()
+    engine.lint_text(source, path, "generated.py")
+    fixed = engine.fix_text(source, path, "generated.py", unsafe=True).text
+    assert _parses(fixed) or not _parses(source)
+    assert engine.fix_text(fixed, path, "generated.py", unsafe=True).text == fixed
+
+
+@FUZZ
+@given(source=hypothesmith.from_grammar())
+def test_engine_never_raises_on_generated_programs(source: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Appending the import makes the prefilter let every generated program through.
+    text = source if source.endswith("\n") or not source else source + "\n"
+    _check_engine_on(text + "import hashlib\n", tmp_path_factory.mktemp("gen"))
+
+
+_TEMPLATES = [
+    "def event_key(e):\n    return hashlib.sha256(json.dumps({{{a}: {b}, 'event_id': e.event_id}}).encode()).hexdigest()\n",
+    "def dedup_key(e):\n    raw = f'{{{a}}}:{{e.timestamp}}'\n    return hashlib.md5(raw.encode()).hexdigest()\n",
+    "def make_id(e):\n    return uuid.uuid5(uuid.NAMESPACE_DNS, json.dumps({a}, separators={b}))\n",
+    "def idempotency_key(e):\n    return hash(({a}, {b}))\n",
+    "def event_uuid(e):\n    return uuid.uuid5(NS, e.model_dump_json({a}))\n",
+]
+
+
+@FUZZ
+@given(
+    template=st.sampled_from(_TEMPLATES),
+    a=hypothesmith.from_grammar("eval_input").map(str.strip),
+    b=hypothesmith.from_grammar("eval_input").map(str.strip),
+)
+def test_rules_and_fixes_on_generated_id_code(
+    template: str, a: str, b: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    body = template.format(a=f"({a})", b=f"({b})")
+    source = "import hashlib\nimport json\nimport uuid\nNS = uuid.NAMESPACE_URL\n\n\n" + body
+    assume(_parses(source))
+    _check_engine_on(source, tmp_path_factory.mktemp("gen"))
+
+
+def _python_files_of(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.py"))
+
+
+def test_site_packages_corpus_fix_never_crashes_or_corrupts(tmp_path: Path) -> None:
+    """Every .py file of this venv's site-packages: fix, re-parse, fix again."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(
+        sysconfig.get_paths()["purelib"],
+        corpus,
+        ignore=lambda folder, names: [n for n in names if not (n.endswith(".py") or os.path.isdir(os.path.join(folder, n)))],
+        symlinks=True,
+    )
+    write(corpus / "pyproject.toml", "[tool.eventlint]\nexclude = []\n")
+    assert _python_files_of(corpus) > 1000
+    before = {path: path.read_bytes() for path in corpus.rglob("*.py")}
+    first = run_cli("--fix", "--unsafe-fixes", "--exit-zero", ".", cwd=corpus)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "internal error" not in first.stderr and "Traceback" not in first.stderr
+    changed = [path for path, data in before.items() if path.read_bytes() != data]
+    for path in changed:
+        assert _parses(path.read_text(encoding="utf-8")) or not _parses(before[path].decode("utf-8", "replace")), path
+    snapshot = {path: path.read_bytes() for path in corpus.rglob("*.py")}
+    second = run_cli("--fix", "--unsafe-fixes", "--exit-zero", ".", cwd=corpus)
+    assert second.returncode == 0
+    assert {path: path.read_bytes() for path in corpus.rglob("*.py")} == snapshot
+
+
+def test_interrupted_fix_leaves_every_file_old_or_new(tmp_path: Path) -> None:
+    expected = tmp_path / "expected"
+    work = tmp_path / "work"
+    for folder in (expected, work):
+        write(folder / "pyproject.toml", "[tool.eventlint]\n")
+        for index in range(300):
+            write(folder / f"m{index:03}.py", VIOLATION + "\n" * index)
+    assert run_cli("--fix", "--unsafe-fixes", ".", cwd=expected).returncode == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "eventlint", "--fix", "--unsafe-fixes", "."],
+        cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # kill it as soon as it has written something
+        if any((work / f"m{i:03}.py").read_bytes() != (VIOLATION + "\n" * i).encode() for i in range(0, 300, 7)):
+            break
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    old = new = 0
+    for index in range(300):
+        data = (work / f"m{index:03}.py").read_bytes()
+        if data == (VIOLATION + "\n" * index).encode():
+            old += 1
+        else:
+            assert data == (expected / f"m{index:03}.py").read_bytes(), index
+            new += 1
+    assert new > 0
+    # A kill between writing the temporary file and the rename can leave that temporary file
+    # (hidden, not a .py, so never linted); it can never leave a half-written .py.
+    leftovers = [p.name for p in work.iterdir() if p.suffix not in (".py", ".toml")]
+    assert all(name.startswith(".m") and name.endswith(".eventlint-tmp") for name in leftovers)
+
+
+def test_nothing_in_the_linted_project_is_imported_or_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "EXECUTED"
+    payload = f"open({str(marker)!r}, 'w').write('ran')\n"
+    write(tmp_path / "pyproject.toml", textwrap.dedent("""\
+        [tool.eventlint]
+
+        [tool.pytest.ini_options]
+        addopts = "-p app.plugin"
+        """))
+    write(tmp_path / "app" / "__init__.py", payload)
+    write(tmp_path / "app" / "plugin.py", payload)
+    write(tmp_path / "app" / "models.py", payload + textwrap.dedent("""\
+        from pydantic import BaseModel
+
+        class Event(BaseModel):
+            event_id: str
+            order_id: str
+        """))
+    write(tmp_path / "tests" / "conftest.py", payload + 'pytest_plugins = ["app.plugin"]\n')
+    write(tmp_path / "app" / "keys.py", textwrap.dedent("""\
+        import hashlib
+
+        from app.models import Event
+
+
+        def event_key(event: Event) -> str:
+            return hashlib.sha256(event.model_dump_json().encode()).hexdigest()
+        """))
+    result = run_cli("--output-format", "json", ".", cwd=tmp_path)
+    assert '"EVT101"' in result.stdout  # it read app/models.py to know Event's fields...
+    flake8 = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "EVT", "."], cwd=tmp_path,
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert "EVT101" in flake8.stdout
+    assert not marker.exists()  # ...without running a line of it
+
+
+def test_mypy_strict_is_clean() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout
+
+
+def test_eventlint_lints_its_own_source_clean() -> None:
+    result = run_cli("src", "tests", cwd=REPO)
+    assert result.returncode == 0, result.stdout
+    flake8 = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "EVT", "src"], cwd=REPO,
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert flake8.returncode == 0, flake8.stdout
+
+
+def test_file_level_noqa_with_codes(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    write(tmp_path / "a.py", "# eventlint: noqa: EVT104\n" + VIOLATION)
+    result = run_cli("--output-format", "json", "a.py", cwd=tmp_path)
+    assert '"EVT101"' in result.stdout and '"EVT104"' not in result.stdout
