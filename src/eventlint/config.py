@@ -140,6 +140,15 @@ class EventIdOptions(_Options):
         return value
 
 
+class ErrorAssertionOptions(_Options):
+    """``[tool.eventlint.error-assertions]``: options of the EVT2xx rules."""
+
+    message_attributes: tuple[str, ...] = ("message", "msg", "detail")
+    code_attributes: tuple[str, ...] = ("error_code", "code")
+    min_words: int = 5
+    min_length: int = 40
+
+
 class EventlintConfig(_Options):
     """The ``[tool.eventlint]`` table."""
 
@@ -151,6 +160,7 @@ class EventlintConfig(_Options):
     per_file_ignores: dict[str, tuple[str, ...]] = {}
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     event_ids: EventIdOptions = EventIdOptions()
+    error_assertions: ErrorAssertionOptions = ErrorAssertionOptions()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper
 
 from eventlint import parsing, suppression
@@ -242,4 +244,12 @@ class _Replacer(cst.CSTTransformer):
 
 
 def _apply(module: cst.Module, fixes: list[Fix]) -> cst.Module:
-    return module.visit(_Replacer(fixes))
+    updated = module.visit(_Replacer(fixes))
+    requests = {request for fix in fixes for request in fix.imports}
+    if not requests:
+        return updated
+    # libcst's own import adder: skips imports already present, places new ones correctly.
+    context = CodemodContext()
+    for request in sorted(requests, key=lambda r: (r.module, r.name or "")):
+        AddImportsVisitor.add_needed_import(context, request.module, request.name)
+    return AddImportsVisitor(context).transform_module(updated)

@@ -24,11 +24,20 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class ImportRequest:
+    """An import a fix needs: ``import module`` (name None) or ``from module import name``."""
+
+    module: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
 class Fix:
     """Fixes are data: the engine applies, re-parses and writes them, never the rule."""
 
     applicability: Applicability
     edits: tuple[Edit, ...]
+    imports: tuple[ImportRequest, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ reachable from the project root), so ``OrderPlaced(EventEnvelope)`` inherits ``e
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import libcst as cst
 
@@ -17,6 +19,7 @@ from eventlint import parsing, sourcefile
 from eventlint.analysis.names import ImportMap, dotted_name
 from eventlint.analysis.walk import descendants
 
+_SharedT = TypeVar("_SharedT")
 _SECRET_TYPES = frozenset({"SecretStr", "SecretBytes"})
 _MAX_BASE_DEPTH = 8
 
@@ -33,6 +36,10 @@ class ClassInfo:
     name: str
     fields: dict[str, FieldInfo] = field(default_factory=dict)
     base_names: tuple[str, ...] = ()  # as qualified through the defining module's imports
+    # Every attribute an instance has: class-level names, ``self.x = ...`` in methods and
+    # ``__init__`` parameters; and the values of class-level assignments.
+    attributes: set[str] = field(default_factory=set)
+    class_values: dict[str, cst.BaseExpression] = field(default_factory=dict)
 
 
 @dataclass
@@ -40,6 +47,7 @@ class ModuleInfo:
     path: Path
     imports: ImportMap
     classes: dict[str, ClassInfo]
+    tree: cst.Module | None = None  # kept for modules read from disk (raise-site lookups)
 
 
 def _is_sensitive_marker(value: cst.BaseExpression | None) -> bool:
@@ -68,6 +76,17 @@ def _mentions_secret_type(annotation: cst.BaseExpression) -> bool:
     )
 
 
+def _method_attributes(method: cst.FunctionDef, info: ClassInfo) -> None:
+    if method.name.value == "__init__":
+        for param in (*method.params.params[1:], *method.params.kwonly_params):
+            info.attributes.add(param.name.value)
+    for node in descendants(method.body):
+        if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Attribute):
+            target = node.target
+            if isinstance(target.value, cst.Name) and target.value.value == "self":
+                info.attributes.add(target.attr.value)
+
+
 def classes_of(module: cst.Module, imports: ImportMap) -> dict[str, ClassInfo]:
     """Top-level classes of a module with the fields their bodies annotate."""
     classes: dict[str, ClassInfo] = {}
@@ -83,6 +102,9 @@ def classes_of(module: cst.Module, imports: ImportMap) -> dict[str, ClassInfo]:
         info.base_names = tuple(bases)
         body = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ()
         for line in body:
+            if isinstance(line, cst.FunctionDef):
+                _method_attributes(line, info)
+                continue
             if not isinstance(line, cst.SimpleStatementLine):
                 continue
             for small in line.body:
@@ -93,6 +115,14 @@ def classes_of(module: cst.Module, imports: ImportMap) -> dict[str, ClassInfo]:
                         secret_typed=_mentions_secret_type(small.annotation.annotation),
                         marked_sensitive=_is_sensitive_marker(small.value),
                     )
+                    info.attributes.add(name)
+                    if small.value is not None:
+                        info.class_values[name] = small.value
+                elif isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        if isinstance(target.target, cst.Name):
+                            info.attributes.add(target.target.value)
+                            info.class_values[target.target.value] = small.value
         classes[info.name] = info
     return classes
 
@@ -102,6 +132,13 @@ class ProjectIndex:
 
     def __init__(self) -> None:
         self._modules: dict[Path, ModuleInfo | None] = {}
+        self._shared: dict[str, object] = {}
+
+    def shared(self, key: str, factory: Callable[[], _SharedT]) -> _SharedT:
+        """A run-wide cache that lives as long as the index (the raise-site index, say)."""
+        if key not in self._shared:
+            self._shared[key] = factory()
+        return self._shared[key]  # type: ignore[return-value]
 
     def module_at(self, path: Path) -> ModuleInfo | None:
         path = Path(os.path.abspath(path))
@@ -125,7 +162,9 @@ class ProjectIndex:
         if isinstance(module, parsing.ParseFailure):
             return None
         imports = ImportMap.build(module)
-        return ModuleInfo(path=path, imports=imports, classes=classes_of(module, imports))
+        return ModuleInfo(
+            path=path, imports=imports, classes=classes_of(module, imports), tree=module
+        )
 
     @staticmethod
     def module_file(search_roots: list[Path], dotted: str) -> Path | None:
@@ -180,7 +219,11 @@ class ProjectIndex:
             parent = self.resolve_class(module, _local_spelling(module, base), roots, depth + 1)
             if parent is not None:
                 merged.fields.update(parent.fields)
+                merged.attributes |= parent.attributes
+                merged.class_values.update(parent.class_values)
         merged.fields.update(info.fields)
+        merged.attributes |= info.attributes
+        merged.class_values.update(info.class_values)
         return merged
 
 
@@ -210,3 +253,18 @@ def search_roots(project_root: Path, file: Path) -> list[Path]:
 
 
 __all__ = ["ClassInfo", "FieldInfo", "ModuleInfo", "ProjectIndex", "dotted_name", "search_roots"]
+
+
+def module_name_for(path: Path, roots: list[Path]) -> str | None:
+    """The dotted module name of a file, from the deepest root that contains it."""
+    absolute = Path(os.path.abspath(path))
+    for root in sorted(roots, key=lambda r: len(str(r)), reverse=True):
+        try:
+            parts = list(absolute.relative_to(root).with_suffix("").parts)
+        except ValueError:
+            continue
+        if parts and parts[-1] == "__init__":
+            parts.pop()
+        if parts and all(part.isidentifier() for part in parts):
+            return ".".join(parts)
+    return None

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from eventlint.rules.base import EngineRule, Rule
+from eventlint.rules.error_assertions.exact_message import ExactErrorMessage
+from eventlint.rules.error_assertions.regex_metacharacters import RegexMetacharactersInMatch
+from eventlint.rules.error_assertions.substring_match import SubstringErrorMessage
+from eventlint.rules.error_assertions.whole_message_match import WholeMessageMatch
 from eventlint.rules.event_ids.builtin_hash import BuiltinHashAsEventId
 from eventlint.rules.event_ids.envelope_metadata import EnvelopeMetadataInEventId
 from eventlint.rules.event_ids.nondeterministic_input import NondeterministicInputInEventId
@@ -16,6 +20,10 @@ VISITOR_RULES: tuple[type[Rule], ...] = (
     NondeterministicInputInEventId,
     UnsortedJsonInEventId,
     BuiltinHashAsEventId,
+    ExactErrorMessage,
+    WholeMessageMatch,
+    RegexMetacharactersInMatch,
+    SubstringErrorMessage,
 )
 
 ALL_RULES: tuple[type[Rule] | type[EngineRule], ...] = (SyntaxErrorRule, *VISITOR_RULES)

@@ -1,0 +1,152 @@
+"""EVT201: a test compares a caught error's whole message for equality."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from eventlint.analysis.raise_sites import ErrorCode, RaiseIndex
+from eventlint.finding import Applicability, Edit, Fix
+from eventlint.rules.base import Rule
+from eventlint.rules.error_assertions.caught import (
+    TRIGGERS,
+    ErrorAssertionAnalysis,
+    MessageComparison,
+    analysis_for,
+)
+
+
+def raise_index(rule: Rule) -> RaiseIndex:
+    project = rule.context.project
+    return project.shared("raise-index", lambda: RaiseIndex(project))
+
+
+def code_attribute(rule: Rule, analysis: ErrorAssertionAnalysis, comparison: MessageComparison) -> str | None:
+    info = analysis.error_class(comparison.message.error)
+    if info is None:
+        return None
+    for attribute in rule.context.settings.config.error_assertions.code_attributes:
+        if attribute in info.attributes:
+            return attribute
+    return None
+
+
+class ExactErrorMessage(Rule):
+    """A test compares the whole message of a caught error for equality.
+
+    Every rewording of an error message (a typo fixed, a value added, a translation) then
+    breaks tests that were really checking *which* error happened. Services that standardise
+    errors (an ``ErrorCode`` enum, exceptions carrying ``error_code``) should compare the code;
+    otherwise assert a short, stable fragment.
+
+    Flags ``==`` between a string (or f-string) and the message of a *caught* error:
+    ``str(info.value)``, ``info.value.args[0]``, ``info.value.args`` (against a one-string
+    tuple), ``err.message``/``err.msg``/``err.detail``/``err.error_detail.message``
+    (``message-attributes``), in asserts (also parenthesised over several lines) and in
+    unittest's ``assertEqual``. A caught error is ``info.value`` of
+    ``pytest.raises(...) as info``, ``cm.exception`` of ``self.assertRaises(...) as cm``, a name
+    bound by ``except ... as err``, or a local alias of one of those; a variable that merely
+    has a short name like ``e`` is not. Silent when the compared string also appears in the
+    same module as an exception's constructor argument, in a ``raise``, or as a mock's
+    ``side_effect``: the test then checks that its own error passes through. Test files only.
+
+    Fix (unsafe): when the project raises that exact message at exactly one place, and that
+    place gives an error code (a keyword such as ``error_code=``/``code=``, or a class-level
+    code on the exception class), the comparison becomes a comparison of the code, adding the
+    import; when the test already compares the code, the message comparison is removed. The
+    error must carry the code in an attribute named as the keyword (``code-attributes``).
+
+    Incorrect::
+
+        def test_out_of_stock():
+            with pytest.raises(OrderError) as info:
+                reserve("sku-1", 5)
+            assert str(info.value) == "Only 3 units of sku-1 left"
+
+    Correct::
+
+        def test_out_of_stock():
+            with pytest.raises(OrderError) as info:
+                reserve("sku-1", 5)
+            assert info.value.error_code == ErrorCode.OUT_OF_STOCK
+    """
+
+    code = "EVT201"
+    name = "exact-error-message"
+    summary = "Exact equality on a caught error's message in a test"
+    test_files_only = True
+    fix_availability = "unsafe"
+    triggers = TRIGGERS
+
+    def finish(self) -> None:
+        analysis = analysis_for(self.context)
+        options = self.context.settings.config.error_assertions
+        for comparison in analysis.comparisons:
+            if comparison.operator != "==" or comparison.literal.text in analysis.built_literals:
+                continue
+            attribute = code_attribute(self, analysis, comparison)
+            fix = self._fix(analysis, comparison, options.code_attributes)
+            if fix is not None and attribute is None:
+                attribute = fix[1]
+            instead = (
+                f"compare `{_text(comparison.message.error_expr)}.{attribute}` instead"
+                if attribute
+                else "assert a short, stable fragment instead"
+            )
+            self.report(
+                comparison.node,
+                f"test pins the whole message of the caught error (`{_text(comparison.message.node)}`);"
+                f" {instead}",
+                fix[0] if fix else None,
+            )
+
+    def _fix(
+        self,
+        analysis: ErrorAssertionAnalysis,
+        comparison: MessageComparison,
+        code_attributes: tuple[str, ...],
+    ) -> tuple[Fix, str] | None:
+        # A whole-args tuple, a nested attribute or an f-string have no single raised message.
+        form = comparison.message.form
+        if form == "args" or "." in form or isinstance(comparison.literal.node, cst.FormattedString):
+            return None
+        sites = raise_index(self).sites(
+            self.context.settings, comparison.literal.text, code_attributes
+        )
+        if len(sites) != 1 or sites[0].code is None:
+            return None
+        code = sites[0].code
+        already = (id(comparison.function), id(comparison.message.error)) in analysis.codes_checked
+        if already:
+            if comparison.statement is None or not comparison.removable:
+                return None
+            edit = Edit(comparison.statement, cst.RemoveFromParent())
+            return Fix(Applicability.UNSAFE, (edit,)), code.attribute
+        replacement = _code_comparison(comparison, code)
+        if replacement is None:
+            return None
+        imports = (code.requires,) if code.requires else ()
+        return Fix(Applicability.UNSAFE, (Edit(comparison.node, replacement),), imports), code.attribute
+
+
+def _text(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _code_comparison(comparison: MessageComparison, code: ErrorCode) -> cst.CSTNode | None:
+    error_code = cst.Attribute(
+        value=comparison.message.error_expr, attr=cst.Name(code.attribute)
+    )
+    expected = cst.parse_expression(code.expression)
+    node = comparison.node
+    if isinstance(node, cst.Comparison):
+        target = node.comparisons[0]
+        return node.with_changes(left=error_code, comparisons=[target.with_changes(comparator=expected)])
+    if isinstance(node, cst.Call):
+        args = list(node.args)
+        positional = [index for index, arg in enumerate(args) if arg.keyword is None]
+        first, second = positional[0], positional[1]
+        message_first = args[first].value is comparison.message.node
+        args[first] = args[first].with_changes(value=error_code if message_first else expected)
+        args[second] = args[second].with_changes(value=expected if message_first else error_code)
+        return node.with_changes(args=args)
+    return None

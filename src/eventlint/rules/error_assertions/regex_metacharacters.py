@@ -1,0 +1,73 @@
+"""EVT203: regex metacharacters meant literally in a ``match=`` pattern."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from eventlint.finding import Applicability, Edit, Fix, ImportRequest
+from eventlint.rules.base import Rule
+from eventlint.rules.error_assertions.caught import analysis_for
+from eventlint.rules.error_assertions.patterns import is_raw, literal_metacharacters, pattern_text
+
+
+class RegexMetacharactersInMatch(Rule):
+    """A ``match=`` pattern contains regex metacharacters that it means literally.
+
+    ``pytest.raises(match=...)`` and ``assertRaisesRegex`` search with a *regular expression*.
+    In ``match="Invalid amount (got 3.50)"`` the parentheses are a group and the dot matches
+    any character, so the pattern does not match the message it spells out, or matches
+    messages it should not. Escape it with ``re.escape(...)``.
+
+    Flags a non-raw string or f-string pattern containing unescaped ``. ( ) [ ] ? * + { } |
+    ^ $`` when it uses no regex construct: a pattern with ``.*``, ``\\d``, ``[a-z]``,
+    ``(a|b)``, ``{2}``, a quantified group or anchors at its ends is a deliberate regex and is
+    left alone, as are raw strings (ruff's RUF043 flags any unescaped metacharacter; this is
+    stricter about what counts as meant literally). Test files only.
+
+    Fix (unsafe, because the pattern's meaning changes): wrap the string in ``re.escape(...)``,
+    adding ``import re``. Not offered for a pattern that already contains a backslash.
+
+    Incorrect::
+
+        with pytest.raises(ValueError, match="Invalid amount (got 3.50)"):
+            parse_amount("3.50")
+
+    Correct::
+
+        with pytest.raises(ValueError, match=re.escape("Invalid amount (got 3.50)")):
+            parse_amount("3.50")
+    """
+
+    code = "EVT203"
+    name = "regex-metacharacters-in-match"
+    summary = "Unescaped regex metacharacters meant literally in a match= pattern"
+    test_files_only = True
+    fix_availability = "unsafe"
+    triggers = ("raises", "assertRaisesRegex")
+
+    def finish(self) -> None:
+        for pattern in analysis_for(self.context).patterns:
+            text = pattern_text(pattern.pattern)
+            if text is None or is_raw(pattern.pattern):
+                continue
+            found = literal_metacharacters(text)
+            if not found:
+                continue
+            fix = None
+            if "\\" not in text:
+                escaped = cst.Call(
+                    func=cst.Attribute(value=cst.Name("re"), attr=cst.Name("escape")),
+                    args=[cst.Arg(value=pattern.pattern)],
+                )
+                fix = Fix(
+                    Applicability.UNSAFE,
+                    (Edit(pattern.pattern, escaped),),
+                    (ImportRequest("re"),),
+                )
+            shown = " ".join(f"`{char}`" for char in found)
+            self.report(
+                pattern.pattern,
+                f"the pattern is a regex, and its {shown} look meant literally; "
+                "wrap it in `re.escape(...)`",
+                fix,
+            )

@@ -1,0 +1,46 @@
+"""EVT204: a substring check on a caught error's message (off by default)."""
+
+from __future__ import annotations
+
+from eventlint.rules.base import Rule
+from eventlint.rules.error_assertions.caught import TRIGGERS, analysis_for
+
+
+class SubstringErrorMessage(Rule):
+    """A test checks that a fragment occurs in a caught error's message.
+
+    Better than an exact comparison, and often the right thing; still, where the project has
+    error codes, comparing the code says what the test means and survives any rewording. Off
+    by default: turn it on with ``extend-select = ["EVT204"]`` in a codebase whose errors all
+    carry codes. Same notion of a caught error as EVT201, same silence for strings the test
+    module builds its own errors from. Test files only. No fix.
+
+    Incorrect::
+
+        with pytest.raises(OrderError) as info:
+            reserve("sku-1", 5)
+        assert "left" in str(info.value)
+
+    Correct::
+
+        with pytest.raises(OrderError) as info:
+            reserve("sku-1", 5)
+        assert info.value.error_code == ErrorCode.OUT_OF_STOCK
+    """
+
+    code = "EVT204"
+    name = "substring-error-message"
+    summary = "Substring check on a caught error's message in a test"
+    default_enabled = False
+    test_files_only = True
+    triggers = TRIGGERS
+
+    def finish(self) -> None:
+        analysis = analysis_for(self.context)
+        for comparison in analysis.comparisons:
+            if comparison.operator == "in" and comparison.literal.text not in analysis.built_literals:
+                self.report(
+                    comparison.node,
+                    "test checks the text of the caught error's message; "
+                    "compare the error code if the error has one",
+                )
