@@ -46,6 +46,15 @@ class Selection:
             return any(word.encode() in text for word in self.triggers)
         return any(word in text for word in self.triggers)
 
+    def rules_for(self, text: str) -> tuple[type[Rule], ...]:
+        """The rules whose own trigger words occur: a file parsed for one rule family does
+        not pay for the analyses of the others."""
+        return tuple(
+            rule
+            for rule in self.rules
+            if any(word in text for word in rule.trigger_words(self.settings))
+        )
+
 
 @dataclass
 class _Pass:
@@ -139,7 +148,7 @@ class Engine:
             project=self.project,
         )
         reports: list[Report] = []
-        rules = [rule(context, reports.append) for rule in selection.rules]
+        rules = [rule(context, reports.append) for rule in selection.rules_for(text)]
         try:
             visitors = [rule for rule in rules if rule.visits_nodes()]
             if visitors:

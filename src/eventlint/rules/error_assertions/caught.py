@@ -134,7 +134,17 @@ class _Collector:
 
     # ---- walking -------------------------------------------------------------------------
 
+    # Only these node types matter; everything else is passed over with one dict lookup.
+    _INTERESTING = frozenset(
+        {
+            cst.FunctionDef, cst.IndentedBlock, cst.Module, cst.SimpleStatementLine,
+            cst.WithItem, cst.ExceptHandler, cst.Assign, cst.Raise, cst.Call, cst.Comparison,
+        }
+    )  # fmt: skip
+
     def enter(self, node: cst.CSTNode) -> bool:
+        if type(node) not in self._INTERESTING:
+            return True
         function = self.stack[-1]
         if isinstance(node, cst.FunctionDef):
             new = _Function(node=node)
@@ -160,6 +170,8 @@ class _Collector:
         return True
 
     def leave(self, node: cst.CSTNode) -> None:
+        if type(node) not in self._INTERESTING:
+            return
         if isinstance(node, cst.FunctionDef):
             self.stack.pop()
         elif isinstance(node, (cst.IndentedBlock, cst.Module)):
