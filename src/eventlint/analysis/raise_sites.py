@@ -8,6 +8,7 @@ Nothing is imported. Results are cached per message for the run.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,11 @@ from eventlint.analysis.scopes import string_value
 from eventlint.analysis.walk import descendants
 from eventlint.config import Settings
 from eventlint.finding import ImportRequest
+
+# A closing quote, whitespace (line breaks included) and an opening quote: the seam of an
+# implicit concatenation ("Out of " "stock"). Removing seams lets a message written over several
+# literals be found as one. Only used to search, never to edit.
+_CONCATENATION_SEAM = re.compile(rb"""["'][ \t]*(?:\\?\r?\n[ \t]*)*[rRbBuUfF]{0,2}["']""")
 
 _MESSAGE_KEYWORDS = frozenset({"message", "msg", "detail", "reason", "description"})
 
@@ -68,7 +74,7 @@ class RaiseIndex:
                     path = here / name
                     if name.endswith(".py") and not settings.is_test_file(path):
                         try:
-                            files.append((path, path.read_bytes()))
+                            files.append((path, _CONCATENATION_SEAM.sub(b"", path.read_bytes())))
                         except OSError:
                             continue
             self._files[settings.root] = files

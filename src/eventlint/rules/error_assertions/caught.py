@@ -22,6 +22,7 @@ from eventlint.rules.base import FileContext
 _ASSERT_RAISES = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 _ASSERT_RAISES_REGEX = frozenset({"assertRaisesRegex", "assertRaisesRegexp"})
 _ASSERT_EQUAL = frozenset({"assertEqual", "assertEquals"})
+_ASSERT_IN = frozenset({"assertIn"})
 _EXCEPTION_SUFFIXES = ("Error", "Exception", "Exc", "Failure", "Warning", "Fault")
 
 
@@ -131,6 +132,8 @@ class _Collector:
         self.statement: cst.SimpleStatementLine | None = None
         self.patterns: list[MatchPattern] = []
         self.built: set[str] = set()
+        # Only assertions are judged: ``if "x" in str(err):`` branches, it does not assert.
+        self.asserting = 0
 
     # ---- walking -------------------------------------------------------------------------
 
@@ -139,6 +142,7 @@ class _Collector:
         {
             cst.FunctionDef, cst.IndentedBlock, cst.Module, cst.SimpleStatementLine,
             cst.WithItem, cst.ExceptHandler, cst.Assign, cst.Raise, cst.Call, cst.Comparison,
+            cst.Assert,
         }
     )  # fmt: skip
 
@@ -165,7 +169,9 @@ class _Collector:
             self._remember_literals(node.exc)
         elif isinstance(node, cst.Call):
             self._call(node, function)
-        elif isinstance(node, cst.Comparison):
+        elif isinstance(node, cst.Assert):
+            self.asserting += 1
+        elif isinstance(node, cst.Comparison) and self.asserting:
             self._comparison(node, function)
         return True
 
@@ -178,6 +184,8 @@ class _Collector:
             self.blocks.pop()
         elif isinstance(node, cst.SimpleStatementLine):
             self.statement = None
+        elif isinstance(node, cst.Assert):
+            self.asserting -= 1
 
     def _statement_for(self, node: cst.CSTNode) -> tuple[cst.SimpleStatementLine | None, bool]:
         """The statement line holding ``node`` when it holds nothing else."""
@@ -234,11 +242,12 @@ class _Collector:
             if pattern is not None:
                 exception = positional[0].value if positional else None
                 self.patterns.append(MatchPattern(node, pattern, exception))
-        elif isinstance(func, cst.Attribute) and func.attr.value in _ASSERT_EQUAL:
+        elif isinstance(func, cst.Attribute) and func.attr.value in _ASSERT_EQUAL | _ASSERT_IN:
             values = [arg.value for arg in node.args if arg.keyword is None]
             if len(values) >= 2:
+                operator = "==" if func.attr.value in _ASSERT_EQUAL else "in"
                 statement, removable = self._statement_for(node)
-                function.pending.append((node, values[0], values[1], "==", statement, removable))
+                function.pending.append((node, values[0], values[1], operator, statement, removable))
 
     def _comparison(self, node: cst.Comparison, function: _Function) -> None:
         if len(node.comparisons) != 1:
