@@ -208,3 +208,43 @@ def test_file_level_noqa_with_codes(tmp_path: Path) -> None:
     write(tmp_path / "a.py", "# eventlint: noqa: EVT104\n" + VIOLATION)
     result = run_cli("--output-format", "json", "a.py", cwd=tmp_path)
     assert '"EVT101"' in result.stdout and '"EVT104"' not in result.stdout
+
+
+def test_binary_junk_nul_bytes_and_undecodable_files(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    (tmp_path / "junk.py").write_bytes(bytes(range(256)) * 8 + b"hashlib")
+    (tmp_path / "nul.py").write_bytes(b"import hashlib\nx = 1\x00\n")
+    (tmp_path / "latin.py").write_bytes(b"import hashlib\nx = '\xe9'\n")  # no cookie: invalid UTF-8
+    result = run_cli("--output-format", "json", ".", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    findings = {(f["path"], f["code"]) for f in __import__("json").loads(result.stdout)}
+    assert findings == {("junk.py", "EVT001"), ("nul.py", "EVT001"), ("latin.py", "EVT001")}
+
+
+def test_a_ten_megabyte_file(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    blob = "x" * 79 + "\n"
+    text = 'DATA = """\n' + blob * 130_000 + '"""\n\n\n' + VIOLATION
+    assert len(text) > 10_000_000
+    write(tmp_path / "big.py", text)
+    result = run_cli("--output-format", "json", "big.py", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert '"EVT101"' in result.stdout and '"EVT104"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ('[tool.eventlint]\nselet = ["EVT1"]\n', "unknown key 'selet' in [tool.eventlint] (did you mean 'select'?)"),
+        ('[tool.eventlint]\nselect = 3\n', "invalid value for 'select' in [tool.eventlint]"),
+        ('[tool.eventlint]\nselect = ["EVT9"]\n', "unknown rule code 'EVT9' in select"),
+        ("[tool.eventlint\n", "invalid TOML"),
+    ],
+)
+def test_bad_config_exits_2_with_one_line(tmp_path: Path, config: str, expected: str) -> None:
+    write(tmp_path / "pyproject.toml", config)
+    write(tmp_path / "a.py", VIOLATION)
+    result = run_cli("a.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and expected in result.stderr
+    assert "pyproject.toml" in result.stderr
