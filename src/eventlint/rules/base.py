@@ -8,6 +8,7 @@ docs/rules.md); shared analyses are asked of the context, never re-derived by a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar, TypeVar
 
 import libcst as cst
@@ -15,7 +16,8 @@ from libcst.metadata import CodeRange, MetadataWrapper
 
 from eventlint.analysis.positions import LazyPositions
 
-from eventlint.analysis.project import ProjectIndex
+from eventlint.analysis.names import ImportMap
+from eventlint.analysis.project import ClassInfo, ModuleInfo, ProjectIndex, search_roots
 from eventlint.config import Settings
 from eventlint.finding import Fix
 
@@ -47,6 +49,26 @@ class FileContext:
     @property
     def module(self) -> cst.Module:
         return self.wrapper.module
+
+    @property
+    def imports(self) -> ImportMap:
+        """What each imported name refers to (built once per file, for every rule)."""
+        return self.analysis(ImportMap, lambda context: ImportMap.build(context.module))
+
+    @property
+    def module_info(self) -> ModuleInfo:
+        """This file as the project index sees it (registered once, so never re-parsed)."""
+        return self.analysis(
+            ModuleInfo,
+            lambda context: context.project.register(
+                Path(context.absolute_path), context.module, context.imports
+            ),
+        )
+
+    def resolve_class(self, name: str) -> ClassInfo | None:
+        """The class ``name`` refers to in this file, looked up in the file or the project."""
+        roots = search_roots(self.settings.root, Path(self.absolute_path))
+        return self.project.resolve_class(self.module_info, name, roots)
 
     def analysis(self, key: object, build: Callable[[FileContext], _AnalysisT]) -> _AnalysisT:
         """Build a shared analysis once per file, whichever rule asks first."""

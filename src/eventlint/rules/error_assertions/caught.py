@@ -9,12 +9,11 @@ or a local alias of one of those. A variable that merely has a short name like `
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import libcst as cst
 
 from eventlint.analysis.names import ImportMap, dotted_name
-from eventlint.analysis.project import ClassInfo, ModuleInfo, search_roots
+from eventlint.analysis.project import ClassInfo
 from eventlint.analysis.scopes import string_value
 from eventlint.analysis.walk import descendants, walk
 from eventlint.rules.base import FileContext
@@ -84,7 +83,6 @@ class _Function:
 @dataclass
 class ErrorAssertionAnalysis:
     imports: ImportMap
-    module_info: ModuleInfo
     comparisons: list[MessageComparison]
     patterns: list[MatchPattern]
     # Strings the test module itself builds errors from (raise, constructors, side_effect):
@@ -98,14 +96,7 @@ class ErrorAssertionAnalysis:
         if error.exception_type is None:
             return None
         name = dotted_name(error.exception_type)
-        if name is None:
-            return None
-        roots = search_roots(self.context.settings.root, _path(self.context))
-        return self.context.project.resolve_class(self.module_info, name, roots)
-
-
-def _path(context: FileContext) -> Path:
-    return Path(context.absolute_path)
+        return self.context.resolve_class(name) if name is not None else None
 
 
 def literal_of(node: cst.BaseExpression) -> Literal | None:
@@ -338,8 +329,7 @@ class _Collector:
 
 def analyse(context: FileContext) -> ErrorAssertionAnalysis:
     module = context.module
-    imports = ImportMap.build(module)
-    module_info = context.project.register(_path(context), module, imports)
+    imports = context.imports
     options = context.settings.config.error_assertions
     collector = _Collector(imports, options.message_attributes, options.code_attributes)
     walk(module, collector.enter, collector.leave)
@@ -374,7 +364,6 @@ def analyse(context: FileContext) -> ErrorAssertionAnalysis:
                 break
     return ErrorAssertionAnalysis(
         imports=imports,
-        module_info=module_info,
         comparisons=comparisons,
         patterns=collector.patterns,
         built_literals=collector.built,

@@ -15,13 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import libcst as cst
 
 from eventlint.analysis.names import ImportMap, dotted_name
 from eventlint.analysis.naming import any_word_matches, names_field
-from eventlint.analysis.project import ClassInfo, ModuleInfo, search_roots
+from eventlint.analysis.project import ClassInfo
 from eventlint.analysis.scopes import Scope, scopes_of, string_value
 from eventlint.analysis.walk import descendants
 from eventlint.config import Settings
@@ -142,7 +141,6 @@ class HashSite:
 class EventIdAnalysis:
     sites: list[HashSite]
     imports: ImportMap
-    module_info: ModuleInfo
     context: FileContext
 
     def class_of(self, expr: cst.BaseExpression, scope: Scope) -> ClassInfo | None:
@@ -162,12 +160,7 @@ class EventIdAnalysis:
                             break
         if class_name is None:
             return None
-        roots = search_roots(self.context.settings.root, _path(self.context))
-        return self.context.project.resolve_class(self.module_info, class_name, roots)
-
-
-def _path(context: FileContext) -> Path:
-    return Path(context.absolute_path)
+        return self.context.resolve_class(class_name)
 
 
 def _annotation_class(node: cst.BaseExpression | None) -> str | None:
@@ -184,8 +177,7 @@ def _annotation_class(node: cst.BaseExpression | None) -> str | None:
 
 def analyse(context: FileContext) -> EventIdAnalysis:
     module = context.module
-    imports = ImportMap.build(module)
-    module_info = context.project.register(_path(context), module, imports)
+    imports = context.imports
     options = context.settings.config.event_ids
     id_pattern = re.compile(options.id_name_pattern, re.IGNORECASE)
     sensitive = options.sensitive_fields + options.extend_sensitive_fields
@@ -219,7 +211,7 @@ def analyse(context: FileContext) -> EventIdAnalysis:
                 for expr in namespace:
                     hash_site.namespace_leaves.extend(walker.collect(expr))
             sites.append(hash_site)
-    return EventIdAnalysis(sites=sites, imports=imports, module_info=module_info, context=context)
+    return EventIdAnalysis(sites=sites, imports=imports, context=context)
 
 
 def _arg(call: cst.Call, index: int, *keywords: str) -> cst.BaseExpression | None:
