@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import NoReturn
 
 from eventlint import __version__
-from eventlint.config import CliOverrides, ConfigError, ConfigResolver
+from eventlint.config import CliOverrides, ConfigError
 from eventlint.discovery import check_paths_exist, discover
 from eventlint.docs import rule_doc
-from eventlint.engine import Engine
-from eventlint.output import json_output, text
-from eventlint.rules import ALL_RULES, RULES_BY_CODE, known_codes
-from eventlint.runner import Mode, run_files
+from eventlint.output import github, json_output, sarif, text
+from eventlint.rules import ALL_RULES, RULES_BY_CODE
+from eventlint.runner import EngineSettings, Mode, run_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -30,6 +29,16 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"eventlint: error: {message} (see `eventlint --help`)\n")
         raise SystemExit(EXIT_ERROR)
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return jobs
 
 
 def _codes(value: str) -> tuple[str, ...]:
@@ -53,7 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--select", type=_codes, help="codes or prefixes to enable (replaces)")
     parser.add_argument("--extend-select", type=_codes, default=(), help="codes to add")
     parser.add_argument("--ignore", type=_codes, default=(), help="codes or prefixes to disable")
-    parser.add_argument("--output-format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--output-format", choices=("text", "json", "sarif", "github"), default="text"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=os.cpu_count() or 1,
+        help="processes to lint with (default: the CPU count)",
+    )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     parser.add_argument("--config", type=Path, help="a pyproject.toml or eventlint TOML file")
     parser.add_argument("--statistics", action="store_true", help="count findings per code")
@@ -90,18 +107,16 @@ def _lint(options: argparse.Namespace) -> int:
     if options.unsafe_fixes and not (options.fix or options.diff):
         raise ConfigError("--unsafe-fixes needs --fix or --diff")
     check_paths_exist(options.paths)
-    resolver = ConfigResolver(
-        known_codes(),
+    settings = EngineSettings(
         config_file=options.config,
         overrides=CliOverrides(
             select=options.select, extend_select=options.extend_select, ignore=options.ignore
         ),
     )
-    engine = Engine(resolver)
+    resolver = settings.resolver()
     mode = Mode(fix=options.fix, unsafe_fixes=options.unsafe_fixes, diff=options.diff)
-    results = run_files(
-        engine, discover(options.paths, resolver, force_exclude=options.force_exclude), mode
-    )
+    sources = list(discover(options.paths, resolver, force_exclude=options.force_exclude))
+    results = run_files(settings, resolver, sources, mode, jobs=options.jobs)
     findings = sorted(
         (finding for result in results for finding in result.findings),
         key=lambda finding: finding.sort_key,
@@ -115,6 +130,11 @@ def _lint(options: argparse.Namespace) -> int:
     fixed = sum(result.fixed for result in results)
     if options.output_format == "json":
         print(json_output.render(findings))
+    elif options.output_format == "sarif":
+        print(sarif.render(findings))
+    elif options.output_format == "github":
+        if findings:
+            print(github.render(findings))
     elif not options.diff:
         colour = text.use_colour(sys.stdout)
         for finding in findings:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from eventlint import sourcefile
 from eventlint.discovery import SourcePath
 from eventlint.engine import Engine, syntax_error_finding
-from eventlint.finding import Finding
+from eventlint.config import CliOverrides, ConfigResolver
+from eventlint.finding import Finding, Fix
+from eventlint.rules import known_codes
 
 
 @dataclass
@@ -87,5 +91,52 @@ def run_file(engine: Engine, source: SourcePath, mode: Mode) -> FileResult:
     return result
 
 
-def run_files(engine: Engine, sources: Iterable[SourcePath], mode: Mode) -> list[FileResult]:
-    return [run_file(engine, source, mode) for source in sources]
+@dataclass(frozen=True)
+class EngineSettings:
+    """What a worker process needs to build the same engine as the parent (picklable)."""
+
+    config_file: Path | None = None
+    overrides: CliOverrides = CliOverrides()
+
+    def resolver(self) -> ConfigResolver:
+        return ConfigResolver(known_codes(), config_file=self.config_file, overrides=self.overrides)
+
+
+# Below this many files, starting processes costs more than it saves.
+PARALLEL_THRESHOLD = 32
+_worker_engine: Engine | None = None
+
+
+def _start_worker(settings: EngineSettings) -> None:
+    global _worker_engine
+    _worker_engine = Engine(settings.resolver())
+
+
+def _run_in_worker(job: tuple[SourcePath, Mode]) -> FileResult:
+    assert _worker_engine is not None
+    result = run_file(_worker_engine, *job)
+    # Fixes hold libcst trees; the parent only needs to know that (and how safely) a
+    # finding is fixable.
+    result.findings = [
+        replace(finding, fix=Fix(finding.fix.applicability, ())) if finding.fix else finding
+        for finding in result.findings
+    ]
+    return result
+
+
+def run_files(
+    settings: EngineSettings,
+    resolver: ConfigResolver,
+    sources: Sequence[SourcePath],
+    mode: Mode,
+    *,
+    jobs: int = 1,
+) -> list[FileResult]:
+    """Results in the order of ``sources``, whatever the pool did."""
+    if jobs <= 1 or len(sources) < PARALLEL_THRESHOLD:
+        engine = Engine(resolver)
+        return [run_file(engine, source, mode) for source in sources]
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_start_worker, initargs=(settings,)
+    ) as pool:
+        return list(pool.map(_run_in_worker, [(source, mode) for source in sources], chunksize=4))
