@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from eventlint import __version__
+from eventlint import __version__, baseline
 from eventlint.config import CliOverrides, ConfigError
 from eventlint.discovery import check_paths_exist, discover
 from eventlint.docs import rule_doc
@@ -79,6 +79,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="apply exclude settings to files named on the command line too (for pre-commit)",
     )
+    parser.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record the current findings in FILE and exit 0",
+    )
+    parser.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="report only findings not recorded in FILE"
+    )
+    parser.add_argument(
+        "--show-stale-baseline",
+        action="store_true",
+        help="with --baseline, list entries that no longer match anything",
+    )
     parser.add_argument("--version", action="version", version=f"eventlint {__version__}")
     return parser
 
@@ -106,6 +120,10 @@ def _print_rule(arguments: Sequence[str]) -> int:
 def _lint(options: argparse.Namespace) -> int:
     if options.unsafe_fixes and not (options.fix or options.diff):
         raise ConfigError("--unsafe-fixes needs --fix or --diff")
+    if options.write_baseline and (options.fix or options.diff or options.baseline):
+        raise ConfigError("--write-baseline cannot be combined with --fix, --diff or --baseline")
+    if options.show_stale_baseline and not options.baseline:
+        raise ConfigError("--show-stale-baseline needs --baseline")
     check_paths_exist(options.paths)
     settings = EngineSettings(
         config_file=options.config,
@@ -124,6 +142,17 @@ def _lint(options: argparse.Namespace) -> int:
     for result in results:
         for warning in result.warnings:
             sys.stderr.write(f"eventlint: warning: {warning}\n")
+    if options.write_baseline:
+        entries = baseline.write(options.write_baseline, findings)
+        print(f"Wrote {len(findings)} findings ({entries} entries) to {options.write_baseline}.")
+        return EXIT_CLEAN
+    if options.baseline:
+        filtered = baseline.apply(options.baseline, findings)
+        findings = filtered.new
+        if options.show_stale_baseline:
+            for path, code, print_, count in filtered.stale:
+                times = f" (x{count})" if count > 1 else ""
+                sys.stderr.write(f"eventlint: stale baseline entry: {path} {code} {print_}{times}\n")
     if options.diff:
         for result in results:
             sys.stdout.write(result.diff)

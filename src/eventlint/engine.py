@@ -5,6 +5,7 @@ The CLI and the flake8 plugin both call :meth:`Engine.lint_text`; only the CLI f
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -166,7 +167,7 @@ class Engine:
                 + [e.target for r in reports if r.fix for e in r.fix.edits]
             )
         for report in reports:
-            finding = _finding(context, display, report)
+            finding = _finding(context, display, report, lines)
             if honour_noqa and suppression.line_suppresses(
                 lines[finding.line - 1] if finding.line <= len(lines) else "", finding.code
             ):
@@ -207,7 +208,20 @@ def _span(context: FileContext, node: cst.CSTNode) -> Span:
     )
 
 
-def _finding(context: FileContext, display: str, report: Report) -> Finding:
+def fingerprint(code: str, lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> str:
+    """A hash of the code and the source text between ``start`` and ``end`` (1-based lines,
+    0-based columns), whitespace-normalised."""
+    (line, column), (end_line, end_column) = start, end
+    chunk = lines[line - 1 : end_line]
+    if chunk:
+        chunk[-1] = chunk[-1][:end_column] if end_line > line else chunk[-1][column:end_column]
+        if end_line > line:
+            chunk[0] = chunk[0][column:]
+    text = " ".join(" ".join(chunk).split())
+    return hashlib.sha256(f"{code}\0{text}".encode()).hexdigest()[:20]
+
+
+def _finding(context: FileContext, display: str, report: Report, lines: list[str]) -> Finding:
     (line, column), (end_line, end_column) = _span(context, report.node)
     return Finding(
         code=report.code,
@@ -218,6 +232,7 @@ def _finding(context: FileContext, display: str, report: Report) -> Finding:
         end_line=end_line,
         end_column=end_column + 1,
         fix=report.fix,
+        fingerprint=fingerprint(report.code, lines, (line, column), (end_line, end_column)),
     )
 
 

@@ -52,6 +52,9 @@ class Finding:
     end_line: int
     end_column: int
     fix: Fix | None = field(default=None, compare=False)
+    # The finding's own source text, whitespace-normalised and hashed: what a baseline keys
+    # on, so an entry survives edits that only move the code.
+    fingerprint: str = field(default="", compare=False)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
