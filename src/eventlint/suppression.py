@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 # flake8's own pattern (flake8.defaults.NOQA_INLINE_REGEXP), so both front doors agree.
 _LINE_NOQA = re.compile(
@@ -50,11 +49,3 @@ def line_suppresses(line: str, code: str) -> bool:
     codes = _codes(match.group("codes"))
     return codes is None or code.startswith(tuple(codes))
 
-
-def filter_noqa(lines: list[str], findings: Iterable[tuple[int, str]]) -> set[int]:
-    """Indices of the (line, code) pairs that a ``# noqa`` on their line suppresses."""
-    suppressed: set[int] = set()
-    for index, (line, code) in enumerate(findings):
-        if 1 <= line <= len(lines) and line_suppresses(lines[line - 1], code):
-            suppressed.add(index)
-    return suppressed
