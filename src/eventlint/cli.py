@@ -93,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --baseline, list entries that no longer match anything",
     )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the results cache"
+    )
+    parser.add_argument(
+        "--cache-dir", type=Path, help="where to keep the cache (default: .eventlint_cache/)"
+    )
     parser.add_argument("--version", action="version", version=f"eventlint {__version__}")
     return parser
 
@@ -126,6 +132,8 @@ def _lint(options: argparse.Namespace) -> int:
         raise ConfigError("--show-stale-baseline needs --baseline")
     check_paths_exist(options.paths)
     settings = EngineSettings(
+        cache=not options.no_cache,
+        cache_dir=options.cache_dir,
         config_file=options.config,
         overrides=CliOverrides(
             select=options.select, extend_select=options.extend_select, ignore=options.ignore

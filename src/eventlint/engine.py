@@ -61,6 +61,7 @@ class Selection:
 class _Pass:
     findings: list[Finding]
     module: cst.Module | None = None
+    read_other_files: bool = False
     # Fixes of the findings that survived noqa, with the spans their edits touch.
     fixes: list[tuple[Finding, Fix, list[Span]]] = field(default_factory=list)
 
@@ -102,6 +103,11 @@ class Engine:
         self, text: str, path: Path, display: str, *, honour_noqa: bool = True
     ) -> list[Finding]:
         return self._run(text, path, display, honour_noqa=honour_noqa).findings
+
+    def lint_for_cache(self, text: str, path: Path, display: str) -> tuple[list[Finding], bool]:
+        """Findings, and whether computing them read files other than this one."""
+        run = self._run(text, path, display, honour_noqa=True)
+        return run.findings, run.read_other_files
 
     def fix_text(self, text: str, path: Path, display: str, *, unsafe: bool) -> FixOutcome:
         """Apply fixes until none is left (bounded), refusing any result that does not parse."""
@@ -160,7 +166,7 @@ class Engine:
             failure = parsing.ParseFailure("too deeply nested to analyse", 1, 1)
             return _Pass(self._syntax_error(selection, display, failure))
         lines = _LINE_BREAK.split(text)
-        result = _Pass([], module=wrapper.module)
+        result = _Pass([], module=wrapper.module, read_other_files=context.read_other_files)
         if reports:
             context.prepare_positions(
                 [report.node for report in reports]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from eventlint import sourcefile
+from eventlint.cache import ResultsCache
 from eventlint.discovery import SourcePath
 from eventlint.engine import Engine, syntax_error_finding
 from eventlint.config import CliOverrides, ConfigResolver
@@ -23,6 +24,7 @@ class FileResult:
     fixed: int = 0
     diff: str = ""
     warnings: list[str] = field(default_factory=list)
+    from_cache: bool = False
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,9 @@ class Mode:
     diff: bool = False  # compute fixes, print them, write nothing
 
 
-def run_file(engine: Engine, source: SourcePath, mode: Mode) -> FileResult:
+def run_file(
+    engine: Engine, source: SourcePath, mode: Mode, cache: ResultsCache | None = None
+) -> FileResult:
     result = FileResult(source.display)
     try:
         data = sourcefile.read(source.path)
@@ -50,7 +54,19 @@ def run_file(engine: Engine, source: SourcePath, mode: Mode) -> FileResult:
             result.findings.append(syntax_error_finding(source.display, str(error)))
         return result
     if not (mode.fix or mode.diff):
-        result.findings = engine.lint_text(decoded.text, source.path, source.display)
+        if cache is None:
+            result.findings = engine.lint_text(decoded.text, source.path, source.display)
+            return result
+        cached = cache.get(selection.settings, source.path, source.display, data)
+        if cached is not None:
+            result.findings = cached
+            result.from_cache = True
+            return result
+        findings, read_other_files = engine.lint_for_cache(
+            decoded.text, source.path, source.display
+        )
+        cache.put(selection.settings, source.path, data, findings, read_other_files)
+        result.findings = findings
         return result
     outcome = engine.fix_text(
         decoded.text, source.path, source.display, unsafe=mode.unsafe_fixes
@@ -97,6 +113,11 @@ class EngineSettings:
 
     config_file: Path | None = None
     overrides: CliOverrides = CliOverrides()
+    cache: bool = True
+    cache_dir: Path | None = None
+
+    def results_cache(self) -> ResultsCache | None:
+        return ResultsCache(self.cache_dir) if self.cache else None
 
     def resolver(self) -> ConfigResolver:
         return ConfigResolver(known_codes(), config_file=self.config_file, overrides=self.overrides)
@@ -105,16 +126,18 @@ class EngineSettings:
 # Below this many files, starting processes costs more than it saves.
 PARALLEL_THRESHOLD = 32
 _worker_engine: Engine | None = None
+_worker_cache: ResultsCache | None = None
 
 
 def _start_worker(settings: EngineSettings) -> None:
-    global _worker_engine
+    global _worker_engine, _worker_cache
     _worker_engine = Engine(settings.resolver())
+    _worker_cache = settings.results_cache()
 
 
 def _run_in_worker(job: tuple[SourcePath, Mode]) -> FileResult:
     assert _worker_engine is not None
-    result = run_file(_worker_engine, *job)
+    result = run_file(_worker_engine, *job, cache=_worker_cache)
     # Fixes hold libcst trees; the parent only needs to know that (and how safely) a
     # finding is fixable.
     result.findings = [
@@ -135,7 +158,8 @@ def run_files(
     """Results in the order of ``sources``, whatever the pool did."""
     if jobs <= 1 or len(sources) < PARALLEL_THRESHOLD:
         engine = Engine(resolver)
-        return [run_file(engine, source, mode) for source in sources]
+        cache = settings.results_cache()
+        return [run_file(engine, source, mode, cache) for source in sources]
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_start_worker, initargs=(settings,)
     ) as pool:

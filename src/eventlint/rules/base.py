@@ -45,6 +45,9 @@ class FileContext:
         self.project = project
         self._analyses: dict[object, object] = {}
         self._positions = LazyPositions(wrapper.module)
+        # Set when a rule read other files (a class's fields, raise sites): results cached
+        # for this file then also depend on the rest of the project.
+        self.read_other_files = False
 
     @property
     def module(self) -> cst.Module:
@@ -67,6 +70,7 @@ class FileContext:
 
     def resolve_class(self, name: str) -> ClassInfo | None:
         """The class ``name`` refers to in this file, looked up in the file or the project."""
+        self.read_other_files = True
         roots = search_roots(self.settings.root, Path(self.absolute_path))
         return self.project.resolve_class(self.module_info, name, roots)
 

@@ -16,6 +16,7 @@ from eventlint.rules.error_assertions.caught import (
 
 
 def raise_index(rule: Rule) -> RaiseIndex:
+    rule.context.read_other_files = True
     project = rule.context.project
     return project.shared("raise-index", lambda: RaiseIndex(project))
 

@@ -1,0 +1,123 @@
+"""The results cache: served when nothing changed, recomputed when anything that matters did.
+
+A hit is made visible by doctoring the stored entry: if the doctored message comes back, the
+result was served from the cache; if the real one does, it was recomputed.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import eventlint.cache
+from eventlint.cli import main
+from helpers import VIOLATION, run_cli, write
+
+DOCTORED = "SERVED FROM CACHE"
+
+
+def _doctor(project: Path) -> None:
+    entries = [p for p in (project / ".eventlint_cache").glob("*.json")]
+    assert entries
+    for entry in entries:
+        data = json.loads(entry.read_text())
+        for finding in data["findings"]:
+            finding["message"] = DOCTORED
+        entry.write_text(json.dumps(data))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    write(tmp_path / "app" / "models.py", textwrap.dedent("""\
+        from pydantic import BaseModel
+
+        class Event(BaseModel):
+            order_id: str
+        """))
+    write(tmp_path / "app" / "keys.py", textwrap.dedent("""\
+        import hashlib
+
+        from app.models import Event
+
+
+        def event_key(event: Event) -> str:
+            return hashlib.sha256(event.model_dump_json().encode()).hexdigest()
+        """))
+    write(tmp_path / "app" / "other.py", VIOLATION)
+    return tmp_path
+
+
+def test_unchanged_files_are_served_from_the_cache(project: Path) -> None:
+    first = run_cli(cwd=project)
+    assert first.returncode == 1 and DOCTORED not in first.stdout
+    assert (project / ".eventlint_cache" / ".gitignore").read_text().strip().endswith("*")
+    _doctor(project)
+    assert DOCTORED in run_cli(cwd=project).stdout
+
+
+def test_editing_a_file_recomputes_it(project: Path) -> None:
+    run_cli(cwd=project)
+    _doctor(project)
+    other = project / "app" / "other.py"
+    other.write_text(other.read_text() + "\n# edited\n")
+    output = run_cli(cwd=project).stdout
+    assert "envelope field `event_id`" in output and DOCTORED not in output
+
+
+def test_changing_the_config_recomputes(project: Path) -> None:
+    run_cli(cwd=project)
+    _doctor(project)
+    write(project / "pyproject.toml", '[tool.eventlint]\nignore = ["EVT104"]\n')
+    output = run_cli(cwd=project).stdout
+    assert DOCTORED not in output and "EVT104" not in output and "EVT101" in output
+
+
+def test_editing_a_model_another_file_reads_recomputes_that_file(project: Path) -> None:
+    assert run_cli(cwd=project).stdout.count("EVT101") == 1  # other.py only: Event is clean
+    _doctor(project)
+    models = project / "app" / "models.py"
+    models.write_text(models.read_text() + "    event_id: str\n")
+    output = run_cli(cwd=project).stdout
+    assert "`model_dump_json()` of `Event` hashes its envelope field `event_id`" in output
+
+
+def test_upgrading_eventlint_recomputes(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(project)
+    assert main(["--jobs", "1"]) == 1
+    _doctor(project)
+    capsys.readouterr()
+    assert main(["--jobs", "1"]) == 1
+    assert DOCTORED in capsys.readouterr().out  # same version: served
+    monkeypatch.setattr(eventlint.cache, "__version__", "99.0.0")
+    assert main(["--jobs", "1"]) == 1
+    assert DOCTORED not in capsys.readouterr().out
+
+
+def test_corrupt_or_foreign_entries_are_ignored(project: Path) -> None:
+    run_cli(cwd=project)
+    for entry in (project / ".eventlint_cache").glob("*.json"):
+        entry.write_text("{not json")
+    result = run_cli(cwd=project)
+    assert result.returncode == 1 and "EVT101" in result.stdout and result.stderr == ""
+
+
+def test_no_cache_and_cache_dir(project: Path, tmp_path: Path) -> None:
+    assert run_cli("--no-cache", cwd=project).returncode == 1
+    assert not (project / ".eventlint_cache").exists()
+    elsewhere = tmp_path / "elsewhere"
+    assert run_cli("--cache-dir", str(elsewhere), cwd=project).returncode == 1
+    assert list(elsewhere.glob("*.json")) and not (project / ".eventlint_cache").exists()
+
+
+def test_fix_mode_never_uses_stale_cache(project: Path) -> None:
+    run_cli(cwd=project)
+    _doctor(project)
+    fixed = run_cli("--fix", "--unsafe-fixes", cwd=project)
+    assert DOCTORED not in fixed.stdout and "Fixed 2 findings." in fixed.stdout
+    assert run_cli(cwd=project).returncode == 0  # the fixed file's new content is a miss
