@@ -133,6 +133,11 @@ def test_interrupted_fix_leaves_every_file_old_or_new(tmp_path: Path) -> None:
         time.sleep(0.005)
     process.send_signal(signal.SIGKILL)
     process.wait()
+    # Its pool workers must not outlive it.
+    deadline = time.monotonic() + 10
+    while _processes_in(work) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_in(work) == []
     old = new = 0
     for index in range(300):
         data = (work / f"m{index:03}.py").read_bytes()
@@ -146,6 +151,19 @@ def test_interrupted_fix_leaves_every_file_old_or_new(tmp_path: Path) -> None:
     # (hidden, not a .py, so never linted); it can never leave a half-written .py.
     leftovers = [p.name for p in work.iterdir() if p.suffix not in (".py", ".toml")]
     assert all(name.startswith(".m") and name.endswith(".eventlint-tmp") for name in leftovers)
+
+
+def _processes_in(folder: Path) -> list[int]:
+    """Processes (other than this one) whose working directory is ``folder``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if Path(os.readlink(entry / "cwd")) == folder:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
 
 
 def test_nothing_in_the_linted_project_is_imported_or_executed(tmp_path: Path) -> None:

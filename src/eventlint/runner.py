@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,9 +37,11 @@ class Mode:
     diff: bool = False  # compute fixes, print them, write nothing
 
 
-def run_file(
-    engine: Engine, source: SourcePath, mode: Mode, cache: ResultsCache | None = None
-) -> FileResult:
+def triage(
+    engine: Engine, source: SourcePath, mode: Mode, cache: ResultsCache | None
+) -> FileResult | None:
+    """The result when it is known without linting (unreadable, no trigger word, or a cache
+    hit); None when the file must be linted."""
     result = FileResult(source.display)
     try:
         data = sourcefile.read(source.path)
@@ -47,6 +52,26 @@ def run_file(
     # Most files contain none of the words any rule looks for: skip them before decoding.
     if not selection.rules or not selection.may_fire(data):
         return result
+    if cache is not None and not (mode.fix or mode.diff):
+        cached = cache.get(selection.settings, source.path, source.display, data)
+        if cached is not None:
+            result.findings = cached
+            result.from_cache = True
+            return result
+    return None
+
+
+def lint_file(
+    engine: Engine, source: SourcePath, mode: Mode, cache: ResultsCache | None = None
+) -> FileResult:
+    """Lint (and fix, by the mode) a file that triage could not settle."""
+    result = FileResult(source.display)
+    try:
+        data = sourcefile.read(source.path)
+    except sourcefile.SourceError as error:
+        result.warnings.append(f"{source.display}: {error}; skipped")
+        return result
+    selection = engine.select(source.path)
     try:
         decoded = sourcefile.decode(data)
     except sourcefile.SourceError as error:
@@ -56,11 +81,6 @@ def run_file(
     if not (mode.fix or mode.diff):
         if cache is None:
             result.findings = engine.lint_text(decoded.text, source.path, source.display)
-            return result
-        cached = cache.get(selection.settings, source.path, source.display, data)
-        if cached is not None:
-            result.findings = cached
-            result.from_cache = True
             return result
         findings, read_other_files = engine.lint_for_cache(
             decoded.text, source.path, source.display
@@ -129,15 +149,24 @@ _worker_engine: Engine | None = None
 _worker_cache: ResultsCache | None = None
 
 
+def _exit_with_parent(parent: int) -> None:
+    # Workers share the task pipe, so none sees it close when the parent is killed
+    # (SIGKILL, OOM): without this they would wait forever.
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
 def _start_worker(settings: EngineSettings) -> None:
     global _worker_engine, _worker_cache
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _worker_engine = Engine(settings.resolver())
     _worker_cache = settings.results_cache()
 
 
 def _run_in_worker(job: tuple[SourcePath, Mode]) -> FileResult:
     assert _worker_engine is not None
-    result = run_file(_worker_engine, *job, cache=_worker_cache)
+    result = lint_file(_worker_engine, *job, cache=_worker_cache)
     # Fixes hold libcst trees; the parent only needs to know that (and how safely) a
     # finding is fixable.
     result.findings = [
@@ -155,12 +184,23 @@ def run_files(
     *,
     jobs: int = 1,
 ) -> list[FileResult]:
-    """Results in the order of ``sources``, whatever the pool did."""
-    if jobs <= 1 or len(sources) < PARALLEL_THRESHOLD:
-        engine = Engine(resolver)
-        cache = settings.results_cache()
-        return [run_file(engine, source, mode, cache) for source in sources]
-    with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_start_worker, initargs=(settings,)
-    ) as pool:
-        return list(pool.map(_run_in_worker, [(source, mode) for source in sources], chunksize=4))
+    """Results in the order of ``sources``, whatever the pool did.
+
+    The parent first settles what needs no linting (no trigger word, a cache hit), so a warm
+    run starts no pool at all; only the rest goes to the workers.
+    """
+    engine = Engine(resolver)
+    cache = settings.results_cache()
+    results = [triage(engine, source, mode, cache) for source in sources]
+    pending = [index for index, result in enumerate(results) if result is None]
+    if jobs <= 1 or len(pending) < PARALLEL_THRESHOLD:
+        for index in pending:
+            results[index] = lint_file(engine, sources[index], mode, cache)
+    else:
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=_start_worker, initargs=(settings,)
+        ) as pool:
+            jobs_list = [(sources[index], mode) for index in pending]
+            for index, result in zip(pending, pool.map(_run_in_worker, jobs_list, chunksize=4)):
+                results[index] = result
+    return [result for result in results if result is not None]
