@@ -37,16 +37,23 @@ class Mode:
     diff: bool = False  # compute fixes, print them, write nothing
 
 
+def _read(source: SourcePath, result: FileResult) -> bytes | None:
+    """The file's bytes, or None with a warning on the result (an unreadable file is skipped)."""
+    try:
+        return sourcefile.read(source.path)
+    except sourcefile.SourceError as error:
+        result.warnings.append(f"{source.display}: {error}; skipped")
+        return None
+
+
 def triage(
     engine: Engine, source: SourcePath, mode: Mode, cache: ResultsCache | None
 ) -> FileResult | None:
     """The result when it is known without linting (unreadable, no trigger word, or a cache
     hit); None when the file must be linted."""
     result = FileResult(source.display)
-    try:
-        data = sourcefile.read(source.path)
-    except sourcefile.SourceError as error:
-        result.warnings.append(f"{source.display}: {error}; skipped")
+    data = _read(source, result)
+    if data is None:
         return result
     selection = engine.select(source.path)
     # Most files contain none of the words any rule looks for: skip them before decoding.
@@ -66,10 +73,8 @@ def lint_file(
 ) -> FileResult:
     """Lint (and fix, by the mode) a file that triage could not settle."""
     result = FileResult(source.display)
-    try:
-        data = sourcefile.read(source.path)
-    except sourcefile.SourceError as error:
-        result.warnings.append(f"{source.display}: {error}; skipped")
+    data = _read(source, result)
+    if data is None:
         return result
     selection = engine.select(source.path)
     try:
