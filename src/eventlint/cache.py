@@ -19,6 +19,7 @@ from typing import cast
 
 from eventlint import __version__
 from eventlint.config import Settings
+from eventlint.discovery import project_files
 from eventlint.finding import Applicability, Finding, Fix
 
 CACHE_DIR_NAME = ".eventlint_cache"
@@ -37,12 +38,15 @@ class ResultsCache:
     def __init__(self, directory: Path | None = None) -> None:
         self._directory = directory  # None: .eventlint_cache/ at each project root
         self._project_hashes: dict[Path, str] = {}
+        self._ready: set[Path] = set()
 
     def _folder(self, settings: Settings) -> Path:
         folder = self._directory or settings.root / CACHE_DIR_NAME
-        if not folder.is_dir():
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / ".gitignore").write_text("# Created by eventlint.\n*\n", encoding="utf-8")
+        if folder not in self._ready:  # checked once per run, not once per file
+            if not folder.is_dir():
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / ".gitignore").write_text("# Created by eventlint.\n*\n", encoding="utf-8")
+            self._ready.add(folder)
         return folder
 
     @staticmethod
@@ -58,18 +62,12 @@ class ResultsCache:
         cached = self._project_hashes.get(settings.root)
         if cached is None:
             hasher = hashlib.sha256()
-            for directory, subdirectories, names in os.walk(settings.root):
-                here = Path(directory)
-                subdirectories[:] = sorted(
-                    name for name in subdirectories if not settings.is_excluded(here / name)
-                )
-                for name in sorted(names):
-                    if name.endswith(".py"):
-                        try:
-                            stat = (here / name).stat()
-                        except OSError:
-                            continue
-                        hasher.update(f"{here / name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            for path in project_files(settings):
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                hasher.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
             cached = self._project_hashes[settings.root] = hasher.hexdigest()
         return cached
 

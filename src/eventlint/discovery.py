@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from eventlint.config import ConfigError, ConfigResolver
+from eventlint.config import ConfigError, ConfigResolver, Settings
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,23 @@ def discover(
                 file = here / name
                 if name.endswith(".py") and not settings.is_excluded(file):
                     yield from _once(SourcePath(file, display_path(str(file))), seen)
+
+
+def project_files(settings: Settings) -> Iterator[Path]:
+    """Every Python file of a project (under ``settings.root``), in a stable order, skipping
+    excluded files and folders and virtualenvs: what a rule that reads the rest of the
+    project may look at."""
+    for directory, subdirectories, files in os.walk(settings.root, followlinks=False):
+        here = Path(directory)
+        subdirectories[:] = sorted(
+            name
+            for name in subdirectories
+            if not settings.is_excluded(here / name)
+            and not (here / name / "pyvenv.cfg").is_file()
+        )
+        for name in sorted(files):
+            if name.endswith(".py") and not settings.is_excluded(here / name):
+                yield here / name
 
 
 def _once(source: SourcePath, seen: set[str]) -> Iterator[SourcePath]:

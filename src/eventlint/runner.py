@@ -27,7 +27,6 @@ class FileResult:
     fixed: int = 0
     diff: str = ""
     warnings: list[str] = field(default_factory=list)
-    from_cache: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,6 @@ def triage(
         cached = cache.get(selection.settings, source.path, source.display, data)
         if cached is not None:
             result.findings = cached
-            result.from_cache = True
             return result
     return None
 

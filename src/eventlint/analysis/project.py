@@ -16,7 +16,7 @@ from typing import TypeVar
 import libcst as cst
 
 from eventlint import parsing, sourcefile
-from eventlint.analysis.names import ImportMap, dotted_name
+from eventlint.analysis.names import ImportMap
 from eventlint.analysis.walk import descendants
 
 _SharedT = TypeVar("_SharedT")
@@ -251,8 +251,6 @@ def search_roots(project_root: Path, file: Path) -> list[Path]:
             unique.append(root)
     return unique
 
-
-__all__ = ["ClassInfo", "FieldInfo", "ModuleInfo", "ProjectIndex", "dotted_name", "search_roots"]
 
 
 def module_name_for(path: Path, roots: list[Path]) -> str | None:

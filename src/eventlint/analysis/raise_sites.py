@@ -7,7 +7,6 @@ Nothing is imported. Results are cached per message for the run.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from eventlint.analysis.project import ModuleInfo, ProjectIndex, module_name_for
 from eventlint.analysis.scopes import string_value
 from eventlint.analysis.walk import descendants
 from eventlint.config import Settings
+from eventlint.discovery import project_files
 from eventlint.finding import ImportRequest
 
 # A closing quote, whitespace (line breaks included) and an opening quote: the seam of an
@@ -62,21 +62,12 @@ class RaiseIndex:
         files = self._files.get(settings.root)
         if files is None:
             files = []
-            for directory, subdirectories, names in os.walk(settings.root):
-                here = Path(directory)
-                subdirectories[:] = [
-                    name
-                    for name in subdirectories
-                    if not settings.is_excluded(here / name)
-                    and not (here / name / "pyvenv.cfg").is_file()
-                ]
-                for name in names:
-                    path = here / name
-                    if name.endswith(".py") and not settings.is_test_file(path):
-                        try:
-                            files.append((path, _CONCATENATION_SEAM.sub(b"", path.read_bytes())))
-                        except OSError:
-                            continue
+            for path in project_files(settings):
+                if not settings.is_test_file(path):
+                    try:
+                        files.append((path, _CONCATENATION_SEAM.sub(b"", path.read_bytes())))
+                    except OSError:
+                        continue
             self._files[settings.root] = files
         return files
 

@@ -14,6 +14,7 @@ import libcst as cst
 
 from eventlint.analysis.names import ImportMap, dotted_name
 from eventlint.analysis.project import ClassInfo
+from eventlint.analysis.raise_sites import RaiseIndex
 from eventlint.analysis.scopes import string_value
 from eventlint.analysis.walk import descendants, walk
 from eventlint.rules.base import FileContext
@@ -370,6 +371,14 @@ def analyse(context: FileContext) -> ErrorAssertionAnalysis:
         codes_checked=codes_checked,
         context=context,
     )
+
+
+def raise_index(context: FileContext) -> RaiseIndex:
+    """The run-wide index of where the project raises which message. Asking it makes this
+    file's results depend on other files (for the results cache)."""
+    context.read_other_files = True
+    project = context.project
+    return project.shared("raise-index", lambda: RaiseIndex(project))
 
 
 def analysis_for(context: FileContext) -> ErrorAssertionAnalysis:

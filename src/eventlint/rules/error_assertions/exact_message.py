@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from eventlint.analysis.raise_sites import ErrorCode, RaiseIndex
+from eventlint.analysis.raise_sites import ErrorCode
 from eventlint.finding import Applicability, Edit, Fix
 from eventlint.rules.base import Rule
 from eventlint.rules.error_assertions.caught import (
@@ -12,13 +12,8 @@ from eventlint.rules.error_assertions.caught import (
     ErrorAssertionAnalysis,
     MessageComparison,
     analysis_for,
+    raise_index,
 )
-
-
-def raise_index(rule: Rule) -> RaiseIndex:
-    rule.context.read_other_files = True
-    project = rule.context.project
-    return project.shared("raise-index", lambda: RaiseIndex(project))
 
 
 def code_attribute(rule: Rule, analysis: ErrorAssertionAnalysis, comparison: MessageComparison) -> str | None:
@@ -110,7 +105,7 @@ class ExactErrorMessage(Rule):
         form = comparison.message.form
         if form == "args" or "." in form or isinstance(comparison.literal.node, cst.FormattedString):
             return None
-        sites = raise_index(self).sites(
+        sites = raise_index(self.context).sites(
             self.context.settings, comparison.literal.text, code_attributes
         )
         if len(sites) != 1 or sites[0].code is None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from eventlint.rules.base import Rule
-from eventlint.rules.error_assertions.caught import analysis_for
-from eventlint.rules.error_assertions.exact_message import raise_index
+from eventlint.rules.error_assertions.caught import analysis_for, raise_index
 from eventlint.rules.error_assertions.patterns import is_raw, pattern_text, uses_regex_idioms, words
 
 
@@ -49,7 +48,7 @@ class WholeMessageMatch(Rule):
                 continue
             if text in analysis.built_literals:
                 continue
-            index = raise_index(self)
+            index = raise_index(self.context)
             raised = bool(index.sites(self.context.settings, text, options.code_attributes))
             long = words(text) >= options.min_words or len(text) >= options.min_length
             if not raised and (not long or index.is_fragment(self.context.settings, text)):

@@ -520,11 +520,6 @@ def analysis_for(context: FileContext) -> EventIdAnalysis:
     return context.analysis(EventIdAnalysis, analyse)
 
 
-def site_label(site: HashSite) -> str:
-    """How messages name where the ID is made."""
-    return site.scope.display_name
-
-
 def is_envelope_field(name: str, context: FileContext) -> str | None:
     options = context.settings.config.event_ids
     if names_field(name, options.allowed_fields) is not None:
