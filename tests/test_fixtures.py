@@ -82,7 +82,7 @@ def test_fixes_match_expectations(case: Case, request: pytest.FixtureRequest) ->
     unsafe = _fix(case, original, unsafe=True)
     if request.config.getoption("--regen-fixtures"):
         for result, target in ((safe, case.safe_fixed), (unsafe, case.unsafe_fixed)):
-            baseline = original if target is case.safe_fixed else safe
+            baseline = original if target == case.safe_fixed else safe
             if result != baseline:
                 target.write_text(result, encoding="utf-8")
             elif target.exists():

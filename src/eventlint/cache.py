@@ -3,8 +3,9 @@ is not linted again.
 
 An entry is keyed on the file's path and holds the hash of its content, of the effective
 configuration for it, and eventlint's version. Results that read other files of the project
-(a model's fields, the places a message is raised) also record a hash of the project's Python
-files (path, size, mtime), so editing a model invalidates the files that use it. Entries are
+(a model's fields, the places a message is raised, the module index) also record a hash of the
+project's Python files, stubs, extensions and pytest configs (path, size, mtime), so editing a
+model invalidates the files that use it. Entries are
 written atomically; an unreadable, corrupt or foreign entry is a miss, never an error.
 """
 
@@ -19,7 +20,8 @@ from typing import cast
 
 from eventlint import __version__
 from eventlint.config import Settings
-from eventlint.discovery import project_files
+from eventlint.analysis.layout import MODULE_SUFFIXES
+from eventlint.discovery import CONFIG_FILE_NAMES, project_files
 from eventlint.finding import Applicability, Finding, Fix
 
 CACHE_DIR_NAME = ".eventlint_cache"
@@ -62,7 +64,8 @@ class ResultsCache:
         cached = self._project_hashes.get(settings.root)
         if cached is None:
             hasher = hashlib.sha256()
-            for path in project_files(settings):
+            # Stubs, extensions and pytest configs decide what EVT3xx finds, as sources do.
+            for path in project_files(settings, MODULE_SUFFIXES, CONFIG_FILE_NAMES):
                 try:
                     stat = path.stat()
                 except OSError:

@@ -149,6 +149,12 @@ class ErrorAssertionOptions(_Options):
     min_length: int = 40
 
 
+class StaleImportOptions(_Options):
+    """``[tool.eventlint.stale-imports]``: options of the EVT3xx rules."""
+
+    check_all_files: bool = False
+
+
 class EventlintConfig(_Options):
     """The ``[tool.eventlint]`` table."""
 
@@ -159,8 +165,11 @@ class EventlintConfig(_Options):
     extend_exclude: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = {}
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
+    # Import roots, relative to the config's folder; None: discovered (see analysis/layout).
+    src: tuple[str, ...] | None = None
     event_ids: EventIdOptions = EventIdOptions()
     error_assertions: ErrorAssertionOptions = ErrorAssertionOptions()
+    stale_imports: StaleImportOptions = StaleImportOptions()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,10 @@ from pathlib import Path
 from eventlint.config import ConfigError, ConfigResolver, Settings
 
 
+# Not Python, but read for what they say about the tests (EVT304's testpaths).
+CONFIG_FILE_NAMES = frozenset({"pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"})
+
+
 @dataclass(frozen=True)
 class SourcePath:
     path: Path  # what the OS opens
@@ -56,14 +60,17 @@ def discover(
             )
             for name in sorted(files):
                 file = here / name
-                if name.endswith(".py") and not settings.is_excluded(file):
+                wanted = name.endswith(".py") or name in CONFIG_FILE_NAMES
+                if wanted and not settings.is_excluded(file):
                     yield from _once(SourcePath(file, display_path(str(file))), seen)
 
 
-def project_files(settings: Settings) -> Iterator[Path]:
+def project_files(
+    settings: Settings, suffixes: tuple[str, ...] = (".py",), names: frozenset[str] = frozenset()
+) -> Iterator[Path]:
     """Every Python file of a project (under ``settings.root``), in a stable order, skipping
     excluded files and folders and virtualenvs: what a rule that reads the rest of the
-    project may look at."""
+    project may look at. ``suffixes`` and ``names`` widen what counts."""
     for directory, subdirectories, files in os.walk(settings.root, followlinks=False):
         here = Path(directory)
         subdirectories[:] = sorted(
@@ -73,7 +80,8 @@ def project_files(settings: Settings) -> Iterator[Path]:
             and not (here / name / "pyvenv.cfg").is_file()
         )
         for name in sorted(files):
-            if name.endswith(".py") and not settings.is_excluded(here / name):
+            wanted = name.endswith(suffixes) or name in names
+            if wanted and not settings.is_excluded(here / name):
                 yield here / name
 
 

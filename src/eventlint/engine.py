@@ -85,7 +85,7 @@ class Engine:
             rule
             for rule in VISITOR_RULES
             if rule.code in codes
-            and (is_test or not rule.test_files_only)
+            and (is_test or not rule.only_in_tests(settings))
             and not suppression.suppressed_by_file(rule.code, file_noqa)
         )
         triggers = tuple(sorted({word for rule in rules for word in rule.trigger_words(settings)}))

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from eventlint import sourcefile
 from eventlint.cache import ResultsCache
-from eventlint.discovery import SourcePath
+from eventlint.discovery import CONFIG_FILE_NAMES, SourcePath
 from eventlint.engine import Engine, syntax_error_finding
 from eventlint.config import CliOverrides, ConfigResolver
 from eventlint.finding import Finding, Fix
 from eventlint.rules import known_codes
+from eventlint.rules.stale_imports.pytest_config import check_pytest_config
 
 
 @dataclass
@@ -51,6 +52,11 @@ def triage(
     """The result when it is known without linting (unreadable, no trigger word, or a cache
     hit); None when the file must be linted."""
     result = FileResult(source.display)
+    if source.path.name in CONFIG_FILE_NAMES:
+        result.findings = check_pytest_config(
+            source.path, source.display, engine.resolver.for_path(source.path)
+        )
+        return result
     data = _read(source, result)
     if data is None:
         return result

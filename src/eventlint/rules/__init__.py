@@ -12,6 +12,10 @@ from eventlint.rules.event_ids.envelope_metadata import EnvelopeMetadataInEventI
 from eventlint.rules.event_ids.nondeterministic_input import NondeterministicInputInEventId
 from eventlint.rules.event_ids.sensitive_data import SensitiveDataInEventId
 from eventlint.rules.event_ids.unsorted_json import UnsortedJsonInEventId
+from eventlint.rules.stale_imports.missing_module import MissingModule
+from eventlint.rules.stale_imports.missing_name import MissingName
+from eventlint.rules.stale_imports.stale_patch_target import StalePatchTarget
+from eventlint.rules.stale_imports.stale_pytest_path import StalePytestPath
 from eventlint.rules.syntax_error import SyntaxErrorRule
 
 VISITOR_RULES: tuple[type[Rule], ...] = (
@@ -24,6 +28,10 @@ VISITOR_RULES: tuple[type[Rule], ...] = (
     WholeMessageMatch,
     RegexMetacharactersInMatch,
     SubstringErrorMessage,
+    MissingModule,
+    MissingName,
+    StalePatchTarget,
+    StalePytestPath,
 )
 
 ALL_RULES: tuple[type[Rule] | type[EngineRule], ...] = (SyntaxErrorRule, *VISITOR_RULES)

@@ -123,6 +123,11 @@ class Rule(cst.BatchableCSTVisitor):
         return cls.triggers
 
     @classmethod
+    def only_in_tests(cls, settings: Settings) -> bool:
+        """Whether the rule runs on test files only (an option may widen that)."""
+        return cls.test_files_only
+
+    @classmethod
     def visits_nodes(cls) -> bool:
         """Whether the rule has ``visit_*``/``leave_*`` methods. When no enabled rule has,
         the engine skips the traversal altogether."""

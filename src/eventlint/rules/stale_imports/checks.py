@@ -1,0 +1,290 @@
+"""The shared judgement of the EVT3xx rules: which module paths in a file do not resolve.
+
+Each rule reports the problems of its own code; the file is read, and the project's module
+index consulted, once for all four.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from eventlint.analysis.layout import build_layout, project_root
+from eventlint.analysis.module_index import Location, ModuleIndex, closest
+from eventlint.analysis.names import dotted_name
+from eventlint.finding import Applicability, Edit, Fix
+from eventlint.rules.base import FileContext
+from eventlint.rules.stale_imports.uses import collect
+
+_MAX_LISTED = 3
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    code: str
+    node: cst.CSTNode
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass
+class Problems:
+    found: list[Problem] = field(default_factory=list)
+
+    def of(self, code: str) -> list[Problem]:
+        return [problem for problem in self.found if problem.code == code]
+
+
+def module_index(context: FileContext) -> ModuleIndex:
+    """The run-wide index of the project this file belongs to."""
+    root = project_root(context.settings, Path(context.absolute_path))
+    return context.project.shared(
+        f"module-index:{root}", lambda: ModuleIndex(build_layout(context.settings, root))
+    )
+
+
+def problems_for(context: FileContext) -> Problems:
+    return context.analysis(Problems, _judge)
+
+
+@dataclass(frozen=True)
+class _Missing:
+    """The first part of a dotted name that does not resolve."""
+
+    existing: str  # the longest prefix that does ("" for none)
+    missing: str  # that prefix plus the next part
+
+
+def _judge(context: FileContext) -> Problems:
+    context.read_other_files = True
+    file = Path(context.absolute_path)
+    index = module_index(context)
+    roots = index.roots_for(file)
+    checker = _Checker(index, roots, file)
+    uses = collect(context.module, context.imports, file)
+    for statement in uses.imports:
+        if isinstance(statement, cst.Import):
+            checker.plain_import(statement)
+        else:
+            checker.from_import(statement)
+    for patch in uses.patches:
+        checker.patch_target(patch.string, patch.target)
+    for plugin in uses.plugins:
+        checker.plugin(plugin.string, plugin.module)
+    return checker.problems
+
+
+class _Checker:
+    def __init__(self, index: ModuleIndex, roots: tuple[Path, ...], file: Path) -> None:
+        self.index = index
+        self.roots = roots
+        self.file = file
+        self.problems = Problems()
+
+    def _report(self, code: str, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
+        self.problems.found.append(Problem(code, node, message, fix))
+
+    # -- resolution --------------------------------------------------------------------
+
+    def missing_part(self, dotted: str) -> _Missing | None:
+        """None when ``dotted`` exists, is not first-party, or cannot be judged."""
+        parts = dotted.split(".")
+        if not self.index.is_first_party(parts[0], self.roots):
+            return None
+        parent: Location | None = None
+        for end in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:end])
+            location = self.index.locate(prefix, self.roots)
+            if location is None:
+                assert parent is not None  # the top level is first-party, so it exists
+                if self.index.names(parent, self.roots) is None:
+                    return None  # ``__getattr__``, ``__path__`` tricks: anything may exist
+                return _Missing(parent.dotted, prefix)
+            parent = location
+        return None
+
+    def definer_names(self, name: str, near: str) -> list[str]:
+        """Importable names of the modules that define ``name``, each spelled the way that
+        is closest to ``near`` (the stale path), excluding this file. A definer this file
+        cannot import is listed as None, so that it still counts against a fix."""
+        found: list[str] = []
+        unreachable = 0
+        for definer in self.index.definers(name):
+            if definer.with_suffix("") == self.file.with_suffix(""):
+                continue
+            spellings = self.index.dotted_names(definer, self.roots)
+            if spellings:
+                found.append(closest(spellings, near))
+            else:
+                unreachable += 1
+        return sorted(found) + ["?"] * unreachable
+
+    def relative_to_absolute(self, statement: cst.ImportFrom) -> str | None:
+        module = dotted_name(statement.module) if statement.module is not None else ""
+        level = len(statement.relative)
+        if not level:
+            return module
+        names = self.index.dotted_names(self.file, self.roots)
+        if not names or not (self.file.parent / "__init__.py").is_file():
+            return None  # a relative import outside a package fails anyway; not ours to say
+        package = closest(names, "").split(".")
+        if self.file.stem != "__init__":
+            package = package[:-1]
+        if level - 1 >= len(package):
+            return None
+        base = package[: len(package) - (level - 1)]
+        return ".".join([*base, module] if module else base)
+
+    # -- the checks --------------------------------------------------------------------
+
+    def plain_import(self, statement: cst.Import) -> None:
+        for alias in statement.names:
+            dotted = dotted_name(alias.name)
+            if dotted is None:  # pragma: no cover - the grammar guarantees a dotted name
+                continue
+            missing = self.missing_part(dotted)
+            if missing is not None:
+                self._report("EVT301", alias.name, self._module_message(missing, dotted))
+
+    def _module_message(self, missing: _Missing, dotted: str) -> str:
+        where = f"`{missing.existing}` has no module `{missing.missing.rpartition('.')[2]}`"
+        message = f"`{dotted}` does not exist ({where})"
+        if missing.missing == dotted:
+            message += self._same_name_modules(dotted)
+        return message
+
+    def _same_name_modules(self, dotted: str) -> str:
+        """``; did you mean `a.new.place`?`` for modules with the stale one's last name."""
+        last = dotted.rpartition(".")[2]
+        moved = sorted(
+            {
+                closest(spellings, dotted)
+                for file in self.index.modules_named(last)
+                if (spellings := self.index.dotted_names(file, self.roots))
+            }
+        )
+        return f"; did you mean {_listed(moved)}?" if moved else ""
+
+    def from_import(self, statement: cst.ImportFrom) -> None:
+        absolute = self.relative_to_absolute(statement)
+        if not absolute:
+            return
+        node: cst.CSTNode = statement.module if statement.module is not None else statement
+        missing = self.missing_part(absolute)
+        names = (
+            [alias for alias in statement.names if isinstance(alias.name, cst.Name)]
+            if not isinstance(statement.names, cst.ImportStar)
+            else []
+        )
+        if missing is not None:
+            self._stale_module(statement, node, absolute, missing, names)
+            return
+        location = self.index.locate(absolute, self.roots)
+        if location is None or not names:
+            return
+        known = self.index.names(location, self.roots)
+        if known is None:
+            return
+        for alias in names:
+            name = alias.name.value if isinstance(alias.name, cst.Name) else ""
+            if name in known:
+                continue
+            message = f"`{name}` is not defined in `{absolute}`"
+            elsewhere = [home for home in self.definer_names(name, absolute) if home != "?"]
+            if elsewhere:
+                message += f"; it is defined in {_listed(elsewhere)}"
+            self._report("EVT302", alias.name, message)
+
+    def _stale_module(
+        self,
+        statement: cst.ImportFrom,
+        node: cst.CSTNode,
+        absolute: str,
+        missing: _Missing,
+        names: list[cst.ImportAlias],
+    ) -> None:
+        message = f"`{absolute}` does not exist"
+        if missing.missing != absolute:
+            message += f" (`{missing.existing}` has no module `{missing.missing.rpartition('.')[2]}`)"
+        homes: dict[str, list[str]] = {}
+        for alias in names:
+            name = alias.name.value if isinstance(alias.name, cst.Name) else ""
+            homes[name] = self.definer_names(name, absolute)
+        placed = {
+            name: [home for home in found if home != "?"]
+            for name, found in homes.items()
+            if any(home != "?" for home in found)
+        }
+        if placed:
+            described = "; ".join(
+                f"`{name}` is defined in {_listed(found)}" for name, found in placed.items()
+            )
+            message += f"; {described}"
+        elif missing.missing == absolute:
+            message += self._same_name_modules(absolute)
+        fix = None
+        targets = {tuple(found) for found in homes.values()}
+        if (
+            names
+            and not statement.relative
+            and len(targets) == 1
+            and len(next(iter(targets))) == 1
+            and next(iter(targets))[0] != "?"
+        ):
+            new_module = next(iter(targets))[0]
+            replacement = cst.parse_expression(new_module)
+            if statement.module is not None and isinstance(replacement, (cst.Name, cst.Attribute)):
+                fix = Fix(Applicability.SAFE, (Edit(statement.module, replacement),))
+        self._report("EVT301", node, message, fix)
+
+    def patch_target(self, string: cst.SimpleString, target: str) -> None:
+        parts = target.split(".")
+        if not self.index.is_first_party(parts[0], self.roots):
+            return
+        module: Location | None = None
+        for end in range(len(parts), 0, -1):
+            module = self.index.locate(".".join(parts[:end]), self.roots)
+            if module is not None:
+                break
+        if module is None or module.dotted == target:
+            return
+        known = self.index.names(module, self.roots)
+        attribute = parts[len(module.dotted.split("."))]
+        if known is None or attribute in known:
+            return  # deeper attributes (a class's methods) are not judged
+        message = f"patch target `{target}` does not resolve: `{module.dotted}` has no `{attribute}`"
+        attribute_owner = ".".join(parts[:-1])
+        elsewhere = self.definer_names(parts[-1], attribute_owner)
+        reachable = [home for home in elsewhere if home != "?"]
+        if reachable:
+            message += f"; `{parts[-1]}` is defined in {_listed(reachable)}"
+        fix = None
+        # Only ``package.gone_module.name``: a missing attribute of a plain module may be a
+        # class whose method is patched, and a method's new home cannot be told by its name.
+        moved_module = module.is_package and len(parts) == len(module.dotted.split(".")) + 2
+        if moved_module and len(elsewhere) == 1 and reachable:
+            new_target = f"{elsewhere[0]}.{parts[-1]}"
+            quote = string.quote
+            fix = Fix(
+                Applicability.UNSAFE,
+                (Edit(string, string.with_changes(value=f"{string.prefix}{quote}{new_target}{quote}")),),
+            )
+        self._report("EVT303", string, message, fix)
+
+    def plugin(self, string: cst.SimpleString, module: str) -> None:
+        missing = self.missing_part(module)
+        if missing is not None:
+            self._report(
+                "EVT304",
+                string,
+                f"pytest plugin `{module}` does not exist"
+                f" (`{missing.existing}` has no module `{missing.missing.rpartition('.')[2]}`)",
+            )
+
+
+def _listed(names: list[str]) -> str:
+    shown = ", ".join(f"`{name}`" for name in names[:_MAX_LISTED])
+    more = len(names) - _MAX_LISTED
+    return shown + (f" and {more} more" if more > 0 else "")

@@ -1,0 +1,40 @@
+"""EVT303: a patch target string that does not resolve."""
+
+from __future__ import annotations
+
+from eventlint.rules.stale_imports._base import StaleImportRule
+
+
+class StalePatchTarget(StaleImportRule):
+    """A ``mock.patch``/``monkeypatch`` target string names something that does not exist.
+
+    Checked: the string targets of ``unittest.mock.patch``/``mock.patch`` (also as
+    decorators), ``patch.dict``, ``patch.multiple``, ``mocker.patch`` (and ``.dict``,
+    ``.multiple``, on every pytest-mock fixture), ``monkeypatch.setattr("a.b.name", value)``
+    and ``monkeypatch.delattr("a.b.name")``. The target resolves as the runtime does: the
+    longest prefix that is an existing module, then an attribute of it. Only the first
+    attribute is judged (a class's methods are not), only first-party targets, and calls with
+    ``create=True`` (or ``raising=False`` for monkeypatch) are skipped, since they may create
+    what they patch. A patch whose target vanished fails at runtime with an ``AttributeError``
+    or ``ModuleNotFoundError``; worse, after a move it can keep patching an old alias that
+    the code under test no longer reads.
+
+    Fix (unsafe): when the target's module is gone (``package.gone_module.name``) and exactly
+    one first-party module defines ``name``, the string is rewritten to that module. Unsafe,
+    because a patch belongs where the code under test *looks the name up*, which may be an
+    importing module rather than the defining one.
+
+    Incorrect::
+
+        @mock.patch("orders.notify.send_email")  # orders/notify.py was moved
+
+    Correct::
+
+        @mock.patch("orders.messaging.email.send_email")
+    """
+
+    code = "EVT303"
+    name = "stale-patch-target"
+    summary = "mock.patch / monkeypatch target that does not resolve"
+    fix_availability = "unsafe"
+    triggers = ("patch", "setattr", "delattr")
