@@ -151,6 +151,7 @@ class Engine:
             wrapper=wrapper,
             is_test_file=selection.settings.is_test_file(path),
             project=self.project,
+            text=text,
         )
         reports: list[Report] = []
         rules = [rule(context, reports.append) for rule in selection.rules_for(text)]

@@ -8,7 +8,8 @@ Roots are ``src`` in ``[tool.eventlint]`` when set. Otherwise they are discovere
   monorepos: ``libs/<lib>/src/<pkg>`` beside ``services/<svc>/...``): its ``src/`` folder if
   it has one, otherwise the folder itself (what an editable install puts on ``sys.path``);
 - the folders that ``pythonpath`` and ``testpaths`` name in the pytest config of the project
-  root and of each sub-project.
+  root and of each sub-project (a package found only in a ``testpaths`` folder, which pytest
+  collects from but does not put on ``sys.path``, loses to an installed one of that name).
 
 Each file also sees its own base folder, the first folder above it without ``__init__.py``
 (what pytest's default ``prepend`` import mode puts first on ``sys.path``). That root is the
@@ -60,6 +61,9 @@ class PytestConfig:
 class ProjectLayout:
     root: Path
     roots: tuple[Path, ...]
+    # Roots that only ``testpaths`` names: pytest collects from them but does not put them on
+    # sys.path, so a package found only there loses to an installed one of that name.
+    weak_roots: frozenset[Path]
     pytest_configs: tuple[PytestConfig, ...]
     module_files: tuple[Path, ...]  # every .py/.pyi/extension file under the root, sorted
 
@@ -73,7 +77,8 @@ def project_root(settings: Settings, file: Path) -> Path:
             return folder
         if any((folder / marker).is_file() for marker in PROJECT_MARKERS):
             topmost = folder
-    return topmost or settings.root
+    # A folder inside a package is never where imports start.
+    return topmost or base_folder(settings.root / "__init__.py")
 
 
 def base_folder(file: Path) -> Path:
@@ -108,6 +113,7 @@ def build_layout(settings: Settings, root: Path) -> ProjectLayout:
         for folder in (root, *sub_projects)
         if (config := read_pytest_config(folder)) is not None
     ]
+    weak: list[Path] = []
     if settings.config.src is not None:
         roots = [candidate for entry in settings.config.src for candidate in _expand(root, entry)]
     else:
@@ -115,8 +121,13 @@ def build_layout(settings: Settings, root: Path) -> ProjectLayout:
         for project in sub_projects:
             roots.append(project / "src" if (project / "src").is_dir() else project)
         for config in configs:
-            for setting in (*config.pythonpath, *config.testpaths):
-                roots += [path for path in _expand(config.path.parent, setting.value)]
+            for setting in config.pythonpath:
+                roots += _expand(config.path.parent, setting.value)
+        for config in configs:
+            for setting in config.testpaths:
+                weak += _expand(config.path.parent, setting.value)
+    strong = {Path(os.path.abspath(candidate)) for candidate in roots}
+    roots += weak
     unique: list[Path] = []
     for candidate in roots:
         candidate = Path(os.path.abspath(candidate))
@@ -125,6 +136,7 @@ def build_layout(settings: Settings, root: Path) -> ProjectLayout:
     return ProjectLayout(
         root=root,
         roots=tuple(unique),
+        weak_roots=frozenset(root for root in unique if root not in strong),
         pytest_configs=tuple(configs),
         module_files=tuple(module_files),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,11 @@ from eventlint.analysis.module_summary import ModuleSummary, summarise
 
 _EXTENSION_SUFFIXES = (".so", ".pyd")
 _MAX_STAR_DEPTH = 8
+# Every module has these, whatever its source says.
+_MODULE_ATTRIBUTES = frozenset(
+    {"__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__path__",
+     "__builtins__", "__dict__", "__cached__", "__annotations__"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -102,14 +108,17 @@ class ModuleIndex:
 
     def is_first_party(self, top: str, roots: Sequence[Path]) -> bool:
         """Whether a top-level name is the project's. A name found only as a namespace
-        folder (say a ``redis/`` folder of deployment scripts) loses to an installed
-        package of that name, as it does at runtime."""
-        location = self.locate(top, roots)
-        if location is None:
+        folder (say a ``redis/`` folder of deployment scripts), or only in a ``testpaths``
+        folder, loses to an installed package of that name, as it does at runtime."""
+        if top in sys.stdlib_module_names:
+            return False  # a local json.py shadowing the standard library is not our call
+        strong = tuple(root for root in roots if root not in self.layout.weak_roots)
+        location = self.locate(top, strong)
+        if location is not None and not location.is_namespace:
+            return True
+        if location is None and self.locate(top, roots) is None:
             return False
-        if location.is_namespace:
-            return not self._installed_elsewhere(top)
-        return True
+        return not self._installed_elsewhere(top)
 
     def _installed_elsewhere(self, top: str) -> bool:
         if top not in self._installed:
@@ -178,7 +187,11 @@ class ModuleIndex:
     ) -> frozenset[str] | None:
         if location.opaque or depth > _MAX_STAR_DEPTH:
             return None
-        names: set[str] = set()
+        if exported_only and location.sources:
+            summaries = [self.summary(source) for source in location.sources]
+            if all(summary.all_is_literal for summary in summaries):
+                return frozenset(name for summary in summaries for name in summary.declared)
+        names: set[str] = set(_MODULE_ATTRIBUTES)
         declared: set[str] = set()
         for source in location.sources:
             summary = self.summary(source)
@@ -200,7 +213,9 @@ class ModuleIndex:
         for folder in location.package_dirs:
             names |= self._submodules(folder)
         if exported_only:
-            return frozenset(declared or {name for name in names if not name.startswith("_")})
+            # ``__all__`` built at runtime: what a star import brings is at most every public
+            # name plus what the listed parts of ``__all__`` say.
+            return frozenset(declared | {name for name in names if not name.startswith("_")})
         return frozenset(names)
 
     def _submodules(self, folder: Path) -> set[str]:

@@ -19,6 +19,7 @@ import warnings
 from dataclasses import dataclass, field
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_SCOPE_WORDS = (b"global", b"exec", b"modules", b"vars", b"locals", b"__path__", b"setattr")
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -32,6 +33,9 @@ class ModuleSummary:
     declared: set[str] = field(default_factory=set)  # listed in __all__
     star_imports: list[str] = field(default_factory=list)
     names_unknown: bool = False
+    # ``__all__`` is one literal list, never changed: a star import brings exactly that,
+    # whatever else the module does at runtime.
+    all_is_literal: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -40,6 +44,7 @@ class ModuleSummary:
             "declared": sorted(self.declared),
             "star": self.star_imports,
             "unknown": self.names_unknown,
+            "all_is_literal": self.all_is_literal,
         }
 
     @classmethod
@@ -56,6 +61,7 @@ class ModuleSummary:
             declared=set(strings("declared")),
             star_imports=strings("star"),
             names_unknown=bool(data["unknown"]),
+            all_is_literal=bool(data["all_is_literal"]),
         )
 
     @classmethod
@@ -73,17 +79,24 @@ def summarise(source: bytes) -> ModuleSummary:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return ModuleSummary.unknown()
     collector = _Collector()
+    # Function bodies matter only for ``global`` and namespace rewrites: most files have none.
+    collector.scan_scopes = any(word in source for word in _SCOPE_WORDS)
     try:
         for statement in tree.body:
             collector.statement(statement)
     except RecursionError:
         return ModuleSummary.unknown()
+    if "__getattr__" in collector.summary.defined | collector.summary.imported:
+        # ``__getattr__ = getattr_migration(__name__)`` is as dynamic as a ``def``.
+        collector.summary.names_unknown = True
     return collector.summary
 
 
 class _Collector:
     def __init__(self) -> None:
         self.summary = ModuleSummary()
+        self.scan_scopes = True
+        self._all_seen = False
 
     def statement(self, node: ast.AST) -> None:
         summary = self.summary
@@ -131,6 +144,12 @@ class _Collector:
                 self.summary.defined.add(current.name)
             if _rewrites_namespace(current):
                 self.summary.names_unknown = True
+            if (
+                isinstance(current, ast.Attribute)
+                and isinstance(current.value, ast.Name)
+                and current.value.id == "__all__"
+            ):
+                self.summary.all_is_literal = False  # __all__.extend(...), __all__.append(...)
             if isinstance(current, _SCOPES):
                 self._inside_scope(current)
                 continue
@@ -148,6 +167,8 @@ class _Collector:
 
     def _inside_scope(self, scope: ast.AST) -> None:
         """A function may bind module names (``global``) or rewrite the namespace."""
+        if not self.scan_scopes:
+            return
         for inner in ast.walk(scope):
             if isinstance(inner, ast.Global):
                 self.summary.defined.update(inner.names)
@@ -159,10 +180,16 @@ class _Collector:
         if not any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
             return
         value = node.value
+        first = not self._all_seen
+        self._all_seen = True
+        literal = isinstance(value, (ast.List, ast.Tuple)) and not isinstance(node, ast.AugAssign)
+        self.summary.all_is_literal = first and literal
         if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
             for element in value.elts:
                 if isinstance(element, ast.Constant) and isinstance(element.value, str):
                     self.summary.declared.add(element.value)
+                else:
+                    self.summary.all_is_literal = False
 
 
 def _rewrites_namespace(node: ast.AST) -> bool:

@@ -36,8 +36,10 @@ class FileContext:
         wrapper: MetadataWrapper,
         is_test_file: bool,
         project: ProjectIndex,
+        text: str = "",
     ) -> None:
         self.path = path
+        self.text = text  # the source as read (regenerating it from the tree is costly)
         self.absolute_path = absolute_path
         self.settings = settings
         self.wrapper = wrapper

@@ -63,7 +63,7 @@ def _judge(context: FileContext) -> Problems:
     index = module_index(context)
     roots = index.roots_for(file)
     checker = _Checker(index, roots, file)
-    uses = collect(context.module, context.imports, file)
+    uses = collect(context.module, context.imports, file, context.text)
     for statement in uses.imports:
         if isinstance(statement, cst.Import):
             checker.plain_import(statement)
@@ -169,7 +169,7 @@ class _Checker:
 
     def from_import(self, statement: cst.ImportFrom) -> None:
         absolute = self.relative_to_absolute(statement)
-        if not absolute:
+        if not absolute or not self.index.is_first_party(absolute.split(".")[0], self.roots):
             return
         node: cst.CSTNode = statement.module if statement.module is not None else statement
         missing = self.missing_part(absolute)

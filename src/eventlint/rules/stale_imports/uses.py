@@ -30,6 +30,7 @@ _MOCK_PATCH = frozenset(
     {"unittest.mock.patch", "mock.patch", "unittest.mock.patch.dict", "mock.patch.dict",
      "unittest.mock.patch.multiple", "mock.patch.multiple"}
 )  # fmt: skip
+_CALL_WORDS = ("patch", "setattr", "delattr", "importorskip")
 _MOCKER_FIXTURES = frozenset(
     {"mocker", "class_mocker", "module_mocker", "package_mocker", "session_mocker"}
 )
@@ -56,8 +57,11 @@ class ModuleUses:
     plugins: list[PluginEntry] = field(default_factory=list)
 
 
-def collect(module: cst.Module, imports: ImportMap, path: Path) -> ModuleUses:
+def collect(module: cst.Module, imports: ImportMap, path: Path, text: str) -> ModuleUses:
     collector = _Collector(module, imports)
+    # Expressions are entered only to find calls: skip them when no call we read is there.
+    collector.enter_expressions = any(word in text for word in _CALL_WORDS)
+    collector.read_comments = "noqa" in text.lower() or "type:" in text
     collector.block(module.body, silenced=False)
     if path.name == "conftest.py":
         collector.plugins(module)
@@ -70,6 +74,8 @@ class _Collector:
         self._imports = imports
         self.uses = ModuleUses()
         self._skip_seen = False  # an importorskip call in the statement being read
+        self.enter_expressions = True
+        self.read_comments = True
 
     def block(self, statements: Sequence[cst.CSTNode], *, silenced: bool) -> None:
         outer = self._skip_seen
@@ -100,10 +106,13 @@ class _Collector:
         if isinstance(node, (cst.IndentedBlock, cst.SimpleStatementSuite)):
             self.block(node.body, silenced=silenced)
             return
-        if isinstance(node, cst.SimpleStatementLine) and _IGNORED_LINE.search(
-            self._module.code_for_node(node)
+        if isinstance(node, cst.SimpleStatementLine) and self.read_comments and any(
+            isinstance(small, (cst.Import, cst.ImportFrom)) for small in node.body
         ):
-            silenced = True
+            # A multi-line import may carry its comment on any of its lines.
+            silenced = silenced or bool(_IGNORED_LINE.search(self._module.code_for_node(node)))
+        if isinstance(node, cst.BaseExpression) and not self.enter_expressions:
+            return
         if isinstance(node, cst.Call):
             self._call(node)
         for child in children(node):
