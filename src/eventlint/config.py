@@ -8,6 +8,7 @@ ruff); ``--config`` overrides that for every file.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import os
 import re
@@ -155,6 +156,55 @@ class StaleImportOptions(_Options):
     check_all_files: bool = False
 
 
+DEFAULT_READINESS_FUNCTIONS = ("wait_for_topic_availability", "wait_for_topics", "ensure_topics")
+
+
+class KafkaOptions(_Options):
+    """``[tool.eventlint.kafka]``: options of the EVT4xx rules."""
+
+    readiness_functions: tuple[str, ...] = DEFAULT_READINESS_FUNCTIONS
+    # The EVT401 fix: a statement template with {consumer} and {topics}, and its import.
+    readiness_call: str | None = None
+    readiness_import: str | None = None
+
+    @field_validator("readiness_call")
+    @classmethod
+    def _call_parses(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            text = value.format(consumer="consumer", topics="topics")
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(f"use only {{consumer}} and {{topics}} ({error})") from None
+        body = text.removeprefix("await ").strip()
+        try:
+            parsed = ast.parse(body, mode="eval")
+        except SyntaxError:
+            raise ValueError("not a Python call expression") from None
+        if not isinstance(parsed.body, ast.Call) or "\n" in text:
+            raise ValueError("must be one call, optionally awaited") from None
+        return value
+
+    @field_validator("readiness_import")
+    @classmethod
+    def _import_parses(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            parsed = ast.parse(value)
+        except SyntaxError:
+            raise ValueError("not a Python import statement") from None
+        statements = parsed.body
+        if len(statements) != 1 or not isinstance(statements[0], (ast.Import, ast.ImportFrom)):
+            raise ValueError("must be one `import x` or `from x import y` statement")
+        statement = statements[0]
+        if isinstance(statement, ast.ImportFrom) and (statement.level or len(statement.names) != 1):
+            raise ValueError("must import one name, absolutely")
+        if isinstance(statement, ast.Import) and len(statement.names) != 1:
+            raise ValueError("must import one module")
+        return value
+
+
 class EventlintConfig(_Options):
     """The ``[tool.eventlint]`` table."""
 
@@ -170,6 +220,7 @@ class EventlintConfig(_Options):
     event_ids: EventIdOptions = EventIdOptions()
     error_assertions: ErrorAssertionOptions = ErrorAssertionOptions()
     stale_imports: StaleImportOptions = StaleImportOptions()
+    kafka: KafkaOptions = KafkaOptions()
 
 
 @dataclass(frozen=True)

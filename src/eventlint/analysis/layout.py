@@ -2,8 +2,9 @@
 
 Roots are ``src`` in ``[tool.eventlint]`` when set. Otherwise they are discovered:
 
-- the project root (and its ``src/``): the folder of the ``[tool.eventlint]`` config, or, without one, the VCS
-  root above the file, or else the topmost folder with a pyproject.toml/setup.cfg/setup.py;
+- the project root (and its ``src/``): the folder of the ``[tool.eventlint]`` config, or,
+  without one, the VCS root above the file, or else the topmost folder with a
+  pyproject.toml/setup.cfg/setup.py;
 - every sub-project under it (a folder with its own pyproject.toml/setup.cfg/setup.py, as in
   monorepos: ``libs/<lib>/src/<pkg>`` beside ``services/<svc>/...``): its ``src/`` folder if
   it has one, otherwise the folder itself (what an editable install puts on ``sys.path``);

@@ -12,6 +12,10 @@ from eventlint.rules.event_ids.envelope_metadata import EnvelopeMetadataInEventI
 from eventlint.rules.event_ids.nondeterministic_input import NondeterministicInputInEventId
 from eventlint.rules.event_ids.sensitive_data import SensitiveDataInEventId
 from eventlint.rules.event_ids.unsorted_json import UnsortedJsonInEventId
+from eventlint.rules.fakes.redis_ttl import FakeRedisIgnoresTtl
+from eventlint.rules.kafka.missing_readiness import ConsumerWithoutReadiness
+from eventlint.rules.kafka.recreated_topics import RecreatedTopicsConsumedWithoutWait
+from eventlint.rules.kafka.start_without_retry import ConsumerStartWithoutRetry
 from eventlint.rules.stale_imports.missing_module import MissingModule
 from eventlint.rules.stale_imports.missing_name import MissingName
 from eventlint.rules.stale_imports.stale_patch_target import StalePatchTarget
@@ -32,6 +36,10 @@ VISITOR_RULES: tuple[type[Rule], ...] = (
     MissingName,
     StalePatchTarget,
     StalePytestPath,
+    ConsumerWithoutReadiness,
+    ConsumerStartWithoutRetry,
+    RecreatedTopicsConsumedWithoutWait,
+    FakeRedisIgnoresTtl,
 )
 
 ALL_RULES: tuple[type[Rule] | type[EngineRule], ...] = (SyntaxErrorRule, *VISITOR_RULES)

@@ -207,7 +207,9 @@ class _Checker:
     ) -> None:
         message = f"`{absolute}` does not exist"
         if missing.missing != absolute:
-            message += f" (`{missing.existing}` has no module `{missing.missing.rpartition('.')[2]}`)"
+            message += (
+                f" (`{missing.existing}` has no module `{missing.missing.rpartition('.')[2]}`)"
+            )
         homes: dict[str, list[str]] = {}
         for alias in names:
             name = alias.name.value if isinstance(alias.name, cst.Name) else ""
@@ -254,7 +256,9 @@ class _Checker:
         attribute = parts[len(module.dotted.split("."))]
         if known is None or attribute in known:
             return  # deeper attributes (a class's methods) are not judged
-        message = f"patch target `{target}` does not resolve: `{module.dotted}` has no `{attribute}`"
+        message = (
+            f"patch target `{target}` does not resolve: `{module.dotted}` has no `{attribute}`"
+        )
         attribute_owner = ".".join(parts[:-1])
         elsewhere = self.definer_names(parts[-1], attribute_owner)
         reachable = [home for home in elsewhere if home != "?"]
@@ -269,7 +273,12 @@ class _Checker:
             quote = string.quote
             fix = Fix(
                 Applicability.UNSAFE,
-                (Edit(string, string.with_changes(value=f"{string.prefix}{quote}{new_target}{quote}")),),
+                (
+                    Edit(
+                        string,
+                        string.with_changes(value=f"{string.prefix}{quote}{new_target}{quote}"),
+                    ),
+                ),
             )
         self._report("EVT303", string, message, fix)
 

@@ -20,9 +20,7 @@ import libcst as cst
 from eventlint.analysis.names import ImportMap, dotted_name
 from eventlint.analysis.walk import children, descendants
 
-_IMPORT_ERRORS = frozenset(
-    {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
-)
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _EXPECTED_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 _RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 _IGNORED_LINE = re.compile(r"#\s*(type:\s*ignore|noqa)", re.IGNORECASE)
@@ -106,8 +104,10 @@ class _Collector:
         if isinstance(node, (cst.IndentedBlock, cst.SimpleStatementSuite)):
             self.block(node.body, silenced=silenced)
             return
-        if isinstance(node, cst.SimpleStatementLine) and self.read_comments and any(
-            isinstance(small, (cst.Import, cst.ImportFrom)) for small in node.body
+        if (
+            isinstance(node, cst.SimpleStatementLine)
+            and self.read_comments
+            and any(isinstance(small, (cst.Import, cst.ImportFrom)) for small in node.body)
         ):
             # A multi-line import may carry its comment on any of its lines.
             silenced = silenced or bool(_IGNORED_LINE.search(self._module.code_for_node(node)))
@@ -145,8 +145,10 @@ class _Collector:
     def _target(self, value: cst.BaseExpression | None) -> None:
         if isinstance(value, cst.SimpleString):
             text = value.evaluated_value
-            if isinstance(text, str) and "." in text and all(
-                part.isidentifier() for part in text.split(".")
+            if (
+                isinstance(text, str)
+                and "." in text
+                and all(part.isidentifier() for part in text.split("."))
             ):
                 self.uses.patches.append(PatchTarget(value, text))
 

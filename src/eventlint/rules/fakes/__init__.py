@@ -1,0 +1,1 @@
+"""EVT5xx: test doubles that fake Redis without its behaviour."""

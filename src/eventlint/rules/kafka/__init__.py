@@ -1,0 +1,1 @@
+"""EVT4xx: Kafka consumers that start before their topics are known to be ready."""

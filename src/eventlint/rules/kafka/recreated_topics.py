@@ -1,0 +1,86 @@
+"""EVT403: topics deleted and recreated, then consumed without waiting for them."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from eventlint.analysis.names import dotted_name
+from eventlint.rules.base import Rule
+from eventlint.rules.kafka.flow import Function, KafkaFlow, TopicCall, flow_for
+
+
+class RecreatedTopicsConsumedWithoutWait(Rule):
+    """Topics are deleted, created again, and consumed with no wait for them in between.
+
+    The classic test-setup race: ``delete_topics`` returns before the broker has finished
+    deleting, so the following ``create_topics`` may fail or produce a topic whose leaders are
+    not elected yet, and the consumer started right after sees no partitions. Wait for the
+    topics between creating and consuming: describe them, check the consumer's metadata, poll
+    until partitions are assigned, or call a readiness function (see EVT401).
+
+    Flags a ``create_topics`` call that follows a ``delete_topics`` of the same topics (the
+    same names or variables mentioned) in one function, when a consumer then starts
+    consuming in that function, or anywhere in the module when the function is a pytest
+    fixture, with no readiness check between the creation and the start. Creating topics
+    that were never deleted is a readiness check itself (see EVT401) and is silent. No fix.
+
+    Incorrect::
+
+        await admin.delete_topics(["orders"])
+        await admin.create_topics([NewTopic("orders", 1, 1)])
+        await consumer.start()
+
+    Correct::
+
+        await admin.delete_topics(["orders"])
+        await admin.create_topics([NewTopic("orders", 1, 1)])
+        await wait_for_topics(consumer, ["orders"])
+        await consumer.start()
+    """
+
+    code = "EVT403"
+    name = "recreated-topics-consumed-without-wait"
+    summary = "Topics deleted and recreated, then consumed without waiting"
+    triggers = ("delete_topics",)
+
+    def finish(self) -> None:
+        flow = flow_for(self.context)
+        for function in flow.functions:
+            for creation in function.creations:
+                if _recreates(function, creation) and _consumed_unwaited(flow, function, creation):
+                    self.report(
+                        creation.call,
+                        "topics are deleted and recreated, then consumed without waiting for "
+                        "them; wait until their metadata shows them ready before consuming",
+                    )
+
+
+def _recreates(function: Function, creation: TopicCall) -> bool:
+    return any(
+        deletion.index < creation.index and deletion.topics & creation.topics
+        for deletion in function.deletions
+    )
+
+
+def _consumed_unwaited(flow: KafkaFlow, function: Function, creation: TopicCall) -> bool:
+    starts = [start for start in flow.starts if start.function is function]
+    if not starts and _is_fixture(function):
+        starts = list(flow.starts)
+    for start in starts:
+        if start.function is function and start.index < creation.index:
+            continue
+        upper = start.index if start.function is function else None
+        if not flow.checked_between(function, creation.index, upper):
+            return True
+    return False
+
+
+def _is_fixture(function: Function) -> bool:
+    if function.node is None:
+        return False
+    for decorator in function.node.decorators:
+        target = decorator.decorator
+        name = dotted_name(target.func if isinstance(target, cst.Call) else target) or ""
+        if name.endswith("fixture"):
+            return True
+    return False
