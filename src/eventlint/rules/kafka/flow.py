@@ -46,6 +46,17 @@ ADMINS: dict[str, Library] = {
     "kafka.admin.KafkaAdminClient": "kafka-python",
     "kafka.admin.client.KafkaAdminClient": "kafka-python",
 }
+PRODUCERS: dict[str, Library] = {
+    "aiokafka.AIOKafkaProducer": "aiokafka",
+    "aiokafka.producer.AIOKafkaProducer": "aiokafka",
+    "aiokafka.producer.producer.AIOKafkaProducer": "aiokafka",
+    "confluent_kafka.Producer": "confluent",
+    "confluent_kafka.SerializingProducer": "confluent",
+    "kafka.KafkaProducer": "kafka-python",
+    "kafka.producer.KafkaProducer": "kafka-python",
+}
+# A write whose delivery was awaited: the topic exists and has a leader.
+_ACKED_WRITES = frozenset({"send_and_wait", "flush"})
 _METADATA = frozenset({"topics", "partitions_for_topic", "list_topics"})
 _ADMIN_CHECKS = frozenset({"describe_topics", "list_topics", "create_topics"})
 _QUIET_CALLS = frozenset({"print", "debug", "info", "warning", "warn", "error", "log", "exception"})
@@ -59,6 +70,8 @@ class Binding:
     library: Library
     call: cst.Call
     function: Function
+    target: cst.BaseExpression | None = None  # what the construction is assigned to
+    subscribed: bool = False  # subscribe()/assign() seen (kafka-python)
 
 
 @dataclass(eq=False)
@@ -171,6 +184,7 @@ class _Builder:
         self.flow = KafkaFlow()
         self._consumers: dict[tuple[int, str], Binding] = {}
         self._admins: dict[tuple[int, str], Binding] = {}
+        self._producers: dict[tuple[int, str], Binding] = {}
         self._signal_callbacks: set[str] = set()
         self._index = 0
         self._pending: list[tuple[cst.CSTNode, _Place]] = []
@@ -180,6 +194,10 @@ class _Builder:
         self._candidate_subscribes: list[tuple[Start, tuple[int, str]]] = []
         self._started_bindings: set[tuple[int, int]] = set()
         self._classes: list[str] = []  # the class being read, innermost last
+        # kafka-python polls and iterations; whether they consume is known after the walk.
+        self._kafka_python_reads: list[
+            tuple[cst.CSTNode, cst.BaseExpression | None, Binding, _Place, int]
+        ] = []
 
     # -- reading -------------------------------------------------------------------------
 
@@ -270,10 +288,12 @@ class _Builder:
         _, binding = self._bound(self._consumers, node.iter, place.function)
         if binding is None:
             return
-        if (binding.library == "aiokafka" and node.asynchronous is not None) or (
-            binding.library == "kafka-python" and node.asynchronous is None
-        ):
+        if binding.library == "aiokafka" and _topics_of(binding.call):
+            return  # given topics, the consumer started at start()
+        if binding.library == "aiokafka" and node.asynchronous is not None:
             self._start(node, node.iter, binding, place)
+        elif binding.library == "kafka-python" and node.asynchronous is None:
+            self._kafka_python_reads.append((node, node.iter, binding, place, self._index))
 
     def _assign(
         self, targets: list[cst.BaseExpression], value: cst.BaseExpression, place: _Place
@@ -285,18 +305,17 @@ class _Builder:
         qualified = self._imports.qualify(value.func)
         library = CONSUMERS.get(qualified or "")
         admin = ADMINS.get(qualified or "")
+        producer = PRODUCERS.get(qualified or "")
         for target in targets:
             key = self._key(target, place.function)
             if key is None:
                 continue
             if library is not None:
-                binding = Binding(library, value, place.function)
-                self._consumers[key] = binding
-                if library == "kafka-python" and _topics_of(value):
-                    # Constructed with topics, kafka-python subscribes at once.
-                    self._start(value, target, binding, place)
+                self._consumers[key] = Binding(library, value, place.function, target)
             elif admin is not None:
                 self._admins[key] = Binding(admin, value, place.function)
+            elif producer is not None:
+                self._producers[key] = Binding(producer, value, place.function)
 
     def _call(self, call: cst.Call, place: _Place) -> None:
         function = place.function
@@ -316,6 +335,9 @@ class _Builder:
             _, admin = self._bound(self._admins, receiver, function)
         if method in _METADATA and receiver is not None and admin is None:
             function.checks.append(self._index)
+        elif method in _ACKED_WRITES and receiver is not None:
+            if self._bound(self._producers, receiver, function)[1] is not None:
+                function.checks.append(self._index)
         elif method in _ADMIN_CHECKS and receiver is not None:
             self._admin_call(call, method, admin, place)
         if method == "delete_topics" and receiver is not None:
@@ -330,19 +352,23 @@ class _Builder:
                 self._subscribe_point(call, receiver, consumer, place)
                 if _topics_of(consumer.call):
                     self._start(call, receiver, consumer, place)
-            elif method in {"getone", "getmany"}:
+            elif method in {"getone", "getmany"} and not _topics_of(consumer.call):
+                # With topics given, consumption started at start(), wherever that is.
                 self._start(call, receiver, consumer, place)
             elif method == "subscribe":
                 self._subscribe_point(call, receiver, consumer, place)
         elif library == "confluent" and method in {"subscribe", "assign"}:
+            if any(arg.star for arg in call.args):
+                return  # a wrapper forwarding its caller's arguments: the caller decides
             start = self._make_start(call, receiver, consumer, place)
             self.flow.subscribes.append(start)
             if not _signals_on_assign(call, self._signal_callbacks):
                 self._candidate_subscribes.append((start, key))
         elif library == "kafka-python":
             if method == "poll":
-                self._start(call, receiver, consumer, place)
-            elif method == "subscribe":
+                self._kafka_python_reads.append((call, receiver, consumer, place, self._index))
+            elif method in {"subscribe", "assign"}:
+                consumer.subscribed = True
                 self._subscribe_point(call, receiver, consumer, place)
 
     def _admin_call(
@@ -397,8 +423,30 @@ class _Builder:
 
     # -- after the walk ------------------------------------------------------------------
 
+    def _kafka_python_starts(self) -> None:
+        """A kafka-python poll or iteration consumes only a subscribed consumer: one given
+        topics (reported at its construction, once) or one that ``subscribe``/``assign``
+        was called on. A bare ``poll()`` to drive the connection reads no topic."""
+        reported: set[int] = set()
+        for node, receiver, binding, place, index in self._kafka_python_reads:
+            with_topics = bool(_topics_of(binding.call))
+            if not (with_topics or binding.subscribed):
+                continue
+            if with_topics:
+                if id(binding) in reported:
+                    continue
+                reported.add(id(binding))
+                node = binding.call
+            elif (id(binding), id(place.function)) in self._started_bindings:
+                continue
+            self._started_bindings.add((id(binding), id(place.function)))
+            start = self._make_start(node, receiver, binding, place)
+            start.index = index
+            self.flow.starts.append(start)
+
     def finish(self) -> KafkaFlow:
         flow = self.flow
+        self._kafka_python_starts()
         for start, key in self._candidate_subscribes:
             if key in self._polled:
                 flow.starts.append(start)
