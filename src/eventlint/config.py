@@ -198,7 +198,9 @@ class KafkaOptions(_Options):
         if len(statements) != 1 or not isinstance(statements[0], (ast.Import, ast.ImportFrom)):
             raise ValueError("must be one `import x` or `from x import y` statement")
         statement = statements[0]
-        if isinstance(statement, ast.ImportFrom) and (statement.level or len(statement.names) != 1):
+        if isinstance(statement, ast.ImportFrom) and (
+            statement.level or len(statement.names) != 1 or statement.names[0].name == "*"
+        ):
             raise ValueError("must import one name, absolutely")
         if isinstance(statement, ast.Import) and len(statement.names) != 1:
             raise ValueError("must import one module")

@@ -93,7 +93,12 @@ class ConsumerWithoutReadiness(Rule):
         position = next(i for i, statement in enumerate(body) if statement is start.statement)
         body.insert(position, cst.parse_statement(text))
         replacement = block.with_changes(body=body)
-        return Fix(Applicability.UNSAFE, (Edit(block, replacement),), (_import(options),))
+        request = _import(options)
+        # The module that defines the readiness function needs no import of it (and one
+        # would be circular).
+        bound = request.name or request.module.split(".")[0]
+        needed = bound not in _top_level_definitions(self.context.module)
+        return Fix(Applicability.UNSAFE, (Edit(block, replacement),), (request,) if needed else ())
 
 
 def _topics_source(module: cst.Module, start: Start) -> str | None:
@@ -135,3 +140,11 @@ def _import(options: KafkaOptions) -> ImportRequest:
         return ImportRequest(module, cst.Module([]).code_for_node(names[0].name))
     assert isinstance(small, cst.Import)
     return ImportRequest(cst.Module([]).code_for_node(small.names[0].name))
+
+
+def _top_level_definitions(module: cst.Module) -> set[str]:
+    return {
+        statement.name.value
+        for statement in module.body
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+    }
