@@ -65,21 +65,29 @@ def discover(
                     yield from _once(SourcePath(file, display_path(str(file))), seen)
 
 
+def project_folders(
+    settings: Settings, root: Path | None = None
+) -> Iterator[tuple[Path, list[str]]]:
+    """Each folder of a project (under ``root``, by default ``settings.root``) with the names
+    of its files, in a stable order, skipping excluded folders and virtualenvs."""
+    for directory, subdirectories, files in os.walk(root or settings.root, followlinks=False):
+        here = Path(directory)
+        subdirectories[:] = sorted(
+            name
+            for name in subdirectories
+            if not settings.is_excluded(here / name) and not (here / name / "pyvenv.cfg").is_file()
+        )
+        yield here, sorted(files)
+
+
 def project_files(
     settings: Settings, suffixes: tuple[str, ...] = (".py",), names: frozenset[str] = frozenset()
 ) -> Iterator[Path]:
     """Every Python file of a project (under ``settings.root``), in a stable order, skipping
     excluded files and folders and virtualenvs: what a rule that reads the rest of the
     project may look at. ``suffixes`` and ``names`` widen what counts."""
-    for directory, subdirectories, files in os.walk(settings.root, followlinks=False):
-        here = Path(directory)
-        subdirectories[:] = sorted(
-            name
-            for name in subdirectories
-            if not settings.is_excluded(here / name)
-            and not (here / name / "pyvenv.cfg").is_file()
-        )
-        for name in sorted(files):
+    for here, files in project_folders(settings):
+        for name in files:
             wanted = name.endswith(suffixes) or name in names
             if wanted and not settings.is_excluded(here / name):
                 yield here / name

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from eventlint.config import Settings
+from eventlint.discovery import project_folders
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -93,15 +94,7 @@ def base_folder(file: Path) -> Path:
 def build_layout(settings: Settings, root: Path) -> ProjectLayout:
     sub_projects: list[Path] = []
     module_files: list[Path] = []
-    for directory, subdirectories, files in os.walk(root, followlinks=False):
-        here = Path(directory)
-        subdirectories[:] = sorted(
-            name
-            for name in subdirectories
-            if not settings.is_excluded(here / name)
-            and not (here / name / "pyvenv.cfg").is_file()
-            and not name.startswith(".")
-        )
+    for here, files in project_folders(settings, root):
         if here != root and any(marker in files for marker in PROJECT_MARKERS):
             sub_projects.append(here)
         module_files += [
