@@ -140,6 +140,15 @@ class Engine:
         selection = self.select(path, file_noqa)
         if not selection.rules or not selection.may_fire(text):
             return _Pass([])
+        candidates = selection.rules_for(text)
+        reads_project = any(rule.reads_project for rule in candidates)
+        chosen = tuple(
+            rule
+            for rule in candidates
+            if rule.precheck(text, path, selection.settings, self.project)
+        )
+        if candidates and not chosen:
+            return _Pass([], read_other_files=reads_project)
         parsed = parsing.parse(text)
         if isinstance(parsed, parsing.ParseFailure):
             return _Pass(self._syntax_error(selection, display, parsed))
@@ -154,7 +163,7 @@ class Engine:
             text=text,
         )
         reports: list[Report] = []
-        rules = [rule(context, reports.append) for rule in selection.rules_for(text)]
+        rules = [rule(context, reports.append) for rule in chosen]
         try:
             visitors = [rule for rule in rules if rule.visits_nodes()]
             if visitors:
@@ -165,7 +174,9 @@ class Engine:
             failure = parsing.ParseFailure("too deeply nested to analyse", 1, 1)
             return _Pass(self._syntax_error(selection, display, failure))
         lines = _LINE_BREAK.split(text)
-        result = _Pass([], module=wrapper.module, read_other_files=context.read_other_files)
+        result = _Pass(
+            [], module=wrapper.module, read_other_files=context.read_other_files or reads_project
+        )
         if reports:
             context.prepare_positions(
                 [report.node for report in reports]

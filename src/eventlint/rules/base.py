@@ -124,6 +124,15 @@ class Rule(cst.BatchableCSTVisitor):
         """Triggers may depend on configuration (extra hash functions, for instance)."""
         return cls.triggers
 
+    # Whether the rule's findings depend on other files of the project (for the cache).
+    reads_project: ClassVar[bool] = False
+
+    @classmethod
+    def precheck(cls, text: str, path: Path, settings: Settings, project: ProjectIndex) -> bool:
+        """A cheaper look than the libcst pass: False when the rule cannot fire on ``text``.
+        When no rule is left, the file is not parsed with libcst at all."""
+        return True
+
     @classmethod
     def only_in_tests(cls, settings: Settings) -> bool:
         """Whether the rule runs on test files only (an option may widen that)."""

@@ -69,7 +69,10 @@ class FakeRedisIgnoresTtl(Rule):
     code = "EVT501"
     name = "fake-redis-ignores-ttl"
     summary = "Fake Redis client accepts TTLs and ignores them"
-    triggers = ("setex", "expire", "ex=", "ex:", "px", "keepttl", "exat")
+    # A fake that takes a TTL defines one of these methods.
+    triggers = (
+        "def set(", "def setex(", "def psetex(", "def expire", "def pexpire",
+    )  # fmt: skip
 
     def finish(self) -> None:
         for node in descendants(self.context.module):

@@ -6,6 +6,10 @@ index consulted, once for all four.
 
 from __future__ import annotations
 
+import ast
+import os
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +18,8 @@ import libcst as cst
 from eventlint.analysis.layout import build_layout, project_root
 from eventlint.analysis.module_index import Location, ModuleIndex, closest
 from eventlint.analysis.names import dotted_name
+from eventlint.analysis.project import ProjectIndex
+from eventlint.config import Settings
 from eventlint.finding import Applicability, Edit, Fix
 from eventlint.rules.base import FileContext
 from eventlint.rules.stale_imports.uses import collect
@@ -37,16 +43,104 @@ class Problems:
         return [problem for problem in self.found if problem.code == code]
 
 
+def module_index_for(settings: Settings, file: Path, project: ProjectIndex) -> ModuleIndex:
+    """The run-wide index of the project ``file`` belongs to."""
+    root = project_root(settings, file)
+    return project.shared(f"module-index:{root}", lambda: ModuleIndex(build_layout(settings, root)))
+
+
 def module_index(context: FileContext) -> ModuleIndex:
-    """The run-wide index of the project this file belongs to."""
-    root = project_root(context.settings, Path(context.absolute_path))
-    return context.project.shared(
-        f"module-index:{root}", lambda: ModuleIndex(build_layout(context.settings, root))
-    )
+    return module_index_for(context.settings, Path(context.absolute_path), context.project)
 
 
 def problems_for(context: FileContext) -> Problems:
     return context.analysis(Problems, _judge)
+
+
+def may_have_problems(text: str, path: Path, settings: Settings, project: ProjectIndex) -> bool:
+    """A cheap ``ast`` pass that says whether the libcst judgement could find anything.
+
+    Most test files import only what exists: they need no libcst parse for these rules. It
+    errs on the side of parsing: every import is checked, wherever it stands (the silences
+    only ever remove findings), and so is the first string given to anything called like a
+    patch, whatever it was imported as."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True  # let the real parse report it
+    file = Path(os.path.abspath(path))
+    index = module_index_for(settings, file, project)
+    checker = _Checker(index, index.roots_for(file), file)
+    # Imports are statements: expressions are entered only when a patch may hide in them.
+    nodes = ast.walk(tree) if any(word in text for word in _CALL_WORDS) else _statements(tree)
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            if any(checker.missing_part(alias.name) is not None for alias in node.names):
+                return True
+        elif isinstance(node, ast.ImportFrom):
+            absolute = checker.relative_to_absolute(node.module or "", node.level)
+            if not absolute or not index.is_first_party(absolute.split(".")[0], checker.roots):
+                continue
+            if checker.missing_part(absolute) is not None:
+                return True
+            known = checker.known_names(absolute)
+            if known is not None and any(
+                alias.name not in known for alias in node.names if alias.name != "*"
+            ):
+                return True
+        else:
+            for target, is_module in _runtime_paths(node):
+                if "." not in target or not all(part.isidentifier() for part in target.split(".")):
+                    continue
+                if is_module and checker.missing_part(target) is not None:
+                    return True
+                if not is_module and checker.unresolved_attribute(target) is not None:
+                    return True
+    return False
+
+
+_CALL_WORDS = ("patch", "setattr", "delattr")
+
+
+def _statements(tree: ast.Module) -> Iterator[ast.stmt]:
+    stack: list[ast.stmt] = list(reversed(tree.body))
+    while stack:
+        statement = stack.pop()
+        yield statement
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in reversed(getattr(statement, name, ())):
+                if isinstance(child, ast.stmt):
+                    stack.append(child)
+                elif isinstance(child, (ast.ExceptHandler, ast.match_case)):
+                    stack.extend(reversed(child.body))
+
+
+_PATH_TAKERS = frozenset({"patch", "dict", "multiple", "setattr", "delattr"})
+
+
+def _runtime_paths(node: ast.AST) -> list[tuple[str, bool]]:
+    """Strings that may be patch targets (the first argument of anything called ``patch``,
+    ``dict``, ``multiple``, ``setattr`` or ``delattr``) or ``pytest_plugins`` modules (True)."""
+    values: list[ast.expr] = []
+    is_module = False
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in _PATH_TAKERS:
+            values = node.args[:1] + [k.value for k in node.keywords if k.arg == "target"]
+    elif isinstance(node, ast.Assign) and any(
+        isinstance(target, ast.Name) and target.id == "pytest_plugins" for target in node.targets
+    ):
+        value = node.value
+        values = list(value.elts) if isinstance(value, (ast.List, ast.Tuple)) else [value]
+        is_module = True
+    return [
+        (value.value, is_module)
+        for value in values
+        if isinstance(value, ast.Constant) and isinstance(value.value, str)
+    ]
 
 
 @dataclass(frozen=True)
@@ -105,6 +199,31 @@ class _Checker:
             parent = location
         return None
 
+    def known_names(self, dotted: str) -> frozenset[str] | None:
+        """The names of an existing module; None when it is missing or they are unknown."""
+        location = self.index.locate(dotted, self.roots)
+        return None if location is None else self.index.names(location, self.roots)
+
+    def unresolved_attribute(self, target: str) -> tuple[Location, str] | None:
+        """For a dotted runtime target: the longest existing module prefix and its first
+        attribute, when that attribute does not exist. None when it resolves or cannot be
+        judged (not first-party, names unknown, or the whole target is a module)."""
+        parts = target.split(".")
+        if not self.index.is_first_party(parts[0], self.roots):
+            return None
+        module: Location | None = None
+        for end in range(len(parts), 0, -1):
+            module = self.index.locate(".".join(parts[:end]), self.roots)
+            if module is not None:
+                break
+        if module is None or module.dotted == target:
+            return None
+        known = self.index.names(module, self.roots)
+        attribute = parts[len(module.dotted.split("."))]
+        if known is None or attribute in known:
+            return None  # deeper attributes (a class's methods) are not judged
+        return module, attribute
+
     def definer_names(self, name: str, near: str) -> list[str]:
         """Importable names of the modules that define ``name``, each spelled the way that
         is closest to ``near`` (the stale path), excluding this file. A definer this file
@@ -121,9 +240,7 @@ class _Checker:
                 unreachable += 1
         return sorted(found) + ["?"] * unreachable
 
-    def relative_to_absolute(self, statement: cst.ImportFrom) -> str | None:
-        module = dotted_name(statement.module) if statement.module is not None else ""
-        level = len(statement.relative)
+    def relative_to_absolute(self, module: str, level: int) -> str | None:
         if not level:
             return module
         names = self.index.dotted_names(self.file, self.roots)
@@ -168,7 +285,8 @@ class _Checker:
         return f"; did you mean {_listed(moved)}?" if moved else ""
 
     def from_import(self, statement: cst.ImportFrom) -> None:
-        absolute = self.relative_to_absolute(statement)
+        module = dotted_name(statement.module) if statement.module is not None else ""
+        absolute = self.relative_to_absolute(module or "", len(statement.relative))
         if not absolute or not self.index.is_first_party(absolute.split(".")[0], self.roots):
             return
         node: cst.CSTNode = statement.module if statement.module is not None else statement
@@ -181,10 +299,7 @@ class _Checker:
         if missing is not None:
             self._stale_module(statement, node, absolute, missing, names)
             return
-        location = self.index.locate(absolute, self.roots)
-        if location is None or not names:
-            return
-        known = self.index.names(location, self.roots)
+        known = self.known_names(absolute) if names else None
         if known is None:
             return
         for alias in names:
@@ -242,20 +357,11 @@ class _Checker:
         self._report("EVT301", node, message, fix)
 
     def patch_target(self, string: cst.SimpleString, target: str) -> None:
+        unresolved = self.unresolved_attribute(target)
+        if unresolved is None:
+            return
+        module, attribute = unresolved
         parts = target.split(".")
-        if not self.index.is_first_party(parts[0], self.roots):
-            return
-        module: Location | None = None
-        for end in range(len(parts), 0, -1):
-            module = self.index.locate(".".join(parts[:end]), self.roots)
-            if module is not None:
-                break
-        if module is None or module.dotted == target:
-            return
-        known = self.index.names(module, self.roots)
-        attribute = parts[len(module.dotted.split("."))]
-        if known is None or attribute in known:
-            return  # deeper attributes (a class's methods) are not judged
         message = (
             f"patch target `{target}` does not resolve: `{module.dotted}` has no `{attribute}`"
         )
