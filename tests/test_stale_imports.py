@@ -202,3 +202,28 @@ def test_a_changed_all_is_not_taken_literally() -> None:
     assert not summarise(b"__all__ = ['a']\n__all__ += ['b']\n").all_is_literal
     assert not summarise(b"__all__ = ['a']\n__all__.extend(other)\n").all_is_literal
     assert not summarise(b"__all__ = base + ['a']\n").all_is_literal
+
+
+def test_the_ast_precheck_never_hides_a_finding() -> None:
+    """The pre-check may say "parse" needlessly, never "skip" wrongly: every fixture with an
+    EVT3xx expectation passes it, and the clean files of the fixture projects do not."""
+    from eventlint.analysis.project import ProjectIndex
+    from eventlint.config import ConfigResolver
+    from eventlint.rules import known_codes
+    from eventlint.rules.stale_imports.checks import may_have_problems
+    from fixture_cases import cases
+
+    resolver, project = ConfigResolver(known_codes()), ProjectIndex()
+    flagged = clean = 0
+    for case in cases():
+        if "stale_imports" not in case.id:
+            continue
+        text = case.path.read_text(encoding="utf-8")
+        verdict = may_have_problems(text, case.path, resolver.for_path(case.path), project)
+        if any(code.startswith("EVT3") for _, code in case.expected()):
+            assert verdict, case.id
+            flagged += 1
+        elif "import" in text and "src/" in case.id:
+            assert not verdict, case.id
+            clean += 1
+    assert flagged >= 6 and clean >= 5
