@@ -227,3 +227,37 @@ def test_the_ast_precheck_never_hides_a_finding() -> None:
             assert not verdict, case.id
             clean += 1
     assert flagged >= 6 and clean >= 5
+
+
+def test_module_summaries_are_stored_and_reused_until_the_module_changes(project: Path) -> None:
+    first = _findings(run_cli("--output-format", "json", ".", cwd=project))
+    assert ("test_orders.py", 2, "EVT302") in first  # cancel_order is missing
+    store = project / ".eventlint_cache" / "module-summaries.json"
+    orders = str((project / "src" / "shop" / "orders.py").resolve())
+    data = json.loads(store.read_text())
+    assert data["modules"][orders][2]["defined"] == ["place_order"]
+    # Doctor the stored summary and drop the results: the next run must read the store.
+    data["modules"][orders][2]["defined"].append("cancel_order")
+    store.write_text(json.dumps(data))
+    for entry in (project / ".eventlint_cache").glob("*.json"):
+        if entry != store:
+            entry.unlink()
+    served = _findings(run_cli("--output-format", "json", ".", cwd=project))
+    assert ("test_orders.py", 2, "EVT302") not in served
+    # An edit changes size and mtime: the module is read again.
+    write(project / "src" / "shop" / "orders.py", "def place_order() -> None:\n    pass\n")
+    assert ("test_orders.py", 2, "EVT302") in _findings(
+        run_cli("--output-format", "json", ".", cwd=project)
+    )
+    assert (project / ".eventlint_cache" / ".gitignore").is_file()
+
+
+def test_pool_workers_hand_their_summaries_to_the_parent(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    for number in range(40):
+        write(tmp_path / "app" / f"mod{number}.py", f"VALUE{number} = {number}\n")
+        write(tmp_path / "tests" / f"test_{number}.py", f"from app.mod{number} import VALUE{number}\n")
+    result = run_cli("--jobs", "2", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    stored = json.loads((tmp_path / ".eventlint_cache" / "module-summaries.json").read_text())
+    assert len([path for path in stored["modules"] if "/app/mod" in path]) == 40

@@ -36,6 +36,13 @@ def _digest(*parts: str | bytes) -> str:
     return hasher.hexdigest()
 
 
+def ensure_folder(folder: Path) -> None:
+    """Create a cache folder that git ignores by itself."""
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".gitignore").write_text("# Created by eventlint.\n*\n", encoding="utf-8")
+
+
 class ResultsCache:
     def __init__(self, directory: Path | None = None) -> None:
         self._directory = directory  # None: .eventlint_cache/ at each project root
@@ -45,9 +52,7 @@ class ResultsCache:
     def _folder(self, settings: Settings) -> Path:
         folder = self._directory or settings.root / CACHE_DIR_NAME
         if folder not in self._ready:  # checked once per run, not once per file
-            if not folder.is_dir():
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / ".gitignore").write_text("# Created by eventlint.\n*\n", encoding="utf-8")
+            ensure_folder(folder)
             self._ready.add(folder)
         return folder
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from eventlint import sourcefile
-from eventlint.cache import ResultsCache
+from eventlint.analysis.project import ProjectIndex
+from eventlint.analysis.summary_store import STORE_NAME, Entry, SummaryStore
+from eventlint.cache import CACHE_DIR_NAME, ResultsCache
 from eventlint.discovery import CONFIG_FILE_NAMES, SourcePath
 from eventlint.engine import Engine, syntax_error_finding
 from eventlint.config import CliOverrides, ConfigResolver
@@ -28,6 +30,8 @@ class FileResult:
     fixed: int = 0
     diff: str = ""
     warnings: list[str] = field(default_factory=list)
+    # Module summaries a pool worker read, for the parent to store (see summary_store).
+    summaries: dict[str, Entry] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,10 @@ class EngineSettings:
     overrides: CliOverrides = CliOverrides()
     cache: bool = True
     cache_dir: Path | None = None
+    summary_store: Path | None = None  # where the module index keeps what it read
+
+    def project_index(self) -> ProjectIndex:
+        return ProjectIndex(SummaryStore(self.summary_store if self.cache else None))
 
     def results_cache(self) -> ResultsCache | None:
         return ResultsCache(self.cache_dir) if self.cache else None
@@ -169,13 +177,14 @@ def _exit_with_parent(parent: int) -> None:
 def _start_worker(settings: EngineSettings) -> None:
     global _worker_engine, _worker_cache
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _worker_engine = Engine(settings.resolver())
+    _worker_engine = Engine(settings.resolver(), settings.project_index())
     _worker_cache = settings.results_cache()
 
 
 def _run_in_worker(job: tuple[SourcePath, Mode]) -> FileResult:
     assert _worker_engine is not None
     result = lint_file(_worker_engine, *job, cache=_worker_cache)
+    result.summaries = _worker_engine.project.summaries.drain()
     # Fixes hold libcst trees; the parent only needs to know that (and how safely) a
     # finding is fixable.
     result.findings = [
@@ -198,7 +207,11 @@ def run_files(
     The parent first settles what needs no linting (no trigger word, a cache hit), so a warm
     run starts no pool at all; only the rest goes to the workers.
     """
-    engine = Engine(resolver)
+    if sources and settings.cache and settings.summary_store is None:
+        # One store per run, in the cache folder of the first file's project.
+        folder = settings.cache_dir or resolver.for_path(sources[0].path).root / CACHE_DIR_NAME
+        settings = replace(settings, summary_store=folder / STORE_NAME)
+    engine = Engine(resolver, settings.project_index())
     cache = settings.results_cache()
     results = [triage(engine, source, mode, cache) for source in sources]
     pending = [index for index, result in enumerate(results) if result is None]
@@ -212,4 +225,6 @@ def run_files(
             jobs_list = [(sources[index], mode) for index in pending]
             for index, result in zip(pending, pool.map(_run_in_worker, jobs_list, chunksize=4)):
                 results[index] = result
+                engine.project.summaries.absorb(result.summaries)
+    engine.project.summaries.save()
     return [result for result in results if result is not None]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from eventlint.analysis.layout import MODULE_SUFFIXES, ProjectLayout, base_folder
 from eventlint.analysis.module_summary import ModuleSummary, summarise
+from eventlint.analysis.summary_store import SummaryStore
 
 _EXTENSION_SUFFIXES = (".so", ".pyd")
 _MAX_STAR_DEPTH = 8
@@ -47,8 +48,9 @@ class Location:
 
 
 class ModuleIndex:
-    def __init__(self, layout: ProjectLayout) -> None:
+    def __init__(self, layout: ProjectLayout, store: SummaryStore | None = None) -> None:
         self.layout = layout
+        self._store = store or SummaryStore(None)
         self._listings: dict[Path, tuple[frozenset[str], frozenset[str]]] = {}
         self._package_dirs: dict[Path, bool] = {}
         self._summaries: dict[Path, ModuleSummary] = {}
@@ -167,7 +169,7 @@ class ModuleIndex:
     # -- names -------------------------------------------------------------------------
 
     def summary(self, file: Path) -> ModuleSummary:
-        cached = self._summaries.get(file)
+        cached = self._summaries.get(file) or self._store.get(file)
         if cached is None:
             try:
                 data = file.read_bytes()
@@ -175,7 +177,8 @@ class ModuleIndex:
                 cached = ModuleSummary.unknown()
             else:
                 cached = summarise(data)
-            self._summaries[file] = cached
+                self._store.put(file, cached)
+        self._summaries[file] = cached
         return cached
 
     def names(self, location: Location, roots: Sequence[Path]) -> frozenset[str] | None:

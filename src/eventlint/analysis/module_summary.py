@@ -37,6 +37,33 @@ class ModuleSummary:
     # whatever else the module does at runtime.
     all_is_literal: bool = False
 
+    def to_json(self) -> dict[str, object]:
+        return {
+            "defined": sorted(self.defined),
+            "imported": sorted(self.imported),
+            "declared": sorted(self.declared),
+            "star": self.star_imports,
+            "unknown": self.names_unknown,
+            "all_is_literal": self.all_is_literal,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> ModuleSummary:
+        def strings(key: str) -> list[str]:
+            value = data[key]
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                raise ValueError(key)
+            return value
+
+        return cls(
+            defined=set(strings("defined")),
+            imported=set(strings("imported")),
+            declared=set(strings("declared")),
+            star_imports=strings("star"),
+            names_unknown=bool(data["unknown"]),
+            all_is_literal=bool(data["all_is_literal"]),
+        )
+
     @classmethod
     def unknown(cls) -> ModuleSummary:
         """A module whose names cannot be read (an extension, generated code, a file that

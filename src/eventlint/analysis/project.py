@@ -17,6 +17,7 @@ import libcst as cst
 
 from eventlint import parsing, sourcefile
 from eventlint.analysis.names import ImportMap
+from eventlint.analysis.summary_store import SummaryStore
 from eventlint.analysis.walk import descendants
 
 _SharedT = TypeVar("_SharedT")
@@ -130,7 +131,9 @@ def classes_of(module: cst.Module, imports: ImportMap) -> dict[str, ClassInfo]:
 class ProjectIndex:
     """Finds first-party modules by dotted name and caches what they declare."""
 
-    def __init__(self) -> None:
+    def __init__(self, summaries: SummaryStore | None = None) -> None:
+        # What the module index read in earlier runs (see analysis/summary_store).
+        self.summaries = summaries or SummaryStore(None)
         self._modules: dict[Path, ModuleInfo | None] = {}
         self._shared: dict[str, object] = {}
 

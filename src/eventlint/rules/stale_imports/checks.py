@@ -46,7 +46,10 @@ class Problems:
 def module_index_for(settings: Settings, file: Path, project: ProjectIndex) -> ModuleIndex:
     """The run-wide index of the project ``file`` belongs to."""
     root = project_root(settings, file)
-    return project.shared(f"module-index:{root}", lambda: ModuleIndex(build_layout(settings, root)))
+    return project.shared(
+        f"module-index:{root}",
+        lambda: ModuleIndex(build_layout(settings, root), project.summaries),
+    )
 
 
 def module_index(context: FileContext) -> ModuleIndex:
