@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -76,9 +77,10 @@ def may_have_problems(text: str, path: Path, settings: Settings, project: Projec
     file = Path(os.path.abspath(path))
     index = module_index_for(settings, file, project)
     checker = _Checker(index, index.roots_for(file), file)
-    # Imports are statements: expressions are entered only when a patch may hide in them.
-    nodes = ast.walk(tree) if any(word in text for word in _CALL_WORDS) else _statements(tree)
-    for node in nodes:
+    for target in _PATCH_STRING.findall(text):
+        if checker.unresolved_attribute(target) is not None:
+            return True
+    for node in _statements(tree):
         if isinstance(node, ast.Import):
             if any(checker.missing_part(alias.name) is not None for alias in node.names):
                 return True
@@ -94,17 +96,18 @@ def may_have_problems(text: str, path: Path, settings: Settings, project: Projec
             ):
                 return True
         else:
-            for target, is_module in _runtime_paths(node):
-                if "." not in target or not all(part.isidentifier() for part in target.split(".")):
-                    continue
-                if is_module and checker.missing_part(target) is not None:
-                    return True
-                if not is_module and checker.unresolved_attribute(target) is not None:
+            for target in _plugin_paths(node):
+                if checker.missing_part(target) is not None:
                     return True
     return False
 
 
-_CALL_WORDS = ("patch", "setattr", "delattr")
+# The first string given to anything called like a patch, or a ``target=`` keyword: a
+# superset of the targets the libcst pass reads (which also resolves what was called).
+_PATCH_STRING = re.compile(
+    r"""(?:\b(?:patch|dict|multiple|setattr|delattr)\(\s*|\btarget\s*=\s*)"""
+    r"""[rRuU]?["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)["']"""
+)
 
 
 def _statements(tree: ast.Module) -> Iterator[ast.stmt]:
@@ -120,29 +123,20 @@ def _statements(tree: ast.Module) -> Iterator[ast.stmt]:
                     stack.extend(reversed(child.body))
 
 
-_PATH_TAKERS = frozenset({"patch", "dict", "multiple", "setattr", "delattr"})
-
-
-def _runtime_paths(node: ast.AST) -> list[tuple[str, bool]]:
-    """Strings that may be patch targets (the first argument of anything called ``patch``,
-    ``dict``, ``multiple``, ``setattr`` or ``delattr``) or ``pytest_plugins`` modules (True)."""
-    values: list[ast.expr] = []
-    is_module = False
-    if isinstance(node, ast.Call):
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if name in _PATH_TAKERS:
-            values = node.args[:1] + [k.value for k in node.keywords if k.arg == "target"]
-    elif isinstance(node, ast.Assign) and any(
+def _plugin_paths(node: ast.stmt) -> list[str]:
+    """The entries of a ``pytest_plugins = [...]`` assignment."""
+    if not isinstance(node, ast.Assign) or not any(
         isinstance(target, ast.Name) and target.id == "pytest_plugins" for target in node.targets
     ):
-        value = node.value
-        values = list(value.elts) if isinstance(value, (ast.List, ast.Tuple)) else [value]
-        is_module = True
+        return []
+    value = node.value
+    values = list(value.elts) if isinstance(value, (ast.List, ast.Tuple)) else [value]
     return [
-        (value.value, is_module)
-        for value in values
-        if isinstance(value, ast.Constant) and isinstance(value.value, str)
+        item.value
+        for item in values
+        if isinstance(item, ast.Constant)
+        and isinstance(item.value, str)
+        and all(part.isidentifier() for part in item.value.split("."))
     ]
 
 
