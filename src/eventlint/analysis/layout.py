@@ -66,7 +66,6 @@ class ProjectLayout:
     # Roots that only ``testpaths`` names: pytest collects from them but does not put them on
     # sys.path, so a package found only there loses to an installed one of that name.
     weak_roots: frozenset[Path]
-    pytest_configs: tuple[PytestConfig, ...]
     module_files: tuple[Path, ...]  # every .py/.pyi/extension file under the root, sorted
 
 
@@ -131,7 +130,6 @@ def build_layout(settings: Settings, root: Path) -> ProjectLayout:
         root=root,
         roots=tuple(unique),
         weak_roots=frozenset(root for root in unique if root not in strong),
-        pytest_configs=tuple(configs),
         module_files=tuple(module_files),
     )
 
