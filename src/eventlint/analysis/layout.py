@@ -25,6 +25,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,13 @@ def project_root(settings: Settings, file: Path) -> Path:
 
 def base_folder(file: Path) -> Path:
     """The first folder above ``file`` that is not a regular package."""
-    folder = Path(os.path.abspath(file)).parent
+    return _base_of(os.path.dirname(os.path.abspath(file)))
+
+
+@lru_cache(maxsize=4096)
+def _base_of(directory: str) -> Path:
+    # Asked for every test file, and its siblings share the answer.
+    folder = Path(directory)
     while (folder / "__init__.py").is_file() or (folder / "__init__.pyi").is_file():
         folder = folder.parent
     return folder
