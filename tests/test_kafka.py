@@ -77,3 +77,17 @@ def test_the_module_defining_the_readiness_function_does_not_import_it(tmp_path:
     text = (tmp_path / "app" / "kafka.py").read_text()
     assert "import wait_for_topics" not in text
     assert '    await wait_for_topics(consumer, "orders")\n    await consumer.start()' in text
+
+
+def test_configured_readiness_functions_replace_the_defaults(tmp_path: Path) -> None:
+    checked = CONSUMER.replace(
+        "    await consumer.start()", "    await await_ready(consumer)\n    await consumer.start()"
+    )
+    write(tmp_path / "consumer.py", checked)
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    assert "EVT401" in run_cli(".", cwd=tmp_path).stdout  # await_ready is not known
+    write(
+        tmp_path / "pyproject.toml",
+        "[tool.eventlint.kafka]\nreadiness-functions = ['platform.kafka.await_ready']\n",
+    )
+    assert run_cli(".", cwd=tmp_path).returncode == 0
