@@ -56,6 +56,7 @@ class PytestConfig:
     """The pytest configuration a folder holds (the first file pytest itself would use)."""
 
     path: Path
+    lines: tuple[str, ...]  # the file's text, for noqa comments on its entries
     testpaths: tuple[PytestSetting, ...]
     pythonpath: tuple[PytestSetting, ...]
 
@@ -171,6 +172,7 @@ def read_pytest_config(folder: Path) -> PytestConfig | None:
             continue
         return PytestConfig(
             path=path,
+            lines=tuple(text.splitlines()),
             testpaths=_located(text, "testpaths", options.get("testpaths")),
             pythonpath=_located(text, "pythonpath", options.get("pythonpath")),
         )

@@ -302,11 +302,13 @@ def _absolute(star: str, location: Location) -> str | None:
     if not level:
         return star
     package = location.dotted.split(".")
-    if not location.is_package:
-        package = package[:-1]
-    if level - 1 > len(package) - 1 and level > 1:
+    return resolve_relative(package if location.is_package else package[:-1], level, star[level:])
+
+
+def resolve_relative(package: Sequence[str], level: int, module: str) -> str | None:
+    """``from <level dots><module> import ...`` inside ``package``, as an absolute name; None
+    when the dots climb past the top-level package (an import that fails at runtime)."""
+    if level - 1 >= len(package):
         return None
-    base = package[: len(package) - (level - 1)]
-    rest = star[level:]
-    parts = [*base, *rest.split(".")] if rest else base
-    return ".".join(parts) if parts else None
+    base = list(package[: len(package) - (level - 1)])
+    return ".".join([*base, module] if module else base)

@@ -145,16 +145,17 @@ def _uses(method: cst.FunctionDef, parameter: str) -> bool:
 
 
 def _is_placeholder(method: cst.FunctionDef) -> bool:
+    """A body of only a docstring, ``...`` or a ``raise``: it does not pretend to work."""
     body = method.body.body if isinstance(method.body, cst.IndentedBlock) else ()
-    statements = [
-        small
-        for line in body
-        if isinstance(line, cst.SimpleStatementLine)
-        for small in line.body
-        if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString))
-    ]
-    if len(statements) != len([line for line in body if isinstance(line, cst.SimpleStatementLine)]):
-        return False
+    statements: list[cst.BaseSmallStatement] = []
+    for line in body:
+        if not isinstance(line, cst.SimpleStatementLine):
+            return False
+        statements += [
+            small
+            for small in line.body
+            if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString))
+        ]
     return all(
         (isinstance(small, cst.Expr) and isinstance(small.value, cst.Ellipsis))
         or isinstance(small, cst.Raise)

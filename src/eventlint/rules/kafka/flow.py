@@ -187,7 +187,6 @@ class _Builder:
         self._producers: dict[tuple[int, str], Binding] = {}
         self._signal_callbacks: set[str] = set()
         self._index = 0
-        self._pending: list[tuple[cst.CSTNode, _Place]] = []
         self._module_function = Function(node=None, name="<module>")
         # Confluent consumers only consume when polled: the keys that are.
         self._polled: set[tuple[int, str]] = set()

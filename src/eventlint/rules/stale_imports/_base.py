@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
+from eventlint.analysis.project import ProjectIndex
 from eventlint.config import Settings
 from eventlint.rules.base import Rule
-from pathlib import Path
-
-from eventlint.analysis.project import ProjectIndex
 from eventlint.rules.stale_imports.checks import may_have_problems, problems_for
 
 # The four rules ask the same pre-check of the same text: the last answer is kept.
@@ -17,12 +16,12 @@ _last_precheck: tuple[str, str, bool] | None = None
 
 class StaleImportRule(Rule):
     test_files_only = True
+    reads_project = True
+    triggers: ClassVar[tuple[str, ...]] = ("import",)
 
     @classmethod
     def only_in_tests(cls, settings: Settings) -> bool:
         return not settings.config.stale_imports.check_all_files
-
-    reads_project = True
 
     @classmethod
     def precheck(cls, text: str, path: Path, settings: Settings, project: ProjectIndex) -> bool:
@@ -35,5 +34,3 @@ class StaleImportRule(Rule):
     def finish(self) -> None:
         for problem in problems_for(self.context).of(self.code):
             self.report(problem.node, problem.message, problem.fix)
-
-    triggers: ClassVar[tuple[str, ...]] = ("import",)

@@ -17,7 +17,7 @@ from pathlib import Path
 import libcst as cst
 
 from eventlint.analysis.layout import build_layout, project_root
-from eventlint.analysis.module_index import Location, ModuleIndex, closest
+from eventlint.analysis.module_index import Location, ModuleIndex, closest, resolve_relative
 from eventlint.analysis.names import dotted_name
 from eventlint.analysis.project import ProjectIndex
 from eventlint.config import Settings
@@ -147,6 +147,9 @@ class _Missing:
     existing: str  # the longest prefix that does ("" for none)
     missing: str  # that prefix plus the next part
 
+    def describe(self) -> str:
+        return f"`{self.existing}` has no module `{self.missing.rpartition('.')[2]}`"
+
 
 def _judge(context: FileContext) -> Problems:
     context.read_other_files = True
@@ -244,12 +247,9 @@ class _Checker:
         if not names or not (self.file.parent / "__init__.py").is_file():
             return None  # a relative import outside a package fails anyway; not ours to say
         package = closest(names, "").split(".")
-        if self.file.stem != "__init__":
-            package = package[:-1]
-        if level - 1 >= len(package):
-            return None
-        base = package[: len(package) - (level - 1)]
-        return ".".join([*base, module] if module else base)
+        return resolve_relative(
+            package if self.file.stem == "__init__" else package[:-1], level, module
+        )
 
     # -- the checks --------------------------------------------------------------------
 
@@ -263,8 +263,7 @@ class _Checker:
                 self._report("EVT301", alias.name, self._module_message(missing, dotted))
 
     def _module_message(self, missing: _Missing, dotted: str) -> str:
-        where = f"`{missing.existing}` has no module `{missing.missing.rpartition('.')[2]}`"
-        message = f"`{dotted}` does not exist ({where})"
+        message = f"`{dotted}` does not exist ({missing.describe()})"
         if missing.missing == dotted:
             message += self._same_name_modules(dotted)
         return message
@@ -319,9 +318,7 @@ class _Checker:
     ) -> None:
         message = f"`{absolute}` does not exist"
         if missing.missing != absolute:
-            message += (
-                f" (`{missing.existing}` has no module `{missing.missing.rpartition('.')[2]}`)"
-            )
+            message += f" ({missing.describe()})"
         homes: dict[str, list[str]] = {}
         for alias in names:
             name = alias.name.value if isinstance(alias.name, cst.Name) else ""
@@ -391,8 +388,7 @@ class _Checker:
             self._report(
                 "EVT304",
                 string,
-                f"pytest plugin `{module}` does not exist"
-                f" (`{missing.existing}` has no module `{missing.missing.rpartition('.')[2]}`)",
+                f"pytest plugin `{module}` does not exist ({missing.describe()})",
             )
 
 

@@ -24,7 +24,7 @@ def check_pytest_config(path: Path, display: str, settings: Settings) -> list[Fi
     config = read_pytest_config(path.parent)
     if config is None or os.path.abspath(config.path) != os.path.abspath(path):
         return []
-    lines = config.path.read_text(encoding="utf-8").splitlines()
+    lines = config.lines
     findings: list[Finding] = []
     for setting in config.testpaths:
         if _exists(path.parent, setting.value):
