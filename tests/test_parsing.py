@@ -46,3 +46,13 @@ def test_empty_file_and_form_feeds(tmp_path: Path) -> None:
     result = run_cli("--output-format", "json", ".", cwd=tmp_path)
     assert result.returncode == 1
     assert '"line": 4' in result.stdout and '"EVT102"' in result.stdout
+
+
+def test_syntax_warnings_about_linted_code_are_not_printed(tmp_path: Path) -> None:
+    # `1(2)` and "\d" make CPython warn while parsing; the user asked for findings only.
+    odd = 'import hashlib\nx = 1(2)\npattern = "\\d"\nfrom app import y\n'
+    write(tmp_path / "tests" / "test_odd.py", odd)
+    write(tmp_path / "app.py", "z = 1\n")
+    result = run_cli("--no-cache", ".", cwd=tmp_path)
+    assert "SyntaxWarning" not in result.stderr and "DeprecationWarning" not in result.stderr
+    assert "EVT302" in result.stdout  # the file was still read

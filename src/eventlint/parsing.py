@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass
 
 import libcst as cst
@@ -35,6 +36,14 @@ class ParseFailure:
     column: int
 
 
+def parse_ast(source: str | bytes) -> ast.Module:
+    """``ast.parse`` without the SyntaxWarnings (``"\\d"``, ``1(2)``) it prints about the code
+    it reads: eventlint's output is its findings. Raises what ``ast.parse`` raises."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source)
+
+
 def _max_nesting(text: str) -> int:
     depth = deepest = 0
     for char in _STRINGS_AND_COMMENTS.sub("", text):
@@ -56,7 +65,7 @@ def _may_nest_too_deep(text: str) -> bool:
 def _explain(text: str, error: cst.ParserSyntaxError) -> ParseFailure:
     """CPython's message and position are clearer than libcst's: use them when it agrees."""
     try:
-        ast.parse(text)
+        parse_ast(text)
     except SyntaxError as cpython:
         return ParseFailure(
             f"syntax error: {cpython.msg}", cpython.lineno or 1, cpython.offset or 1
@@ -73,7 +82,7 @@ def _explain(text: str, error: cst.ParserSyntaxError) -> ParseFailure:
 def parse(text: str) -> cst.Module | ParseFailure:
     if _may_nest_too_deep(text):
         try:
-            ast.parse(text)
+            parse_ast(text)
         except SyntaxError as error:
             return ParseFailure(
                 f"syntax error: {error.msg}", error.lineno or 1, (error.offset or 0) or 1

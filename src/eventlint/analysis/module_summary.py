@@ -15,8 +15,9 @@ no rule may say a name is missing from it.
 from __future__ import annotations
 
 import ast
-import warnings
 from dataclasses import dataclass, field
+
+from eventlint.parsing import parse_ast
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _SCOPE_WORDS = (b"global", b"exec", b"modules", b"vars", b"locals", b"__path__", b"setattr")
@@ -73,9 +74,7 @@ class ModuleSummary:
 
 def summarise(source: bytes) -> ModuleSummary:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escape sequences and the like
-            tree = ast.parse(source)
+        tree = parse_ast(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return ModuleSummary.unknown()
     collector = _Collector()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import os
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,11 +16,17 @@ from pathlib import Path
 import libcst as cst
 
 from eventlint.analysis.layout import build_layout, project_root
-from eventlint.analysis.module_index import Location, ModuleIndex, closest, resolve_relative
+from eventlint.analysis.module_index import (
+    Location,
+    ModuleIndex,
+    closest,
+    resolve_relative,
+)
 from eventlint.analysis.names import dotted_name
 from eventlint.analysis.project import ProjectIndex
 from eventlint.config import Settings
 from eventlint.finding import Applicability, Edit, Fix
+from eventlint.parsing import parse_ast
 from eventlint.rules.base import FileContext
 from eventlint.rules.stale_imports.uses import collect
 
@@ -69,9 +74,7 @@ def may_have_problems(text: str, path: Path, settings: Settings, project: Projec
     only ever remove findings), and so is the first string given to anything called like a
     patch, whatever it was imported as."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text)
+        tree = parse_ast(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return True  # let the real parse report it
     file = Path(os.path.abspath(path))
