@@ -63,9 +63,13 @@ def main() -> int:
             positions.prepare([last])
             positions.range_of(last)
     lazy = time.perf_counter() - start
-    print(f"files: {len(sources)}, passing the prefilter: {len(passing)} ({len(passing) / len(sources):.0%})")
+    print(
+        f"files: {len(sources)}, passing the prefilter: {len(passing)} ({len(passing) / len(sources):.0%})"
+    )
     print(f"parse every file: {parse_all:.1f} s; parse only those passing: {parse_passing:.1f} s")
-    print(f"positions for one node per parsed file: whole-module {whole:.1f} s, per-statement {lazy:.1f} s")
+    print(
+        f"positions for one node per parsed file: whole-module {whole:.1f} s, per-statement {lazy:.1f} s"
+    )
     return 0
 
 

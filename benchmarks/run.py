@@ -61,14 +61,22 @@ def prepare(work: Path, names: list[str]) -> tuple[dict[str, Path], Path]:
     for name in names:
         requirement = CORPORA[name]
         project, version = requirement.split("==")
-        found = [p for p in work.glob("*.tar.gz") if p.name.lower().replace("_", "-").startswith(f"{project}-{version}")]
+        found = [
+            p
+            for p in work.glob("*.tar.gz")
+            if p.name.lower().replace("_", "-").startswith(f"{project}-{version}")
+        ]
         if not found:
             subprocess.run(
                 [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
                  "-d", str(work), requirement],
                 check=True,
             )  # fmt: skip
-            found = [p for p in work.glob("*.tar.gz") if p.name.lower().replace("_", "-").startswith(f"{project}-{version}")]
+            found = [
+                p
+                for p in work.glob("*.tar.gz")
+                if p.name.lower().replace("_", "-").startswith(f"{project}-{version}")
+            ]
         archive = found[0]
         root = work / archive.name.removesuffix(".tar.gz")
         if not root.exists():
@@ -96,8 +104,12 @@ def main() -> int:
         results = {
             "eventlint cold": measure(root, *eventlint),
             "eventlint warm": measure(root, *eventlint),
-            "flake8 E999": measure(root, python, "-m", "flake8", "--isolated", "--select", "E999", "--exit-zero", "."),
-            "flake8 EVT": measure(root, python, "-m", "flake8", "--isolated", "--select", "EVT", "--exit-zero", "."),
+            "flake8 E999": measure(
+                root, python, "-m", "flake8", "--isolated", "--select", "E999", "--exit-zero", "."
+            ),
+            "flake8 EVT": measure(
+                root, python, "-m", "flake8", "--isolated", "--select", "EVT", "--exit-zero", "."
+            ),
             "fixit (1 rule)": measure(root, str(fixit), "--rules", FIXIT_RULE, "lint", "."),
         }
         shutil.rmtree(cache, ignore_errors=True)
@@ -106,7 +118,9 @@ def main() -> int:
     print(f"{'corpus':<11} {'files':>6}  {'tool':<15} {'seconds':>8} {'peak MiB':>9}")
     for name, files, results in rows:
         for tool, figures in results.items():
-            print(f"{name:<11} {files:>6}  {tool:<15} {figures['seconds']:>8.2f} {figures['peak_mib']:>9.1f}")
+            print(
+                f"{name:<11} {files:>6}  {tool:<15} {figures['seconds']:>8.2f} {figures['peak_mib']:>9.1f}"
+            )
     print("\nratios (target in brackets):")
     for name, _, r in rows:
         cold = r["eventlint cold"]["seconds"]

@@ -34,9 +34,13 @@ def _snapshot(root: Path) -> dict[Path, bytes]:
 
 def check(root: Path) -> dict[str, object]:
     before = _snapshot(root)
-    report = _eventlint("--output-format", "json", "--exit-zero", "--config", str(_config(root)), ".", cwd=root)
+    report = _eventlint(
+        "--output-format", "json", "--exit-zero", "--config", str(_config(root)), ".", cwd=root
+    )
     findings = json.loads(report.stdout or "[]")
-    fixed = _eventlint("--fix", "--unsafe-fixes", "--exit-zero", "--config", str(_config(root)), ".", cwd=root)
+    fixed = _eventlint(
+        "--fix", "--unsafe-fixes", "--exit-zero", "--config", str(_config(root)), ".", cwd=root
+    )
     after = _snapshot(root)
     changed = [path for path in before if after[path] != before[path]]
     broken = []
@@ -45,7 +49,9 @@ def check(root: Path) -> dict[str, object]:
             ast.parse(after[path])
         except SyntaxError:
             broken.append(str(path))
-    second = _eventlint("--fix", "--unsafe-fixes", "--exit-zero", "--config", str(_config(root)), ".", cwd=root)
+    second = _eventlint(
+        "--fix", "--unsafe-fixes", "--exit-zero", "--config", str(_config(root)), ".", cwd=root
+    )
     unstable = [str(p) for p, data in _snapshot(root).items() if data != after[p]]
     codes: dict[str, int] = {}
     for finding in findings:
@@ -56,7 +62,9 @@ def check(root: Path) -> dict[str, object]:
         "changed_files": len(changed),
         "broken_after_fix": broken,
         "changed_by_second_run": unstable,
-        "crashes": [line for line in (fixed.stderr + second.stderr).splitlines() if "internal error" in line],
+        "crashes": [
+            line for line in (fixed.stderr + second.stderr).splitlines() if "internal error" in line
+        ],
         "exit_codes": [report.returncode, fixed.returncode, second.returncode],
     }
 
@@ -85,7 +93,10 @@ def main() -> int:
         root = work / archive.name.removesuffix(".tar.gz")
         results[root.name] = check(root)
     print(json.dumps(results, indent=2))
-    ok = all(not r["broken_after_fix"] and not r["changed_by_second_run"] and not r["crashes"] for r in results.values())
+    ok = all(
+        not r["broken_after_fix"] and not r["changed_by_second_run"] and not r["crashes"]
+        for r in results.values()
+    )
     return 0 if ok else 1
 
 

@@ -42,7 +42,5 @@ class Case:
 
 def cases() -> list[Case]:
     return [
-        Case(path)
-        for path in sorted(FIXTURES.rglob("*.py"))
-        if not path.name.endswith(".fixed.py")
+        Case(path) for path in sorted(FIXTURES.rglob("*.py")) if not path.name.endswith(".fixed.py")
     ]

@@ -33,7 +33,9 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """The real command, in a subprocess, as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", "eventlint", *args],

@@ -9,7 +9,7 @@ from helpers import VIOLATION, run_cli, write
 
 TWO_KEYS = VIOLATION + (
     "\n\ndef dedup_key(event) -> str:\n"
-    "    return hashlib.sha256(json.dumps({\"event_id\": event.event_id}).encode()).hexdigest()\n"
+    '    return hashlib.sha256(json.dumps({"event_id": event.event_id}).encode()).hexdigest()\n'
 )
 
 
@@ -34,20 +34,31 @@ def test_round_trip(tmp_path: Path) -> None:
     assert run_cli("--baseline", "baseline.json", cwd=project).returncode == 0
 
     # A new finding is reported alone.
-    source.write_text(source.read_text() + (
-        "\n\ndef order_key(event) -> str:\n"
-        "    return hashlib.sha256(event.customer_email.encode()).hexdigest()\n"
-    ))
+    source.write_text(
+        source.read_text()
+        + (
+            "\n\ndef order_key(event) -> str:\n"
+            "    return hashlib.sha256(event.customer_email.encode()).hexdigest()\n"
+        )
+    )
     result = run_cli("--baseline", "baseline.json", "--output-format", "json", cwd=project)
     assert result.returncode == 1
     assert [f["code"] for f in json.loads(result.stdout)] == ["EVT102"]
 
     # A third copy of a recorded finding is new too: counts are kept.
-    source.write_text(source.read_text() + (
-        "\n\ndef third_key(event) -> str:\n"
-        "    return hashlib.sha256(json.dumps({\"event_id\": event.event_id}).encode()).hexdigest()\n"
-    ))
-    codes = [f["code"] for f in json.loads(run_cli("--baseline", "baseline.json", "--output-format", "json", cwd=project).stdout)]
+    source.write_text(
+        source.read_text()
+        + (
+            "\n\ndef third_key(event) -> str:\n"
+            '    return hashlib.sha256(json.dumps({"event_id": event.event_id}).encode()).hexdigest()\n'
+        )
+    )
+    codes = [
+        f["code"]
+        for f in json.loads(
+            run_cli("--baseline", "baseline.json", "--output-format", "json", cwd=project).stdout
+        )
+    ]
     assert sorted(codes) == ["EVT101", "EVT102", "EVT104"]
 
 

@@ -11,10 +11,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import VIOLATION, run_cli, write
 
 import eventlint.cache
 from eventlint.cli import main
-from helpers import VIOLATION, run_cli, write
 
 DOCTORED = "SERVED FROM CACHE"
 
@@ -32,13 +32,18 @@ def _doctor(project: Path) -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
-    write(tmp_path / "app" / "models.py", textwrap.dedent("""\
+    write(
+        tmp_path / "app" / "models.py",
+        textwrap.dedent("""\
         from pydantic import BaseModel
 
         class Event(BaseModel):
             order_id: str
-        """))
-    write(tmp_path / "app" / "keys.py", textwrap.dedent("""\
+        """),
+    )
+    write(
+        tmp_path / "app" / "keys.py",
+        textwrap.dedent("""\
         import hashlib
 
         from app.models import Event
@@ -46,7 +51,8 @@ def project(tmp_path: Path) -> Path:
 
         def event_key(event: Event) -> str:
             return hashlib.sha256(event.model_dump_json().encode()).hexdigest()
-        """))
+        """),
+    )
     write(tmp_path / "app" / "other.py", VIOLATION)
     return tmp_path
 

@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import CLEAN, VIOLATION, run_cli, write
 
 from eventlint import __version__
 from eventlint.cli import main
-from helpers import CLEAN, VIOLATION, run_cli, write
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_diff_prints_and_writes_nothing(project: Path) -> None:
     result = run_cli("--diff", "--unsafe-fixes", cwd=project)
     assert result.returncode == 1
     assert "--- a/src/app/keys.py" in result.stdout
-    assert '+    return hashlib.sha256(json.dumps({}, sort_keys=True)' in result.stdout
+    assert "+    return hashlib.sha256(json.dumps({}, sort_keys=True)" in result.stdout
     assert target.read_text() == VIOLATION
     target.write_text(CLEAN)
     assert run_cli("--diff", cwd=project).returncode == 0
@@ -182,8 +182,10 @@ def test_fixable_marker_in_text_output(project: Path) -> None:
     assert marked.returncode == 1
 
 
-def test_internal_errors_are_one_line(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    import eventlint.cli as cli
+def test_internal_errors_are_one_line(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eventlint import cli
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import VIOLATION, run_cli, write
 
 from eventlint.config import (
     ConfigError,
@@ -12,7 +13,6 @@ from eventlint.config import (
     resolve_enabled,
 )
 from eventlint.rules import known_codes
-from helpers import VIOLATION, run_cli, write
 
 KNOWN = {"EVT101": True, "EVT102": True, "EVT201": True, "EVT204": False}
 
@@ -56,7 +56,7 @@ def test_unknown_key_names_file_key_and_suggestion(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as error:
         _resolver().for_path(tmp_path / "a.py")
     # The wording is the feature under test here (file, key, suggestion): pinned on purpose.
-    assert str(error.value) == (  # noqa: EVT201
+    assert str(error.value) == (
         f"{config}: unknown key 'selet' in [tool.eventlint] (did you mean 'select'?)"
     )
 
@@ -66,8 +66,11 @@ def test_unknown_nested_key(tmp_path: Path) -> None:
         tmp_path / "pyproject.toml",
         '[tool.eventlint.event-ids]\nenvelope-feilds = ["x"]\n',
     )
-    with pytest.raises(ConfigError, match=r"unknown key 'envelope-feilds' in "
-                       r"\[tool.eventlint.event-ids\] \(did you mean 'envelope-fields'\?\)"):
+    with pytest.raises(
+        ConfigError,
+        match=r"unknown key 'envelope-feilds' in "
+        r"\[tool.eventlint.event-ids\] \(did you mean 'envelope-fields'\?\)",
+    ):
         _resolver().for_path(tmp_path / "a.py")
 
 
@@ -119,7 +122,7 @@ def test_per_file_ignores(tmp_path: Path) -> None:
 
 
 def test_test_paths(tmp_path: Path) -> None:
-    write(tmp_path / "pyproject.toml", '[tool.eventlint]\n')
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
     settings = _resolver().for_path(tmp_path / "x.py")
     for path in ("tests/unit/x.py", "pkg/test_x.py", "pkg/x_test.py", "a/conftest.py"):
         assert settings.is_test_file(tmp_path / path), path
@@ -142,7 +145,10 @@ def test_extend_envelope_fields_and_allowed_fields(tmp_path: Path) -> None:
 
 
 def test_extra_hash_functions_are_triggers(tmp_path: Path) -> None:
-    write(tmp_path / "pyproject.toml", '[tool.eventlint.event-ids]\nhash-functions = ["xxhash.xxh64"]\n')
+    write(
+        tmp_path / "pyproject.toml",
+        '[tool.eventlint.event-ids]\nhash-functions = ["xxhash.xxh64"]\n',
+    )
     write(
         tmp_path / "a.py",
         "import xxhash\n\n\ndef dedup_key(e):\n    return xxhash.xxh64(e.email).hexdigest()\n",

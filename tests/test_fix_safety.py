@@ -8,11 +8,11 @@ import stat
 from pathlib import Path
 
 import pytest
-
-from eventlint import sourcefile
 from helpers import CLEAN, VIOLATION, run_cli, write
 
-FIXED_LINE = '    return hashlib.sha256(json.dumps({}, sort_keys=True).encode()).hexdigest()'
+from eventlint import sourcefile
+
+FIXED_LINE = "    return hashlib.sha256(json.dumps({}, sort_keys=True).encode()).hexdigest()"
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def test_failed_write_keeps_the_old_file(folder: Path, monkeypatch: pytest.Monke
 def test_unencodable_fix_is_refused(folder: Path) -> None:
     from eventlint.sourcefile import decode
 
-    decoded = decode("# -*- coding: ascii -*-\nx = 1\n".encode())
+    decoded = decode(b"# -*- coding: ascii -*-\nx = 1\n")
     with pytest.raises(UnicodeEncodeError):
         decoded.encode("x = '\u00e9'\n")
 

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from fixture_cases import FIXTURES, Case, cases
 
 from eventlint.config import ConfigResolver
 from eventlint.engine import Engine
 from eventlint.finding import Finding
 from eventlint.rules import known_codes
-from fixture_cases import FIXTURES, Case, cases
 
 CASES = cases()
 

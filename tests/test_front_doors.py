@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import VIOLATION, run_cli, write
 
 REPO = Path(__file__).resolve().parents[1]
@@ -18,12 +17,18 @@ EXAMPLES = REPO / "examples"
 
 def _flake8(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "flake8", *args], cwd=cwd, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "flake8", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
 def test_flake8_and_cli_agree_on_the_example_project() -> None:
-    flake8 = _flake8("--select", "EVT", "--format", "%(path)s:%(row)d:%(col)d:%(code)s", "examples", cwd=REPO)
+    flake8 = _flake8(
+        "--select", "EVT", "--format", "%(path)s:%(row)d:%(col)d:%(code)s", "examples", cwd=REPO
+    )
     assert flake8.returncode == 1, flake8.stderr
     cli = run_cli("--output-format", "json", "examples", cwd=REPO)
     ours = {f"{f['path']}:{f['line']}:{f['column']}:{f['code']}" for f in json.loads(cli.stdout)}
@@ -62,7 +67,7 @@ def test_example_fix_round_trip(tmp_path: Path) -> None:
     # The unfixable ones.
     assert remaining == {"EVT102", "EVT103", "EVT105", "EVT202", "EVT302", "EVT501"}
     fixed = (copy / "order_service" / "src" / "orders" / "idempotency.py").read_text()
-    assert 'json.dumps(payload, sort_keys=True)' in fixed
+    assert "json.dumps(payload, sort_keys=True)" in fixed
     assert 'exclude={"event_id", "produced_at", "trace_id"}' in fixed
     tests = (copy / "order_service" / "tests" / "test_stock.py").read_text()
     assert "assert info.value.error_code == ErrorCode.OUT_OF_STOCK" in tests

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import VIOLATION, run_cli, write
 
 from eventlint.finding import Finding
 from eventlint.output import github
 from eventlint.rules import ALL_RULES
 from eventlint.runner import PARALLEL_THRESHOLD
-from helpers import VIOLATION, run_cli, write
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 

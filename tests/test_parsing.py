@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eventlint import parsing
 from helpers import run_cli, write
+
+from eventlint import parsing
 
 
 def test_brackets_nested_past_cpythons_limit_are_evt001_not_a_crash(tmp_path: Path) -> None:
@@ -42,7 +43,10 @@ def test_syntax_error_position_comes_from_cpython() -> None:
 
 def test_empty_file_and_form_feeds(tmp_path: Path) -> None:
     write(tmp_path / "empty.py", "")
-    write(tmp_path / "ff.py", "import hashlib\n\x0c\ndef key(e):\n\treturn hashlib.sha256(e.email).hexdigest()\n")
+    write(
+        tmp_path / "ff.py",
+        "import hashlib\n\x0c\ndef key(e):\n\treturn hashlib.sha256(e.email).hexdigest()\n",
+    )
     result = run_cli("--output-format", "json", ".", cwd=tmp_path)
     assert result.returncode == 1
     assert '"line": 4' in result.stdout and '"EVT102"' in result.stdout

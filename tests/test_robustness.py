@@ -15,13 +15,13 @@ from pathlib import Path
 
 import hypothesmith
 import pytest
+from helpers import VIOLATION, run_cli, write
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from eventlint.config import ConfigResolver
 from eventlint.engine import Engine
 from eventlint.rules import known_codes
-from helpers import VIOLATION, run_cli, write
 
 REPO = Path(__file__).resolve().parents[1]
 # CI runs a bounded number of examples; `scripts/fuzz.sh` runs many more.
@@ -56,7 +56,9 @@ def _check_engine_on(source: str, tmp_path: Path) -> None:
 
 @FUZZ
 @given(source=hypothesmith.from_grammar())
-def test_engine_never_raises_on_generated_programs(source: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_engine_never_raises_on_generated_programs(
+    source: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     # Appending the import makes the prefilter let every generated program through.
     text = source if source.endswith("\n") or not source else source + "\n"
     _check_engine_on(text + "import hashlib\n", tmp_path_factory.mktemp("gen"))
@@ -96,7 +98,9 @@ def test_site_packages_corpus_fix_never_crashes_or_corrupts(tmp_path: Path) -> N
     shutil.copytree(
         sysconfig.get_paths()["purelib"],
         corpus,
-        ignore=lambda folder, names: [n for n in names if not (n.endswith(".py") or os.path.isdir(os.path.join(folder, n)))],
+        ignore=lambda folder, names: [
+            n for n in names if not (n.endswith(".py") or os.path.isdir(os.path.join(folder, n)))
+        ],
         symlinks=True,
     )
     write(corpus / "pyproject.toml", "[tool.eventlint]\nexclude = []\n")
@@ -107,7 +111,9 @@ def test_site_packages_corpus_fix_never_crashes_or_corrupts(tmp_path: Path) -> N
     assert "internal error" not in first.stderr and "Traceback" not in first.stderr
     changed = [path for path, data in before.items() if path.read_bytes() != data]
     for path in changed:
-        assert _parses(path.read_text(encoding="utf-8")) or not _parses(before[path].decode("utf-8", "replace")), path
+        assert _parses(path.read_text(encoding="utf-8")) or not _parses(
+            before[path].decode("utf-8", "replace")
+        ), path
     snapshot = {path: path.read_bytes() for path in corpus.rglob("*.py")}
     second = run_cli("--fix", "--unsafe-fixes", "--exit-zero", ".", cwd=corpus)
     assert second.returncode == 0
@@ -128,7 +134,10 @@ def test_interrupted_fix_leaves_every_file_old_or_new(tmp_path: Path) -> None:
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # kill it as soon as it has written something
-        if any((work / f"m{i:03}.py").read_bytes() != (VIOLATION + "\n" * i).encode() for i in range(0, 300, 7)):
+        if any(
+            (work / f"m{i:03}.py").read_bytes() != (VIOLATION + "\n" * i).encode()
+            for i in range(0, 300, 7)
+        ):
             break
         time.sleep(0.005)
     process.send_signal(signal.SIGKILL)
@@ -169,23 +178,32 @@ def _processes_in(folder: Path) -> list[int]:
 def test_nothing_in_the_linted_project_is_imported_or_executed(tmp_path: Path) -> None:
     marker = tmp_path / "EXECUTED"
     payload = f"open({str(marker)!r}, 'w').write('ran')\n"
-    write(tmp_path / "pyproject.toml", textwrap.dedent("""\
+    write(
+        tmp_path / "pyproject.toml",
+        textwrap.dedent("""\
         [tool.eventlint]
 
         [tool.pytest.ini_options]
         addopts = "-p app.plugin"
-        """))
+        """),
+    )
     write(tmp_path / "app" / "__init__.py", payload)
     write(tmp_path / "app" / "plugin.py", payload)
-    write(tmp_path / "app" / "models.py", payload + textwrap.dedent("""\
+    write(
+        tmp_path / "app" / "models.py",
+        payload
+        + textwrap.dedent("""\
         from pydantic import BaseModel
 
         class Event(BaseModel):
             event_id: str
             order_id: str
-        """))
+        """),
+    )
     write(tmp_path / "tests" / "conftest.py", payload + 'pytest_plugins = ["app.plugin"]\n')
-    write(tmp_path / "app" / "keys.py", textwrap.dedent("""\
+    write(
+        tmp_path / "app" / "keys.py",
+        textwrap.dedent("""\
         import hashlib
 
         from app.models import Event
@@ -193,7 +211,8 @@ def test_nothing_in_the_linted_project_is_imported_or_executed(tmp_path: Path) -
 
         def event_key(event: Event) -> str:
             return hashlib.sha256(event.model_dump_json().encode()).hexdigest()
-        """))
+        """),
+    )
     result = run_cli("--output-format", "json", ".", cwd=tmp_path)
     assert '"EVT101"' in result.stdout  # it read app/models.py to know Event's fields...
     flake8 = subprocess.run(
@@ -253,8 +272,11 @@ def test_a_ten_megabyte_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("config", "expected"),
     [
-        ('[tool.eventlint]\nselet = ["EVT1"]\n', "unknown key 'selet' in [tool.eventlint] (did you mean 'select'?)"),
-        ('[tool.eventlint]\nselect = 3\n', "invalid value for 'select' in [tool.eventlint]"),
+        (
+            '[tool.eventlint]\nselet = ["EVT1"]\n',
+            "unknown key 'selet' in [tool.eventlint] (did you mean 'select'?)",
+        ),
+        ("[tool.eventlint]\nselect = 3\n", "invalid value for 'select' in [tool.eventlint]"),
         ('[tool.eventlint]\nselect = ["EVT9"]\n', "unknown rule code 'EVT9' in select"),
         ("[tool.eventlint\n", "invalid TOML"),
     ],

@@ -10,9 +10,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import run_cli, write
 
 from eventlint.analysis.module_summary import summarise
-from helpers import run_cli, write
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stale_imports"
 
@@ -20,8 +20,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "stale_imports"
 def _findings(result: subprocess.CompletedProcess[str]) -> list[tuple[str, int, str]]:
     assert result.returncode in (0, 1), result.stderr
     return sorted(
-        (Path(item["path"]).name, item["line"], item["code"])
-        for item in json.loads(result.stdout)
+        (Path(item["path"]).name, item["line"], item["code"]) for item in json.loads(result.stdout)
     )
 
 
@@ -30,10 +29,13 @@ def project(tmp_path: Path) -> Path:
     write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
     write(tmp_path / "src" / "shop" / "__init__.py", "")
     write(tmp_path / "src" / "shop" / "orders.py", "def place_order() -> None: ...\n")
-    write(tmp_path / "tests" / "unit" / "test_orders.py", textwrap.dedent("""\
+    write(
+        tmp_path / "tests" / "unit" / "test_orders.py",
+        textwrap.dedent("""\
         from shop.order import place_order
         from shop.orders import cancel_order
-        """))
+        """),
+    )
     write(tmp_path / "tests" / "unit" / "test_other.py", "from shop.orders import place_order\n")
     return tmp_path
 
@@ -121,9 +123,10 @@ def test_testpaths_that_name_nothing(tmp_path: Path, name: str, text: str) -> No
     column = found[0]["column"] - 1
     assert line[column : column + 4] == "gone"
     # Named on the command line (as pre-commit would), the file is judged the same way.
-    assert json.loads(
-        run_cli("--no-cache", "--output-format", "json", name, cwd=tmp_path).stdout
-    ) == found
+    assert (
+        json.loads(run_cli("--no-cache", "--output-format", "json", name, cwd=tmp_path).stdout)
+        == found
+    )
 
 
 def test_testpaths_globs_noqa_and_the_config_pytest_ignores(tmp_path: Path) -> None:
@@ -138,7 +141,8 @@ def test_testpaths_globs_noqa_and_the_config_pytest_ignores(tmp_path: Path) -> N
 
 
 def test_summary_reads_every_way_a_module_binds_a_name() -> None:
-    summary = summarise(textwrap.dedent("""\
+    summary = summarise(
+        textwrap.dedent("""\
         import os.path
         import json as j
         from a import b as c, d
@@ -169,7 +173,8 @@ def test_summary_reads_every_way_a_module_binds_a_name() -> None:
             global g
             g = 1
         __all__ = ["x", "extra"]
-        """).encode())
+        """).encode()
+    )
     assert summary.imported == {"os", "j", "c", "d"}
     assert {"x", "y", "p", "q", "r", "i", "fh", "err", "v", "rest", "first", "others", "s",
             "w", "total", "K", "f", "g", "__all__"} <= summary.defined  # fmt: skip
@@ -207,11 +212,12 @@ def test_a_changed_all_is_not_taken_literally() -> None:
 def test_the_ast_precheck_never_hides_a_finding() -> None:
     """The pre-check may say "parse" needlessly, never "skip" wrongly: every fixture with an
     EVT3xx expectation passes it, and the clean files of the fixture projects do not."""
+    from fixture_cases import cases
+
     from eventlint.analysis.project import ProjectIndex
     from eventlint.config import ConfigResolver
     from eventlint.rules import known_codes
     from eventlint.rules.stale_imports.checks import may_have_problems
-    from fixture_cases import cases
 
     resolver, project = ConfigResolver(known_codes()), ProjectIndex()
     flagged = clean = 0
@@ -256,7 +262,9 @@ def test_pool_workers_hand_their_summaries_to_the_parent(tmp_path: Path) -> None
     write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
     for number in range(40):
         write(tmp_path / "app" / f"mod{number}.py", f"VALUE{number} = {number}\n")
-        write(tmp_path / "tests" / f"test_{number}.py", f"from app.mod{number} import VALUE{number}\n")
+        write(
+            tmp_path / "tests" / f"test_{number}.py", f"from app.mod{number} import VALUE{number}\n"
+        )
     result = run_cli("--jobs", "2", ".", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     stored = json.loads((tmp_path / ".eventlint_cache" / "module-summaries.json").read_text())

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import cast
 
 from eventlint import __version__
-from eventlint.config import Settings
 from eventlint.analysis.layout import MODULE_SUFFIXES
+from eventlint.config import Settings
 from eventlint.discovery import CONFIG_FILE_NAMES, project_files
 from eventlint.finding import Applicability, Finding, Fix
 
@@ -83,14 +83,18 @@ class ResultsCache:
         key = _digest(os.path.abspath(path))
         return self._folder(settings) / f"{key}.json"
 
-    def get(self, settings: Settings, path: Path, display: str, data: bytes) -> list[Finding] | None:
+    def get(
+        self, settings: Settings, path: Path, display: str, data: bytes
+    ) -> list[Finding] | None:
         try:
             entry = json.loads(self._entry_path(settings, path).read_text(encoding="utf-8"))
             if (
                 entry["format"] != _FORMAT
                 or entry["content"] != _digest(data)
                 or entry["config"] != self.config_hash(settings, path)
-                or (entry["project"] is not None and entry["project"] != self.project_hash(settings))
+                or (
+                    entry["project"] is not None and entry["project"] != self.project_hash(settings)
+                )
             ):
                 return None
             return [_finding(item, display) for item in entry["findings"]]

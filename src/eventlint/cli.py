@@ -160,7 +160,9 @@ def _lint(options: argparse.Namespace) -> int:
         if options.show_stale_baseline:
             for path, code, print_, count in filtered.stale:
                 times = f" (x{count})" if count > 1 else ""
-                sys.stderr.write(f"eventlint: stale baseline entry: {path} {code} {print_}{times}\n")
+                sys.stderr.write(
+                    f"eventlint: stale baseline entry: {path} {code} {print_}{times}\n"
+                )
     if options.diff:
         for result in results:
             sys.stdout.write(result.diff)

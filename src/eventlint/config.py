@@ -294,8 +294,7 @@ class Settings:
         if with_ancestors and not relative.startswith("/"):
             parts = relative.split("/")[:-1]
             return any(
-                globs.matches_any(patterns, "/".join(parts[: end + 1]))
-                for end in range(len(parts))
+                globs.matches_any(patterns, "/".join(parts[: end + 1])) for end in range(len(parts))
             )
         return False
 
@@ -384,11 +383,11 @@ _ROOT_MARKERS = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
 
 def _validate_codes(path: Path | None, config: EventlintConfig, known: Mapping[str, bool]) -> None:
     where = str(path) if path else "command line"
-    entries: list[tuple[str, str]] = [
-        ("select", code) for code in (config.select or ())
-    ] + [("extend-select", code) for code in config.extend_select] + [
-        ("ignore", code) for code in config.ignore
-    ]
+    entries: list[tuple[str, str]] = (
+        [("select", code) for code in (config.select or ())]
+        + [("extend-select", code) for code in config.extend_select]
+        + [("ignore", code) for code in config.ignore]
+    )
     entries += [
         (f"per-file-ignores '{pattern}'", code)
         for pattern, codes in config.per_file_ignores.items()
@@ -470,9 +469,7 @@ class ConfigResolver:
                 fallback_root = candidate
         return self._cached_config(fallback_root or directory, None, {})
 
-    def _cached_config(
-        self, root: Path, path: Path | None, table: Mapping[str, Any]
-    ) -> Settings:
+    def _cached_config(self, root: Path, path: Path | None, table: Mapping[str, Any]) -> Settings:
         key = path if path is not None else root
         cached = self._by_config.get(key)
         if cached is None:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from eventlint.config import ConfigError, ConfigResolver, Settings
 
-
 # Not Python, but read for what they say about the tests (EVT304's testpaths).
 CONFIG_FILE_NAMES = frozenset({"pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"})
 

@@ -42,9 +42,7 @@ def rule_doc(rule: type[Rule] | type[EngineRule]) -> str:
         lines.append("```")
     default = "on" if rule.default_enabled else "off (enable with `extend-select`)"
     scope = "test files only" if rule.test_files_only else "all files"
-    facts = (
-        f"*{rule.name}* · default: {default} · {_FIX_TEXT[rule.fix_availability]} · {scope}"
-    )
+    facts = f"*{rule.name}* · default: {default} · {_FIX_TEXT[rule.fix_availability]} · {scope}"
     return "\n".join([f"## {rule.code}: {rule.summary}", "", facts, "", *lines]).rstrip() + "\n"
 
 
@@ -69,7 +67,9 @@ def render_rules_markdown() -> str:
 
 
 def _anchor(text: str) -> str:
-    keep = "".join(c.lower() if c.isalnum() or c == "_" else ("-" if c in " -" else "") for c in text)
+    keep = "".join(
+        c.lower() if c.isalnum() or c == "_" else ("-" if c in " -" else "") for c in text
+    )
     return keep
 
 

@@ -47,7 +47,9 @@ class EventlintChecker:
         return cls._engine
 
     def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
-        path = Path(os.getcwd(), "stdin.py") if self.filename in _STDIN_NAMES else Path(self.filename)
+        path = (
+            Path(os.getcwd(), "stdin.py") if self.filename in _STDIN_NAMES else Path(self.filename)
+        )
         try:
             findings = self.engine().lint_text(
                 "".join(self.lines), path, self.filename, honour_noqa=False

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
 import os
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,9 +15,9 @@ from eventlint import sourcefile
 from eventlint.analysis.project import ProjectIndex
 from eventlint.analysis.summary_store import STORE_NAME, Entry, SummaryStore
 from eventlint.cache import CACHE_DIR_NAME, ResultsCache
+from eventlint.config import CliOverrides, ConfigResolver
 from eventlint.discovery import CONFIG_FILE_NAMES, SourcePath
 from eventlint.engine import Engine, syntax_error_finding
-from eventlint.config import CliOverrides, ConfigResolver
 from eventlint.finding import Finding, Fix
 from eventlint.rules import known_codes
 from eventlint.rules.stale_imports.pytest_config import check_pytest_config
@@ -101,9 +101,7 @@ def lint_file(
         cache.put(selection.settings, source.path, data, findings, read_other_files)
         result.findings = findings
         return result
-    outcome = engine.fix_text(
-        decoded.text, source.path, source.display, unsafe=mode.unsafe_fixes
-    )
+    outcome = engine.fix_text(decoded.text, source.path, source.display, unsafe=mode.unsafe_fixes)
     result.findings = outcome.findings
     if outcome.refused:
         result.warnings.append(f"{source.display}: {outcome.refused}")
@@ -113,8 +111,7 @@ def lint_file(
         new_data = decoded.encode(outcome.text)
     except UnicodeEncodeError:
         result.warnings.append(
-            f"{source.display}: the fixed code cannot be encoded as {decoded.encoding}; "
-            "not written"
+            f"{source.display}: the fixed code cannot be encoded as {decoded.encoding}; not written"
         )
         result.findings = engine.lint_text(decoded.text, source.path, source.display)
         return result

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 
 # flake8's own pattern (flake8.defaults.NOQA_INLINE_REGEXP), so both front doors agree.
-_LINE_NOQA = re.compile(
-    r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE
-)
+_LINE_NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 _FILE_NOQA = re.compile(
     r"^\s*#\s*eventlint:\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?\s*$",
     re.IGNORECASE | re.MULTILINE,
@@ -48,4 +46,3 @@ def line_suppresses(line: str, code: str) -> bool:
         return False
     codes = _codes(match.group("codes"))
     return codes is None or code.startswith(tuple(codes))
-

@@ -185,10 +185,10 @@ class ProjectIndex:
         """The class ``name`` refers to in ``module``, with inherited fields merged in."""
         if depth > _MAX_BASE_DEPTH:
             return None
-        local = module.classes.get(name.split(".")[-1]) if "." not in name else None
+        local = module.classes.get(name.rsplit(".", maxsplit=1)[-1]) if "." not in name else None
         if local is not None:
             return self._with_inherited(module, local, roots, depth)
-        qualified = module.imports.aliases.get(name.split(".")[0])
+        qualified = module.imports.aliases.get(name.split(".", maxsplit=1)[0])
         if qualified is None:
             return None
         remainder = name.split(".")[1:]
@@ -209,8 +209,10 @@ class ProjectIndex:
             for _ in range(level - 1):
                 base = base.parent
             rest = dotted.lstrip(".")
-            return self.module_file([base], rest) if rest else (
-                base / "__init__.py" if (base / "__init__.py").is_file() else None
+            return (
+                self.module_file([base], rest)
+                if rest
+                else (base / "__init__.py" if (base / "__init__.py").is_file() else None)
             )
         return self.module_file(roots, dotted)
 
@@ -253,7 +255,6 @@ def search_roots(project_root: Path, file: Path) -> list[Path]:
         if root not in unique and root.is_dir():
             unique.append(root)
     return unique
-
 
 
 def module_name_for(path: Path, roots: list[Path]) -> str | None:

@@ -52,7 +52,9 @@ class RaiseIndex:
         self._files: dict[Path, list[tuple[Path, bytes]]] = {}
         self._cache: dict[tuple[Path, str], list[RaiseSite]] = {}
 
-    def sites(self, settings: Settings, message: str, code_attributes: tuple[str, ...]) -> list[RaiseSite]:
+    def sites(
+        self, settings: Settings, message: str, code_attributes: tuple[str, ...]
+    ) -> list[RaiseSite]:
         key = (settings.root, message)
         if key not in self._cache:
             self._cache[key] = self._find(settings, message, code_attributes)
@@ -87,7 +89,9 @@ class RaiseIndex:
                 start = data.find(needle, start + 1)
         return inside_longer
 
-    def _find(self, settings: Settings, message: str, code_attributes: tuple[str, ...]) -> list[RaiseSite]:
+    def _find(
+        self, settings: Settings, message: str, code_attributes: tuple[str, ...]
+    ) -> list[RaiseSite]:
         needle = message.encode("utf-8", "replace")
         found: list[RaiseSite] = []
         for path, data in self._production_files(settings):

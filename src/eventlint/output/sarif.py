@@ -11,7 +11,9 @@ from eventlint.docs import rule_doc
 from eventlint.finding import Finding
 from eventlint.rules import ALL_RULES
 
-SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 
 
 def _rules() -> list[dict[str, object]]:

@@ -46,7 +46,9 @@ def summary(findings: Sequence[Finding], *, fixed: int, unsafe_fixes: bool) -> s
     safe = sum(1 for f in findings if fixable_now(f, unsafe_fixes))
     hidden = sum(1 for f in findings if f.fix is not None and not fixable_now(f, unsafe_fixes))
     if safe:
-        parts.append(f"[*] {safe} fixable with `eventlint --fix{' --unsafe-fixes' if unsafe_fixes else ''}`.")
+        parts.append(
+            f"[*] {safe} fixable with `eventlint --fix{' --unsafe-fixes' if unsafe_fixes else ''}`."
+        )
     if hidden:
         more = " more" if safe else ""
         parts.append(f"{hidden}{more} fixable with `eventlint --fix --unsafe-fixes`.")

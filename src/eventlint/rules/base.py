@@ -14,9 +14,8 @@ from typing import ClassVar, TypeVar
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper
 
-from eventlint.analysis.positions import LazyPositions
-
 from eventlint.analysis.names import ImportMap
+from eventlint.analysis.positions import LazyPositions
 from eventlint.analysis.project import ClassInfo, ModuleInfo, ProjectIndex, search_roots
 from eventlint.config import Settings
 from eventlint.finding import Fix
@@ -93,7 +92,7 @@ class FileContext:
 class Report:
     """What a rule hands to the engine: the node, the message and an optional fix."""
 
-    __slots__ = ("code", "node", "message", "fix")
+    __slots__ = ("code", "fix", "message", "node")
 
     def __init__(self, code: str, node: cst.CSTNode, message: str, fix: Fix | None) -> None:
         self.code = code

@@ -114,7 +114,12 @@ def literal_of(node: cst.BaseExpression) -> Literal | None:
 
 
 class _Collector:
-    def __init__(self, imports: ImportMap, message_attributes: tuple[str, ...], code_attributes: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        imports: ImportMap,
+        message_attributes: tuple[str, ...],
+        code_attributes: tuple[str, ...],
+    ) -> None:
         self.imports = imports
         self.message_attributes = message_attributes
         self.code_attributes = code_attributes
@@ -208,7 +213,10 @@ class _Collector:
         for target in node.targets:
             if isinstance(target.target, cst.Name):
                 function.aliases[target.target.value] = node.value
-            elif isinstance(target.target, cst.Attribute) and target.target.attr.value == "side_effect":
+            elif (
+                isinstance(target.target, cst.Attribute)
+                and target.target.attr.value == "side_effect"
+            ):
                 self._remember_literals(node.value)
 
     def _call(self, node: cst.Call, function: _Function) -> None:
@@ -228,7 +236,11 @@ class _Collector:
         elif isinstance(func, cst.Attribute) and func.attr.value in _ASSERT_RAISES_REGEX:
             positional = [arg for arg in node.args if arg.keyword is None]
             pattern = next(
-                (arg.value for arg in node.args if arg.keyword and arg.keyword.value == "expected_regex"),
+                (
+                    arg.value
+                    for arg in node.args
+                    if arg.keyword and arg.keyword.value == "expected_regex"
+                ),
                 positional[1].value if len(positional) > 1 else None,
             )
             if pattern is not None:
@@ -239,7 +251,9 @@ class _Collector:
             if len(values) >= 2:
                 operator = "==" if func.attr.value in _ASSERT_EQUAL else "in"
                 statement, removable = self._statement_for(node)
-                function.pending.append((node, values[0], values[1], operator, statement, removable))
+                function.pending.append(
+                    (node, values[0], values[1], operator, statement, removable)
+                )
 
     def _comparison(self, node: cst.Comparison, function: _Function) -> None:
         if len(node.comparisons) != 1:
@@ -252,7 +266,9 @@ class _Collector:
         else:
             return
         statement, removable = self._statement_for(node)
-        function.pending.append((node, node.left, target.comparator, operator, statement, removable))
+        function.pending.append(
+            (node, node.left, target.comparator, operator, statement, removable)
+        )
 
     def _remember_literals(self, node: cst.CSTNode | None) -> None:
         if node is None:
@@ -265,7 +281,9 @@ class _Collector:
 
     # ---- judging, after the walk (aliases may be assigned after use) ----------------------
 
-    def error_of(self, expr: cst.BaseExpression, function: _Function, depth: int = 0) -> CaughtError | None:
+    def error_of(
+        self, expr: cst.BaseExpression, function: _Function, depth: int = 0
+    ) -> CaughtError | None:
         if depth > 8:
             return None
         if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):

@@ -16,7 +16,9 @@ from eventlint.rules.error_assertions.caught import (
 )
 
 
-def code_attribute(rule: Rule, analysis: ErrorAssertionAnalysis, comparison: MessageComparison) -> str | None:
+def code_attribute(
+    rule: Rule, analysis: ErrorAssertionAnalysis, comparison: MessageComparison
+) -> str | None:
     info = analysis.error_class(comparison.message.error)
     if info is None:
         return None
@@ -103,7 +105,11 @@ class ExactErrorMessage(Rule):
     ) -> tuple[Fix, str] | None:
         # A whole-args tuple, a nested attribute or an f-string have no single raised message.
         form = comparison.message.form
-        if form == "args" or "." in form or isinstance(comparison.literal.node, cst.FormattedString):
+        if (
+            form == "args"
+            or "." in form
+            or isinstance(comparison.literal.node, cst.FormattedString)
+        ):
             return None
         sites = raise_index(self.context).sites(
             self.context.settings, comparison.literal.text, code_attributes
@@ -121,7 +127,9 @@ class ExactErrorMessage(Rule):
         if replacement is None:
             return None
         imports = (code.requires,) if code.requires else ()
-        return Fix(Applicability.UNSAFE, (Edit(comparison.node, replacement),), imports), code.attribute
+        return Fix(
+            Applicability.UNSAFE, (Edit(comparison.node, replacement),), imports
+        ), code.attribute
 
 
 def _text(node: cst.CSTNode) -> str:
@@ -129,14 +137,14 @@ def _text(node: cst.CSTNode) -> str:
 
 
 def _code_comparison(comparison: MessageComparison, code: ErrorCode) -> cst.CSTNode | None:
-    error_code = cst.Attribute(
-        value=comparison.message.error_expr, attr=cst.Name(code.attribute)
-    )
+    error_code = cst.Attribute(value=comparison.message.error_expr, attr=cst.Name(code.attribute))
     expected = cst.parse_expression(code.expression)
     node = comparison.node
     if isinstance(node, cst.Comparison):
         target = node.comparisons[0]
-        return node.with_changes(left=error_code, comparisons=[target.with_changes(comparator=expected)])
+        return node.with_changes(
+            left=error_code, comparisons=[target.with_changes(comparator=expected)]
+        )
     if isinstance(node, cst.Call):
         args = list(node.args)
         positional = [index for index, arg in enumerate(args) if arg.keyword is None]

@@ -38,7 +38,10 @@ class SubstringErrorMessage(Rule):
     def finish(self) -> None:
         analysis = analysis_for(self.context)
         for comparison in analysis.comparisons:
-            if comparison.operator == "in" and comparison.literal.text not in analysis.built_literals:
+            if (
+                comparison.operator == "in"
+                and comparison.literal.text not in analysis.built_literals
+            ):
                 self.report(
                     comparison.node,
                     "test checks the text of the caught error's message; "

@@ -51,9 +51,7 @@ class EventIdRule(Rule):
             self.report(node, message, fix)
 
 
-def flagged_leaves(
-    leaves: Iterable[Leaf], is_flagged: Callable[[Leaf], bool]
-) -> Iterator[Leaf]:
+def flagged_leaves(leaves: Iterable[Leaf], is_flagged: Callable[[Leaf], bool]) -> Iterator[Leaf]:
     """The flagged leaves, minus those inside the value of a flagged dict-literal key:
     ``{"email": user.email}`` is one finding (at the key), not two."""
     flagged = [leaf for leaf in leaves if is_flagged(leaf)]

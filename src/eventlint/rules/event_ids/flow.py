@@ -241,9 +241,7 @@ def _classify(
         kind, data = "hashlib", _arg(call, 0, "data", "string")
     elif qualified == "hashlib.new":
         kind, data = "hashlib", _arg(call, 1, "data", "string")
-    elif qualified == "hmac.new":
-        kind, data = "hmac", _arg(call, 1, "msg")
-    elif qualified == "hmac.digest":
+    elif qualified == "hmac.new" or qualified == "hmac.digest":
         kind, data = "hmac", _arg(call, 1, "msg")
     elif qualified in extra:
         kind, data = "custom", _arg(call, 0)
@@ -308,7 +306,9 @@ class _LeafCollector:
         self.imports = imports
         self._following: set[str] = set()
 
-    def collect(self, expr: cst.BaseExpression, removed: frozenset[str] = frozenset()) -> list[Leaf]:
+    def collect(
+        self, expr: cst.BaseExpression, removed: frozenset[str] = frozenset()
+    ) -> list[Leaf]:
         leaves: list[Leaf] = []
         self._walk(expr, leaves, removed)
         return leaves
@@ -350,13 +350,7 @@ class _LeafCollector:
         elif isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
             for item in expr.elements:
                 self._walk(item.value, out, removed)
-        elif isinstance(expr, cst.BinaryOperation):
-            self._walk(expr.left, out, removed)
-            self._walk(expr.right, out, removed)
-        elif isinstance(expr, cst.BooleanOperation):
-            self._walk(expr.left, out, removed)
-            self._walk(expr.right, out, removed)
-        elif isinstance(expr, cst.ConcatenatedString):
+        elif isinstance(expr, cst.BinaryOperation) or isinstance(expr, cst.BooleanOperation) or isinstance(expr, cst.ConcatenatedString):
             self._walk(expr.left, out, removed)
             self._walk(expr.right, out, removed)
         elif isinstance(expr, cst.IfExp):
@@ -468,7 +462,11 @@ class _LeafCollector:
             qualified = self.imports.qualify(expr.func)
             if qualified in ("builtins.sorted", "builtins.list", "builtins.tuple", "builtins.str"):
                 return False
-        if isinstance(expr, cst.Name) and self.scope.is_bound(expr.value) and expr.value not in seen:
+        if (
+            isinstance(expr, cst.Name)
+            and self.scope.is_bound(expr.value)
+            and expr.value not in seen
+        ):
             seen.add(expr.value)
             if not self.scope.key_assignments.get(expr.value):
                 return any(self._may_be_mapping(v, seen) for v in self.scope.values_of(expr.value))
@@ -541,9 +539,10 @@ def is_sensitive_field(name: str, context: FileContext) -> str | None:
     return names_field(name, fields, exact_only=SENSITIVE_EXACT_ONLY)
 
 
-
 # Values that already differ per process: a counter's next value, an object's address.
-PROCESS_LOCAL_CALLS = frozenset({"builtins.next", "builtins.id", "os.getpid", "threading.get_ident"})
+PROCESS_LOCAL_CALLS = frozenset(
+    {"builtins.next", "builtins.id", "os.getpid", "threading.get_ident"}
+)
 
 
 def varies_per_process(expr: cst.BaseExpression, imports: ImportMap) -> bool:

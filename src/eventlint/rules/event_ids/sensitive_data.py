@@ -90,9 +90,14 @@ class _Judge:
     def message(self, leaf: Leaf) -> str:
         name = leaf.name if isinstance(leaf, (FieldUse, NameUse)) else "?"
         declared = self._field_of_owner(leaf) if isinstance(leaf, FieldUse) else None
-        why = "is declared secret" if declared and declared.secret_typed else (
-            "is marked sensitive" if declared and declared.marked_sensitive
-            else "looks personal or secret"
+        why = (
+            "is declared secret"
+            if declared and declared.secret_typed
+            else (
+                "is marked sensitive"
+                if declared and declared.marked_sensitive
+                else "looks personal or secret"
+            )
         )
         return (
             f"`{name}` {why} and is hashed into the ID made in "
