@@ -56,7 +56,7 @@ def test_unknown_key_names_file_key_and_suggestion(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as error:
         _resolver().for_path(tmp_path / "a.py")
     # The wording is the feature under test here (file, key, suggestion): pinned on purpose.
-    assert str(error.value) == (
+    assert str(error.value) == (  # noqa: EVT201
         f"{config}: unknown key 'selet' in [tool.eventlint] (did you mean 'select'?)"
     )
 
