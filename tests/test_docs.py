@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
 
-from eventlint.docs import render_rules_markdown
-from eventlint.rules import ALL_RULES
+import pytest
+from markdown_it import MarkdownIt
+
+from eventlint.docs import render_readme_table, render_rules_markdown, rule_doc
+from eventlint.rules import all_rules
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -14,21 +18,39 @@ REPO = Path(__file__).resolve().parents[1]
 def test_rules_md_is_generated_from_the_rules() -> None:
     committed = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
     assert committed == render_rules_markdown(), (
-        "docs/rules.md drifted: run `python -m eventlint.docs > docs/rules.md`"
+        "docs/rules.md drifted: run `python -m eventlint.docs`"
     )
 
 
+def test_readme_rules_table_is_generated_from_the_rules() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert render_readme_table() in readme, "README.md drifted: run `python -m eventlint.docs`"
+
+
 def test_every_rule_documents_why_and_both_examples() -> None:
-    for rule in ALL_RULES:
+    for rule in all_rules():
         doc = rule.__doc__ or ""
         assert "Incorrect::" in doc and "Correct::" in doc, rule.code
         assert len(doc.split()) > 40, f"{rule.code} needs to say why it matters"
 
 
-def test_readme_lists_every_code() -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for rule in ALL_RULES:
-        assert f"| {rule.code} |" in readme, rule.code
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.code)
+def test_rendered_examples_are_separate_closed_code_blocks(rule: type) -> None:
+    """Parsed as CommonMark: the incorrect and the correct example are each one Python code
+    block, and the prose after a block is prose (a missing closing fence swallows it)."""
+    markdown = rule_doc(rule)
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    blocks = [token for token in tokens if token.type == "fence"]
+    literal_blocks = sum(
+        1
+        for line in inspect.cleandoc(rule.__doc__ or "").splitlines()
+        if line.endswith("::") and not line.startswith(" ")
+    )
+    assert [token.info for token in blocks] == ["python"] * literal_blocks
+    assert not any("**Correct:**" in token.content for token in blocks)
+    assert markdown.count("```") == 2 * len(blocks)
+    paragraphs = [token.content for token in tokens if token.type == "inline"]
+    assert "**Correct:**" in paragraphs and "**Incorrect:**" in paragraphs
 
 
 def test_ci_runs_the_readme_test_command() -> None:

@@ -27,9 +27,13 @@ def _lint(case: Case) -> list[Finding]:
     return _engine().lint_text(text, case.path, str(case.path))
 
 
-def test_there_are_fixtures_for_every_visitor_rule() -> None:
+# Codes no fixture can show, and the test that shows each instead.
+ELSEWHERE = {"EVT000": "test_front_doors.py::test_flake8_bad_config_is_one_finding_not_a_hang"}
+
+
+def test_there_are_fixtures_for_every_rule() -> None:
     expected_codes = {code for case in CASES for _, code in case.expected()}
-    assert set(known_codes()) <= expected_codes
+    assert set(known_codes()) - set(ELSEWHERE) <= expected_codes
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)

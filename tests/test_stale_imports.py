@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import run_cli, write
 
-from eventlint.analysis.module_summary import summarise
+from eventlint.project.summaries import summarise
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stale_imports"
 
@@ -214,18 +214,18 @@ def test_the_ast_precheck_never_hides_a_finding() -> None:
     EVT3xx expectation passes it, and the clean files of the fixture projects do not."""
     from fixture_cases import cases
 
-    from eventlint.analysis.project import ProjectIndex
     from eventlint.config import ConfigResolver
+    from eventlint.engine import Engine
     from eventlint.rules import known_codes
-    from eventlint.rules.stale_imports.checks import may_have_problems
+    from eventlint.rules.stale_imports.resolution import may_have_problems
 
-    resolver, project = ConfigResolver(known_codes()), ProjectIndex()
+    engine = Engine(ConfigResolver(known_codes()))
     flagged = clean = 0
     for case in cases():
         if "stale_imports" not in case.id:
             continue
         text = case.path.read_text(encoding="utf-8")
-        verdict = may_have_problems(text, case.path, resolver.for_path(case.path), project)
+        verdict = may_have_problems(engine.context(text, case.path, case.id))
         if any(code.startswith("EVT3") for _, code in case.expected()):
             assert verdict, case.id
             flagged += 1

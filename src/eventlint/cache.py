@@ -1,58 +1,58 @@
-"""The results cache: a file whose content, configuration and eventlint version are unchanged
-is not linted again.
+"""The results cache: a file whose content, configuration, eventlint version and dependencies
+are unchanged is not linted again.
 
 An entry is keyed on the file's path and holds the hash of its content, of the effective
-configuration for it, and eventlint's version. Results that read other files of the project
-(a model's fields, the places a message is raised, the module index) also record a hash of the
-project's Python files, stubs, extensions and pytest configs (path, size, mtime), so editing a
-model invalidates the files that use it. Entries are
-written atomically; an unreadable, corrupt or foreign entry is a miss, never an error.
+configuration for it, and eventlint's version, plus the fingerprint of everything its findings
+depended on in other files, as the project model recorded while linting it (see
+``project.dependencies``): the modules whose classes or names it read (by content hash), the
+folders whose listings decided whether a module exists, and the project-wide indexes it
+searched (such as every production module, for the places a message is raised). A library
+edit in a monorepo therefore invalidates exactly the results that read that library.
+
+Entries are written atomically; an unreadable, corrupt or foreign entry, or one naming a
+code this version does not know, is a miss, never an error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import cast
 
-from eventlint import __version__
-from eventlint.analysis.layout import MODULE_SUFFIXES
+from eventlint import __version__, sourcefile
+from eventlint.cache_folder import CACHE_DIR_NAME, ensure_cache_folder
 from eventlint.config import Settings
-from eventlint.discovery import CONFIG_FILE_NAMES, project_files
 from eventlint.finding import Applicability, Finding, Fix
+from eventlint.project import Project
+from eventlint.project.dependencies import Dependencies
 
-CACHE_DIR_NAME = ".eventlint_cache"
-_FORMAT = 1
+_FORMAT = 2
 
 
 def _digest(*parts: str | bytes) -> str:
     hasher = hashlib.sha256()
     for part in parts:
-        hasher.update(part.encode() if isinstance(part, str) else part)
+        hasher.update(part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part)
         hasher.update(b"\0")
     return hasher.hexdigest()
 
 
-def ensure_folder(folder: Path) -> None:
-    """Create a cache folder that git ignores by itself."""
-    if not folder.is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / ".gitignore").write_text("# Created by eventlint.\n*\n", encoding="utf-8")
-
-
 class ResultsCache:
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(
+        self, directory: Path | None = None, known_codes: frozenset[str] = frozenset()
+    ) -> None:
         self._directory = directory  # None: .eventlint_cache/ at each project root
-        self._project_hashes: dict[Path, str] = {}
+        self._known = known_codes
         self._ready: set[Path] = set()
 
     def _folder(self, settings: Settings) -> Path:
         folder = self._directory or settings.root / CACHE_DIR_NAME
         if folder not in self._ready:  # checked once per run, not once per file
-            ensure_folder(folder)
+            with contextlib.suppress(OSError, sourcefile.SourceError):
+                ensure_cache_folder(folder)
             self._ready.add(folder)
         return folder
 
@@ -65,41 +65,31 @@ class ResultsCache:
             str(settings.is_test_file(path)),
         )
 
-    def project_hash(self, settings: Settings) -> str:
-        cached = self._project_hashes.get(settings.root)
-        if cached is None:
-            hasher = hashlib.sha256()
-            # Stubs, extensions and pytest configs decide what EVT3xx finds, as sources do.
-            for path in project_files(settings, MODULE_SUFFIXES, CONFIG_FILE_NAMES):
-                try:
-                    stat = path.stat()
-                except OSError:
-                    continue
-                hasher.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-            cached = self._project_hashes[settings.root] = hasher.hexdigest()
-        return cached
-
     def _entry_path(self, settings: Settings, path: Path) -> Path:
-        key = _digest(os.path.abspath(path))
+        # Paths are bytes to the OS: a name that is not valid UTF-8 still has a key.
+        key = _digest(os.fsencode(os.path.abspath(path)))
         return self._folder(settings) / f"{key}.json"
 
     def get(
-        self, settings: Settings, path: Path, display: str, data: bytes
+        self, settings: Settings, path: Path, display: str, data: bytes, project: Project
     ) -> list[Finding] | None:
         try:
-            entry = json.loads(self._entry_path(settings, path).read_text(encoding="utf-8"))
+            entry = json.loads(self._entry_path(settings, path).read_bytes())
             if (
                 entry["format"] != _FORMAT
                 or entry["content"] != _digest(data)
                 or entry["config"] != self.config_hash(settings, path)
-                or (
-                    entry["project"] is not None and entry["project"] != self.project_hash(settings)
-                )
             ):
                 return None
-            return [_finding(item, display) for item in entry["findings"]]
+            dependencies = entry["dependencies"]
+            if not isinstance(dependencies, dict) or not project.still_valid(dependencies):
+                return None
+            findings = [_finding(item, display) for item in entry["findings"]]
         except (OSError, ValueError, KeyError, TypeError):
             return None
+        if self._known and any(finding.code not in self._known for finding in findings):
+            return None
+        return findings
 
     def put(
         self,
@@ -107,23 +97,20 @@ class ResultsCache:
         path: Path,
         data: bytes,
         findings: list[Finding],
-        read_other_files: bool,
+        dependencies: Dependencies,
     ) -> None:
         entry = {
             "format": _FORMAT,
             "content": _digest(data),
             "config": self.config_hash(settings, path),
-            "project": self.project_hash(settings) if read_other_files else None,
+            "dependencies": dependencies,
             "findings": [_item(finding) for finding in findings],
         }
-        try:
-            target = self._entry_path(settings, path)
-            descriptor, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle)
-            os.replace(temporary, target)
-        except OSError:
-            pass  # a read-only checkout: run without caching
+        # A read-only checkout: run without caching.
+        with contextlib.suppress(OSError, sourcefile.SourceError):
+            sourcefile.write_atomically(
+                self._entry_path(settings, path), json.dumps(entry).encode(), create=True
+            )
 
 
 def _item(finding: Finding) -> dict[str, object]:

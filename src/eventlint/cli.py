@@ -19,8 +19,14 @@ from eventlint.config import CliOverrides, ConfigError
 from eventlint.discovery import check_paths_exist, discover
 from eventlint.docs import rule_doc
 from eventlint.output import github, json_output, sarif, text
-from eventlint.rules import ALL_RULES, RULES_BY_CODE
-from eventlint.runner import EngineSettings, Mode, run_files
+from eventlint.rules import all_rules, rules_by_code
+from eventlint.runner import (
+    EngineSettings,
+    Mode,
+    Terminated,
+    install_termination_handler,
+    run_files,
+)
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -104,8 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _print_rules() -> int:
-    width = max(len(rule.name) for rule in ALL_RULES)
-    for rule in ALL_RULES:
+    width = max(len(rule.name) for rule in all_rules())
+    for rule in all_rules():
         state = "on " if rule.default_enabled else "off"
         print(f"{rule.code}  {state}  {rule.name:<{width}}  {rule.summary}")
     return EXIT_CLEAN
@@ -115,7 +121,7 @@ def _print_rule(arguments: Sequence[str]) -> int:
     if len(arguments) != 1:
         sys.stderr.write("eventlint: error: usage: eventlint rule CODE\n")
         return EXIT_ERROR
-    rule = RULES_BY_CODE.get(arguments[0].upper())
+    rule = rules_by_code().get(arguments[0].upper())
     if rule is None:
         sys.stderr.write(f"eventlint: error: unknown rule code '{arguments[0]}'\n")
         return EXIT_ERROR
@@ -138,21 +144,35 @@ def _lint(options: argparse.Namespace) -> int:
         overrides=CliOverrides(
             select=options.select, extend_select=options.extend_select, ignore=options.ignore
         ),
+        within=tuple(Path(os.path.abspath(path)) for path in options.paths),
     )
     resolver = settings.resolver()
+    engine = settings.engine(resolver)
+    warnings: list[str] = []
     mode = Mode(fix=options.fix, unsafe_fixes=options.unsafe_fixes, diff=options.diff)
-    sources = list(discover(options.paths, resolver, force_exclude=options.force_exclude))
-    results = run_files(settings, resolver, sources, mode, jobs=options.jobs)
+    sources = list(
+        discover(
+            options.paths,
+            resolver,
+            engine.projects.listings,
+            force_exclude=options.force_exclude,
+            warn=warnings.append,
+        )
+    )
+    engine.projects.listings.warn = warnings.append
+    results = run_files(settings, resolver, sources, mode, jobs=options.jobs, engine=engine)
     findings = sorted(
         (finding for result in results for finding in result.findings),
         key=lambda finding: finding.sort_key,
     )
-    for result in results:
-        for warning in result.warnings:
-            sys.stderr.write(f"eventlint: warning: {warning}\n")
+    for warning in [*warnings, *(w for result in results for w in result.warnings)]:
+        sys.stderr.write(f"eventlint: warning: {text.printable(warning)}\n")
     if options.write_baseline:
         entries = baseline.write(options.write_baseline, findings)
-        print(f"Wrote {len(findings)} findings ({entries} entries) to {options.write_baseline}.")
+        print(
+            f"Wrote {len(findings)} findings ({entries} entries) to "
+            f"{text.printable(str(options.write_baseline))}."
+        )
         return EXIT_CLEAN
     if options.baseline:
         filtered = baseline.apply(options.baseline, findings)
@@ -164,8 +184,10 @@ def _lint(options: argparse.Namespace) -> int:
                     f"eventlint: stale baseline entry: {path} {code} {print_}{times}\n"
                 )
     if options.diff:
+        sys.stdout.flush()
         for result in results:
-            sys.stdout.write(result.diff)
+            sys.stdout.buffer.write(result.diff)
+        sys.stdout.buffer.flush()
     fixed = sum(result.fixed for result in results)
     if options.output_format == "json":
         print(json_output.render(findings))
@@ -190,6 +212,8 @@ def _lint(options: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    install_termination_handler()
+    exit_zero = "--exit-zero" in arguments
     try:
         if arguments[:1] == ["rules"]:
             return _print_rules()
@@ -199,13 +223,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         sys.stderr.write(f"eventlint: error: {error}\n")
         return EXIT_ERROR
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated):
         sys.stderr.write("eventlint: interrupted\n")
         return EXIT_ERROR
     except BrokenPipeError:
-        # `eventlint | head`: the reader went away; not an error worth a message.
+        # `eventlint | head`: the reader went away; not an error worth a message, and not a
+        # reason to fail a pipeline that asked for --exit-zero.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FINDINGS
+        return EXIT_CLEAN if exit_zero else EXIT_FINDINGS
     except Exception as error:  # the promise: never a traceback
         if os.environ.get("EVENTLINT_DEBUG"):
             raise

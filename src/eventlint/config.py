@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from eventlint import globs
+from eventlint import globs, paths
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -98,7 +98,9 @@ DEFAULT_ID_NAME_PATTERN = (
     r"|fingerprint|deterministic)$"
 )
 
-DEFAULT_TEST_PATHS = ("tests/**", "**/test_*.py", "**/*_test.py", "**/conftest.py")
+DEFAULT_MAX_FILE_SIZE = 2_000_000
+
+DEFAULT_TEST_PATHS = ("**/tests/**", "**/test_*.py", "**/*_test.py", "**/conftest.py")
 
 DEFAULT_EXCLUDE = (
     ".git",
@@ -217,12 +219,22 @@ class EventlintConfig(_Options):
     extend_exclude: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = {}
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
-    # Import roots, relative to the config's folder; None: discovered (see analysis/layout).
+    # Import roots, relative to the config's folder; None: discovered (see project/layout).
     src: tuple[str, ...] | None = None
+    # Files larger than this are skipped with a warning: libcst's tree of a file costs about
+    # 300 times its size in memory.
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
     event_ids: EventIdOptions = EventIdOptions()
     error_assertions: ErrorAssertionOptions = ErrorAssertionOptions()
     stale_imports: StaleImportOptions = StaleImportOptions()
     kafka: KafkaOptions = KafkaOptions()
+
+    @field_validator("max_file_size")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be a positive number of bytes")
+        return value
 
 
 @dataclass(frozen=True)
@@ -326,6 +338,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: invalid TOML: the file is not UTF-8") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
 
@@ -376,9 +390,6 @@ def _eventlint_table(path: Path, document: Mapping[str, Any]) -> Mapping[str, An
     if not isinstance(table, Mapping):
         raise ConfigError(f"{path}: [tool.eventlint] must be a table")
     return table
-
-
-_ROOT_MARKERS = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
 
 
 def _validate_codes(path: Path | None, config: EventlintConfig, known: Mapping[str, bool]) -> None:
@@ -454,20 +465,17 @@ class ConfigResolver:
         return self.for_directory(absolute if absolute.is_dir() else absolute.parent)
 
     def _discover(self, directory: Path) -> Settings:
-        fallback_root: Path | None = None
         for candidate in (directory, *directory.parents):
-            if candidate in self._by_directory and candidate != directory:
-                settings = self._by_directory[candidate]
-                if settings.config_path is not None or fallback_root is None:
-                    return settings
+            known = self._by_directory.get(candidate) if candidate != directory else None
+            if known is not None and known.config_path is not None:
+                # No config between here and there (each folder on the way was checked).
+                return known
             pyproject = candidate / "pyproject.toml"
-            if pyproject.is_file():
+            if paths.is_regular_file(pyproject):
                 table = _eventlint_table(pyproject, _load_toml(pyproject))
                 if table is not None:
                     return self._cached_config(candidate, pyproject, table)
-            if fallback_root is None and any((candidate / m).exists() for m in _ROOT_MARKERS):
-                fallback_root = candidate
-        return self._cached_config(fallback_root or directory, None, {})
+        return self._cached_config(paths.root_without_config(directory), None, {})
 
     def _cached_config(self, root: Path, path: Path | None, table: Mapping[str, Any]) -> Settings:
         key = path if path is not None else root

@@ -1,34 +1,30 @@
-"""The one engine behind both front doors: select rules, prefilter, parse once, run, fix.
+"""The one engine behind both front doors: select rules, prefilter, parse once, check, fix.
 
-The CLI and the flake8 plugin both call :meth:`Engine.lint_text`; only the CLI fixes.
+The CLI and the flake8 plugin both call :meth:`Engine.lint`; only the CLI fixes.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar, cast
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper
-
-from eventlint import parsing, suppression
-from eventlint.analysis.project import ProjectIndex
+from eventlint import fixes, parsing, suppression
 from eventlint.config import ConfigResolver, Settings
-from eventlint.finding import Applicability, Finding, Fix
-from eventlint.rules import VISITOR_RULES
+from eventlint.file_kinds import PYTHON
+from eventlint.finding import Applicability, Edit, Finding, Fix, TextEdit
+from eventlint.fixes.imports import ImportPlacer, Section, standard_section
+from eventlint.project import Listings, Project, Projects
+from eventlint.project.dependencies import Dependencies
+from eventlint.rules import checking_rules
 from eventlint.rules.base import FileContext, Report, Rule
-from eventlint.rules.syntax_error import SyntaxErrorRule
 
-# Fixes on the same node (two keys of one dict) are applied one per round.
-MAX_FIX_ROUNDS = 32
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-_NodeT = TypeVar("_NodeT", bound=cst.CSTNode)
-Span = tuple[tuple[int, int], tuple[int, int]]
+# A safety net: fixes converge in one or two rounds (one fix object serves every finding it
+# fixes, and edits that do not overlap are applied together).
+MAX_FIX_ROUNDS = 8
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 @dataclass(frozen=True)
@@ -37,8 +33,9 @@ class Selection:
 
     settings: Settings
     rules: tuple[type[Rule], ...]
-    report_syntax_errors: bool
+    reported_engine_codes: frozenset[str]  # EVT001/EVT002, when enabled for the file
     triggers: tuple[str, ...]
+    rule_triggers: dict[type[Rule], tuple[str, ...]]
 
     def may_fire(self, text: str | bytes) -> bool:
         if isinstance(text, bytes):
@@ -49,19 +46,24 @@ class Selection:
         """The rules whose own trigger words occur: a file parsed for one rule family does
         not pay for the analyses of the others."""
         return tuple(
-            rule
-            for rule in self.rules
-            if any(word in text for word in rule.trigger_words(self.settings))
+            rule for rule in self.rules if any(word in text for word in self.rule_triggers[rule])
         )
 
 
+@dataclass(frozen=True)
+class PlannedFix:
+    fix: Fix
+    findings: tuple[Finding, ...]
+    spans: tuple[tuple[int, int], ...]
+
+
 @dataclass
-class _Pass:
+class LintPass:
     findings: list[Finding]
-    module: cst.Module | None = None
-    read_other_files: bool = False
-    # Fixes of the findings that survived noqa, with the spans their edits touch.
-    fixes: list[tuple[Finding, Fix, list[Span]]] = field(default_factory=list)
+    # What the findings depended on besides the file itself (see project.dependencies).
+    dependencies: Dependencies = field(default_factory=dict)
+    context: FileContext | None = None
+    fixes: list[PlannedFix] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -73,140 +75,253 @@ class FixOutcome:
 
 
 class Engine:
-    def __init__(self, resolver: ConfigResolver, project: ProjectIndex | None = None) -> None:
+    def __init__(self, resolver: ConfigResolver, projects: Projects | None = None) -> None:
         self.resolver = resolver
-        self.project = project or ProjectIndex()
+        self.projects = projects or Projects(Listings(resolver))
 
-    def select(self, path: Path, file_noqa: frozenset[str] | None = None) -> Selection:
+    def project_for(self, path: Path) -> Project:
+        return self.projects.for_settings(self.resolver.for_path(path))
+
+    def select(
+        self, path: Path, kind: str = PYTHON, file_noqa: frozenset[str] | None = None
+    ) -> Selection:
         settings = self.resolver.for_path(path)
         codes = settings.codes_for(path)
         is_test = settings.is_test_file(path)
         rules = tuple(
             rule
-            for rule in VISITOR_RULES
+            for rule in checking_rules()
             if rule.code in codes
-            and (is_test or not rule.only_in_tests(settings))
+            and kind in rule.file_kinds
+            # The test-files-only restriction is about Python files: a pytest config is judged.
+            and (is_test or kind != PYTHON or not rule.only_in_tests(settings))
             and not suppression.suppressed_by_file(rule.code, file_noqa)
         )
-        triggers = tuple(sorted({word for rule in rules for word in rule.trigger_words(settings)}))
+        project = self.projects.for_settings(settings)
+        rule_triggers = {
+            rule: rule.trigger_words(settings) + rule.project_trigger_words(project)
+            for rule in rules
+        }
+        triggers = tuple(sorted({word for words in rule_triggers.values() for word in words}))
+        engine_codes = frozenset(
+            code
+            for code in (parsing.SYNTAX_ERROR, parsing.NOT_ANALYSABLE)
+            if code in codes and not suppression.suppressed_by_file(code, file_noqa)
+        )
         return Selection(
-            settings=settings,
-            rules=rules,
-            report_syntax_errors=SyntaxErrorRule.code in codes
-            and not suppression.suppressed_by_file(SyntaxErrorRule.code, file_noqa),
-            triggers=triggers,
+            settings,
+            rules,
+            engine_codes if kind == PYTHON else frozenset(),
+            triggers,
+            rule_triggers,
         )
 
+    # -- linting -------------------------------------------------------------------------
+
     def lint_text(
-        self, text: str, path: Path, display: str, *, honour_noqa: bool = True
+        self, text: str, path: Path, display: str, *, kind: str = PYTHON, honour_noqa: bool = True
     ) -> list[Finding]:
-        return self._run(text, path, display, honour_noqa=honour_noqa).findings
+        return self.lint(text, path, display, kind=kind, honour_noqa=honour_noqa).findings
 
-    def lint_for_cache(self, text: str, path: Path, display: str) -> tuple[list[Finding], bool]:
-        """Findings, and whether computing them read files other than this one."""
-        run = self._run(text, path, display, honour_noqa=True)
-        return run.findings, run.read_other_files
+    def lint(
+        self, text: str, path: Path, display: str, *, kind: str = PYTHON, honour_noqa: bool = True
+    ) -> LintPass:
+        file_noqa = suppression.file_suppression(text)
+        if file_noqa == frozenset():
+            return LintPass([])
+        selection = self.select(path, kind, file_noqa)
+        if not selection.rules or not selection.may_fire(text):
+            return LintPass([])
+        candidates = selection.rules_for(text)
+        context = self.context(text, path, display, kind)
+        project = context.project.project
+        with project.recorder.recording() as dependencies:
+            result = self._check(context, selection, candidates, honour_noqa)
+        result.dependencies = dict(dependencies)
+        return result
 
-    def fix_text(self, text: str, path: Path, display: str, *, unsafe: bool) -> FixOutcome:
+    def context(self, text: str, path: Path, display: str, kind: str = PYTHON) -> FileContext:
+        """The context rules judge a file in (not parsed yet)."""
+        settings = self.resolver.for_path(path)
+        absolute = Path(path).absolute()
+        return FileContext(
+            path=display,
+            absolute_path=absolute,
+            settings=settings,
+            text=text,
+            is_test_file=settings.is_test_file(path),
+            project=self.projects.for_settings(settings).view(absolute, text),
+            kind=kind,
+        )
+
+    def _check(
+        self,
+        context: FileContext,
+        selection: Selection,
+        candidates: tuple[type[Rule], ...],
+        honour_noqa: bool,
+    ) -> LintPass:
+        try:
+            chosen = [rule for rule in candidates if rule.precheck(context)]
+            if not chosen:
+                return LintPass([])
+            if context.kind == PYTHON:
+                parsed = parsing.parse(context.text)
+                if isinstance(parsed, parsing.ParseFailure):
+                    return LintPass(self._engine_finding(selection, context.path, parsed))
+                context.attach(parsed)
+            reports: list[Report] = []
+            for rule in chosen:
+                rule(context, reports.append).check()
+            return self._findings(context, reports, honour_noqa)
+        except (RecursionError, MemoryError):
+            # libcst's code generation and the analyses recurse: a structure just under the
+            # parse guard's bound can still exhaust the stack. The file is skipped, not the run.
+            failure = parsing.ParseFailure(parsing.TOO_DEEP, 1, 1, parsing.NOT_ANALYSABLE)
+            return LintPass(self._engine_finding(selection, context.path, failure))
+
+    def _findings(self, context: FileContext, reports: list[Report], honour_noqa: bool) -> LintPass:
+        result = LintPass([], context=context)
+        if not reports:
+            return result
+        context.prepare_positions(
+            [report.node for report in reports if report.node is not None]
+            + [
+                edit.target
+                for report in reports
+                if report.fix
+                for edit in report.fix.edits
+                if isinstance(edit, Edit)
+            ]
+        )
+        lines = context.lines
+        # Logical lines are Python's; other files' comments cover their own line.
+        noqa = suppression.NoqaLines(context.text if context.kind == PYTHON else "", lines)
+        by_fix: dict[int, list[Finding]] = {}
+        fix_of: dict[int, Fix] = {}
+        for report in reports:
+            finding = _finding(context, report, lines)
+            if honour_noqa and suppression.line_suppresses(noqa.line(finding.line), finding.code):
+                continue
+            result.findings.append(finding)
+            if report.fix is not None:
+                by_fix.setdefault(id(report.fix), []).append(finding)
+                fix_of[id(report.fix)] = report.fix
+        for key, fix in fix_of.items():
+            spans = tuple(fixes.edit_spans(fix, context.span))
+            result.fixes.append(PlannedFix(fix, tuple(by_fix[key]), spans))
+        result.findings.sort(key=lambda finding: finding.sort_key)
+        return result
+
+    @staticmethod
+    def _engine_finding(
+        selection: Selection, display: str, failure: parsing.ParseFailure
+    ) -> list[Finding]:
+        if failure.code not in selection.reported_engine_codes:
+            return []
+        return [
+            engine_finding(failure.code, display, failure.message, failure.line, failure.column)
+        ]
+
+    # -- fixing --------------------------------------------------------------------------
+
+    def fix_text(
+        self, text: str, path: Path, display: str, *, unsafe: bool, kind: str = PYTHON
+    ) -> FixOutcome:
         """Apply fixes until none is left (bounded), refusing any result that does not parse."""
         current = text
         applied = 0
         refused: str | None = None
         for _ in range(MAX_FIX_ROUNDS):
-            run = self._run(current, path, display, honour_noqa=True)
+            run = self.lint(current, path, display, kind=kind)
             allowed = [
-                (finding, fix, spans)
-                for finding, fix, spans in run.fixes
-                if fix.applicability is Applicability.SAFE or unsafe
+                planned
+                for planned in run.fixes
+                if planned.fix.applicability is Applicability.SAFE or unsafe
             ]
-            if not allowed or run.module is None:
+            if not allowed or run.context is None:
                 break
-            chosen = _non_overlapping(allowed)
-            new_text = _apply(run.module, [fix for _, fix, _ in chosen]).code
+            chosen, edits = self._plan(run.context, allowed)
+            new_text = fixes.splice(current, edits)
             if new_text == current:
                 break
-            if isinstance(parsing.parse(new_text), parsing.ParseFailure):
+            if kind == PYTHON and not _parses(new_text):
                 refused = "a fix produced code that does not parse; it was not applied"
                 break
             current = new_text
-            applied += len(chosen)
-        remaining = self._run(current, path, display, honour_noqa=True).findings
+            applied += sum(len(planned.findings) for planned in chosen)
+        remaining = self.lint(current, path, display, kind=kind).findings
         return FixOutcome(text=current, findings=remaining, applied=applied, refused=refused)
 
-    def _run(self, text: str, path: Path, display: str, *, honour_noqa: bool) -> _Pass:
-        file_noqa = suppression.file_suppression(text)
-        if file_noqa == frozenset():
-            return _Pass([])
-        selection = self.select(path, file_noqa)
-        if not selection.rules or not selection.may_fire(text):
-            return _Pass([])
-        candidates = selection.rules_for(text)
-        reads_project = any(rule.reads_project for rule in candidates)
-        chosen = tuple(
-            rule
-            for rule in candidates
-            if rule.precheck(text, path, selection.settings, self.project)
+    def _plan(
+        self, context: FileContext, allowed: Sequence[PlannedFix]
+    ) -> tuple[list[PlannedFix], list[TextEdit]]:
+        """The fixes of one round (their edits do not overlap) and their text edits. Fixes
+        that add imports come last: an import line may touch what another fix edits, and then
+        that fix waits for the next round."""
+        ordered = sorted(
+            allowed, key=lambda planned: (bool(planned.fix.imports), planned.findings[0].sort_key)
         )
-        if candidates and not chosen:
-            return _Pass([], read_other_files=reads_project)
-        parsed = parsing.parse(text)
-        if isinstance(parsed, parsing.ParseFailure):
-            return _Pass(self._syntax_error(selection, display, parsed))
-        wrapper = MetadataWrapper(parsed, unsafe_skip_copy=True)
-        context = FileContext(
-            path=display,
-            absolute_path=os.path.abspath(path),
-            settings=selection.settings,
-            wrapper=wrapper,
-            is_test_file=selection.settings.is_test_file(path),
-            project=self.project,
-            text=text,
-        )
-        reports: list[Report] = []
-        rules = [rule(context, reports.append) for rule in chosen]
-        try:
-            visitors = [rule for rule in rules if rule.visits_nodes()]
-            if visitors:
-                wrapper.visit_batched(visitors)
-            for rule in rules:
-                rule.finish()
-        except RecursionError:
-            failure = parsing.ParseFailure("too deeply nested to analyse", 1, 1)
-            return _Pass(self._syntax_error(selection, display, failure))
-        lines = _LINE_BREAK.split(text)
-        result = _Pass(
-            [], module=wrapper.module, read_other_files=context.read_other_files or reads_project
-        )
-        if reports:
-            context.prepare_positions(
-                [report.node for report in reports]
-                + [e.target for r in reports if r.fix for e in r.fix.edits]
-            )
-        for report in reports:
-            finding = _finding(context, display, report, lines)
-            if honour_noqa and suppression.line_suppresses(
-                lines[finding.line - 1] if finding.line <= len(lines) else "", finding.code
-            ):
+        chosen: list[PlannedFix] = []
+        taken: list[tuple[int, int]] = []
+        placer: ImportPlacer | None = None
+        import_edits: list[TextEdit] = []
+        for planned in ordered:
+            if fixes.overlaps(planned.spans, taken):
                 continue
-            result.findings.append(finding)
-            if report.fix is not None:
-                spans = [_span(context, edit.target) for edit in report.fix.edits]
-                result.fixes.append((finding, report.fix, spans))
-        result.findings.sort(key=lambda finding: finding.sort_key)
-        return result
+            new_imports: list[TextEdit] = []
+            if planned.fix.imports:
+                if placer is None:
+                    placer = self._placer(context)
+                new_imports = placer.edits(planned.fix.imports)
+                spans = [(edit.start, edit.end) for edit in new_imports]
+                if fixes.overlaps(spans, [*taken, *planned.spans]):
+                    continue
+            chosen.append(planned)
+            taken += planned.spans
+            import_edits += new_imports
+            taken += [(edit.start, edit.end) for edit in new_imports]
+        node_edits = [
+            edit for planned in chosen for edit in planned.fix.edits if isinstance(edit, Edit)
+        ]
+        text_edits = [
+            edit for planned in chosen for edit in planned.fix.edits if isinstance(edit, TextEdit)
+        ]
+        if node_edits:
+            text_edits += fixes.resolve_node_edits(
+                context.text, context.module, node_edits, context.span
+            )
+        return chosen, _unique(text_edits + import_edits)
 
-    @staticmethod
-    def _syntax_error(
-        selection: Selection, display: str, failure: parsing.ParseFailure
-    ) -> list[Finding]:
-        if not selection.report_syntax_errors:
-            return []
-        return [syntax_error_finding(display, failure.message, failure.line, failure.column)]
+    def _placer(self, context: FileContext) -> ImportPlacer:
+        view = context.project
+
+        def classify(top: str) -> Section:
+            return standard_section(top, view.is_first_party)
+
+        return ImportPlacer(context.text, context.module, context.span, classify)
 
 
-def syntax_error_finding(display: str, message: str, line: int = 1, column: int = 1) -> Finding:
+def _unique(edits: list[TextEdit]) -> list[TextEdit]:
+    """One import line asked for by two fixes is added once."""
+    return list(dict.fromkeys(edits))
+
+
+def _parses(text: str) -> bool:
+    if isinstance(parsing.parse(text), parsing.ParseFailure):
+        return False
+    try:
+        parsing.parse_ast(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def engine_finding(
+    code: str, display: str, message: str, line: int = 1, column: int = 1
+) -> Finding:
     return Finding(
-        code=SyntaxErrorRule.code,
+        code=code,
         message=message,
         path=display,
         line=line,
@@ -216,12 +331,8 @@ def syntax_error_finding(display: str, message: str, line: int = 1, column: int 
     )
 
 
-def _span(context: FileContext, node: cst.CSTNode) -> Span:
-    position = context.position(node)
-    return (
-        (position.start.line, position.start.column),
-        (position.end.line, position.end.column),
-    )
+def syntax_error_finding(display: str, message: str, line: int = 1, column: int = 1) -> Finding:
+    return engine_finding(parsing.SYNTAX_ERROR, display, message, line, column)
 
 
 def fingerprint(code: str, lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> str:
@@ -234,15 +345,21 @@ def fingerprint(code: str, lines: list[str], start: tuple[int, int], end: tuple[
         if end_line > line:
             chunk[0] = chunk[0][column:]
     text = " ".join(" ".join(chunk).split())
-    return hashlib.sha256(f"{code}\0{text}".encode()).hexdigest()[:20]
+    return hashlib.sha256(f"{code}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
-def _finding(context: FileContext, display: str, report: Report, lines: list[str]) -> Finding:
-    (line, column), (end_line, end_column) = _span(context, report.node)
+def _finding(context: FileContext, report: Report, lines: list[str]) -> Finding:
+    if report.node is not None:
+        where = context.position(report.node)
+        line, column = where.start.line, where.start.column
+        end_line, end_column = where.end.line, where.end.column
+    else:
+        assert report.span is not None
+        line, column, end_line, end_column = report.span
     return Finding(
         code=report.code,
         message=report.message,
-        path=display,
+        path=context.path,
         line=line,
         column=column + 1,
         end_line=end_line,
@@ -252,49 +369,4 @@ def _finding(context: FileContext, display: str, report: Report, lines: list[str
     )
 
 
-def _overlaps(first: list[Span], second: list[Span]) -> bool:
-    return any(a[0] < b[1] and b[0] < a[1] for a in first for b in second)
-
-
-def _non_overlapping(
-    candidates: list[tuple[Finding, Fix, list[Span]]],
-) -> list[tuple[Finding, Fix, list[Span]]]:
-    chosen: list[tuple[Finding, Fix, list[Span]]] = []
-    for candidate in sorted(candidates, key=lambda item: item[0].sort_key):
-        if not any(_overlaps(candidate[2], taken[2]) for taken in chosen):
-            chosen.append(candidate)
-    return chosen
-
-
-class _Replacer(cst.CSTTransformer):
-    def __init__(self, fixes: list[Fix]) -> None:
-        super().__init__()
-        self._replacements = {
-            id(edit.target): edit.replacement for fix in fixes for edit in fix.edits
-        }
-
-    def on_leave(
-        self, original_node: _NodeT, updated_node: _NodeT
-    ) -> _NodeT | cst.RemovalSentinel | cst.FlattenSentinel[_NodeT]:
-        replacement = self._replacements.get(id(original_node))
-        if replacement is None:
-            return updated_node
-        # A rule's replacement has the type of the node it replaces (or is a removal).
-        return cast("_NodeT | cst.RemovalSentinel", replacement)
-
-
-def _apply(module: cst.Module, fixes: list[Fix]) -> cst.Module:
-    updated = module.visit(_Replacer(fixes))
-    requests = {request for fix in fixes for request in fix.imports}
-    if not requests:
-        return updated
-    # libcst's own import adder: skips imports already present, places new ones correctly.
-    # Imported here: libcst.codemod costs a third of a second to import, and only fixes
-    # that add imports need it.
-    from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor
-
-    context = CodemodContext()
-    for request in sorted(requests, key=lambda r: (r.module, r.name or "")):
-        AddImportsVisitor.add_needed_import(context, request.module, request.name)
-    return AddImportsVisitor(context).transform_module(updated)
+__all__ = ["Engine", "FixOutcome", "LintPass"]

@@ -17,26 +17,46 @@ class Applicability(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace one node (found by identity in the parsed tree) with another, or remove it."""
+    """Replace one node (found by identity in the parsed tree) with another, or remove a
+    statement (``cst.RemoveFromParent()``). The engine turns it into a :class:`TextEdit`."""
 
     target: cst.CSTNode
     replacement: cst.CSTNode | cst.RemovalSentinel
 
 
 @dataclass(frozen=True)
+class TextEdit:
+    """Replace the characters ``start:end`` of the linted text (an insertion when they are
+    equal). Everything outside the edits of a fix stays byte-identical."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class ImportRequest:
-    """An import a fix needs: ``import module`` (name None) or ``from module import name``."""
+    """An import a fix needs: ``import module [as alias]`` (name None) or
+    ``from module import name [as alias]``."""
 
     module: str
     name: str | None = None
+    alias: str | None = None
+
+    @property
+    def bound(self) -> str:
+        """The name the import binds in the file."""
+        return self.alias or self.name or self.module.split(".")[0]
 
 
 @dataclass(frozen=True)
 class Fix:
-    """Fixes are data: the engine applies, re-parses and writes them, never the rule."""
+    """Fixes are data: the engine applies, re-parses and writes them, never the rule. One
+    fix may serve several findings (removing two keys of one dict is one edit): the engine
+    applies a fix object once."""
 
     applicability: Applicability
-    edits: tuple[Edit, ...]
+    edits: tuple[Edit | TextEdit, ...]
     imports: tuple[ImportRequest, ...] = ()
 
 

@@ -1,25 +1,29 @@
 """The flake8 front door: ``flake8 --select EVT``.
 
-flake8 hands over the file's lines and name; the engine parses with libcst itself and reports
-exactly what the CLI reports. flake8 applies ``# noqa`` and its own select/ignore; the plugin
-applies ``[tool.eventlint]`` (which flake8 cannot read) for rule options, per-file ignores and
-off-by-default rules. No fixes under flake8.
+flake8 hands over the file's name (and lines); the engine reads and parses the file itself
+and reports exactly what the CLI reports. flake8 applies ``# noqa`` and its own
+select/ignore; the plugin applies ``[tool.eventlint]`` (which flake8 cannot read) for rule
+options, per-file ignores and off-by-default rules. No fixes under flake8.
+
+A bad ``[tool.eventlint]`` is reported as an EVT000 finding, once per flake8 process, never by
+exiting: flake8 runs plugins in a multiprocessing pool, and a worker that exits makes flake8
+wait forever.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from eventlint import __version__
+from eventlint import __version__, parsing, paths, sourcefile
 from eventlint.config import ConfigError, ConfigResolver
 from eventlint.engine import Engine
 from eventlint.rules import known_codes
 
 _STDIN_NAMES = frozenset({"-", "stdin", "<stdin>"})
+Result = tuple[int, int, str, type[Any]]
 
 
 class EventlintChecker:
@@ -27,6 +31,7 @@ class EventlintChecker:
     version = __version__
 
     _engine: ClassVar[Engine | None] = None
+    _config_error_reported: ClassVar[bool] = False
 
     # flake8 classifies plugins by their parameters and refuses one that asks for none of
     # ``tree``, ``logical_line`` or ``physical_line``. ``tree`` costs nothing extra (flake8
@@ -38,25 +43,36 @@ class EventlintChecker:
     @classmethod
     def engine(cls) -> Engine:
         if cls._engine is None:
-            try:
-                cls._engine = Engine(ConfigResolver(known_codes()))
-            except ConfigError as error:
-                # flake8 has no channel for "bad configuration": say it once, exit as the CLI.
-                sys.stderr.write(f"eventlint: error: {error}\n")
-                raise SystemExit(2) from None
+            cls._engine = Engine(ConfigResolver(known_codes()))
         return cls._engine
 
-    def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
+    def _text(self, path: Path) -> str | Result:
+        """The file as the CLI decodes it (flake8 falls back to latin-1 where Python would
+        refuse the file): the same text for both doors, or EVT001."""
+        if self.filename in _STDIN_NAMES or not paths.is_regular_file(path):
+            return "".join(self.lines)
+        try:
+            return sourcefile.decode(sourcefile.read(path, max_bytes=None)).text
+        except sourcefile.SourceError as error:
+            return (1, 0, f"{parsing.SYNTAX_ERROR} {error}", type(self))
+
+    def run(self) -> Iterator[Result]:
         path = (
             Path(os.getcwd(), "stdin.py") if self.filename in _STDIN_NAMES else Path(self.filename)
         )
         try:
-            findings = self.engine().lint_text(
-                "".join(self.lines), path, self.filename, honour_noqa=False
-            )
+            engine = self.engine()
+            text = self._text(path)
+            if not isinstance(text, str):
+                if parsing.SYNTAX_ERROR in engine.resolver.for_path(path).codes_for(path):
+                    yield text
+                return
+            findings = engine.lint_text(text, path, self.filename, honour_noqa=False)
         except ConfigError as error:
-            sys.stderr.write(f"eventlint: error: {error}\n")
-            raise SystemExit(2) from None
+            if not EventlintChecker._config_error_reported:
+                EventlintChecker._config_error_reported = True
+                yield 1, 0, f"EVT000 eventlint configuration error: {error}", type(self)
+            return
         for finding in findings:
             # flake8 columns are 0-based offsets; it adds 1 when it prints them.
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

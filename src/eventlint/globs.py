@@ -3,8 +3,10 @@
 As in ruff: a pattern with a ``/`` is matched against the whole path relative to the project
 root; a pattern without one is matched against the file or folder name alone, so ``build``
 matches every folder named build. ``*`` stays within one name and ``**`` spans any number of
-folders. Discovery checks each folder as it walks, so excluding a folder excludes what is in
-it.
+folders, ``?`` is one character and ``[ab]``/``[a-z]``/``[!ab]`` a character class, as in
+fnmatch. Discovery checks each folder as it walks, so excluding a folder excludes what is in
+it. Every option that takes paths (``exclude``, ``per-file-ignores``, ``test-paths``, ``src``)
+uses this one dialect.
 """
 
 from __future__ import annotations
@@ -35,10 +37,33 @@ def _compile(pattern: str) -> re.Pattern[str]:
         elif char == "?":
             parts.append("[^/]")
             index += 1
+        elif char == "[" and (end := _class_end(pattern, index)) != -1:
+            members = pattern[index + 1 : end]
+            negate = members[:1] in ("!", "^")
+            members = members[1:] if negate else members
+            escaped = members.replace("\\", "\\\\").replace("^", "\\^")
+            parts.append(f"[{'^/' if negate else ''}{escaped}]")
+            index = end + 1
         else:
             parts.append(re.escape(char))
             index += 1
     return re.compile("".join(parts))
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The index of the ``]`` closing a character class opened at ``start``, or -1 when the
+    ``[`` is literal (no closing bracket, or an empty class)."""
+    index = start + 1
+    if index < len(pattern) and pattern[index] in "!^":
+        index += 1
+    if index < len(pattern) and pattern[index] == "]":
+        index += 1  # a ``]`` first in the class is a member, as in fnmatch
+    end = pattern.find("]", index)
+    return -1 if end == -1 or "/" in pattern[start:end] else end
+
+
+def has_magic(pattern: str) -> bool:
+    return any(char in pattern for char in "*?[")
 
 
 def matches(pattern: str, relative_path: str) -> bool:

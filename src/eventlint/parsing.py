@@ -1,9 +1,21 @@
 """Parsing with libcst, guarded so that no input can crash the process.
 
-libcst's native parser overflows the C stack (a segmentation fault, which no ``except`` can catch)
-on brackets nested about a thousand deep. CPython itself refuses more than 200, so any file whose
-brackets nest deeper than that is not valid Python: we let ``ast`` (which fails cleanly) give the
-error instead of handing the file to libcst.
+libcst's native parser overflows the C stack (a segmentation fault or an abort, which no
+``except`` can catch) on structures nested a few thousand deep: brackets, and also long
+chains that CPython accepts, such as ``a or a or ...`` with 7,000 operands, ``+`` chains,
+attribute and call chains, unary and ternary chains. Two guards run before libcst sees a file:
+
+- brackets nested deeper than CPython allows (200) make the file invalid Python: ``ast``
+  (which fails cleanly) gives the error;
+- when the file holds enough chain-forming tokens to build such a chain at all
+  (``_CHAIN_TOKEN_BUDGET``), ``ast`` parses it and the nesting libcst would build is measured
+  iteratively (a ``BoolOp`` of *n* values is *n* levels deep for libcst); beyond
+  ``MAX_NESTING`` libcst is not called and the file is reported as too deeply nested to
+  analyse (EVT002, not EVT001: the file is valid Python).
+
+Below the bound, libcst's own code generation can still hit Python's recursion limit; the
+engine catches that and reports EVT002 too. A file CPython accepts but libcst rejects is
+EVT002 as well: valid code is never reported as a parse error.
 """
 
 from __future__ import annotations
@@ -17,6 +29,22 @@ import libcst as cst
 
 # CPython's parser limit (MAXLEVEL in Parser/tokenizer.c).
 _MAX_VALID_NESTING = 200
+# libcst's native parser crashes the process from about 7,000 chained operators; its code
+# generation raises RecursionError (caught) from about 1,000. Past this estimate, do not parse.
+MAX_NESTING = 2000
+# A file with fewer chain-forming tokens than this cannot build a chain deep enough to crash
+# libcst (about 7,000): no ``ast`` pass. Shallower chains only raise RecursionError (caught).
+_CHAIN_TOKEN_BUDGET = 5000
+# Implicit string concatenation is not among them: a long one makes libcst raise (caught),
+# it does not crash it.
+_CHAIN_TOKENS = (
+    " or ", " and ", "not ", "+", "-", "*", "/", "|", "&", "^", "%", "@", "<", ">", "~",
+    ".", "(", "[", " if ", "lambda",
+)  # fmt: skip
+
+SYNTAX_ERROR = "EVT001"
+NOT_ANALYSABLE = "EVT002"
+TOO_DEEP = "too deeply nested to analyse"
 
 # Strings and comments, so that brackets inside them are not counted. Approximate on purpose:
 # a miscount only sends the file through the ``ast`` check below, which is authoritative.
@@ -29,11 +57,13 @@ _CLOSE = frozenset(")]}")
 
 @dataclass(frozen=True)
 class ParseFailure:
-    """Why a file could not be parsed, with a 1-based position."""
+    """Why a file could not be parsed, with a 1-based position and the code to report:
+    EVT001 for invalid Python, EVT002 for valid Python eventlint cannot analyse."""
 
     message: str
     line: int
     column: int
+    code: str = SYNTAX_ERROR
 
 
 def parse_ast(source: str | bytes) -> ast.Module:
@@ -72,29 +102,61 @@ def _explain(text: str, error: cst.ParserSyntaxError) -> ParseFailure:
         )
     except (RecursionError, MemoryError, ValueError):
         pass
-    message = str(error.message).removeprefix("parser error: ")
+    message = str(error.message).removeprefix("parser error: ").splitlines()[0]
     # Valid for CPython but not for libcst (syntax newer than the installed libcst).
     return ParseFailure(
-        f"libcst cannot parse this file: {message}", error.editor_line, error.editor_column
+        f"valid Python that libcst cannot parse: {message}",
+        error.editor_line,
+        error.editor_column,
+        NOT_ANALYSABLE,
     )
 
 
+def libcst_nesting(tree: ast.AST) -> int:
+    """How deep libcst's tree of this code would nest, measured without recursion."""
+    deepest = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.BoolOp):
+            depth += len(node.values) - 1  # binary for libcst, flat for ast
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_NESTING:
+                return deepest
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def _may_chain_too_deep(text: str) -> bool:
+    total = 0
+    for token in _CHAIN_TOKENS:
+        total += text.count(token)
+        if total >= _CHAIN_TOKEN_BUDGET:
+            return True
+    return False
+
+
 def parse(text: str) -> cst.Module | ParseFailure:
-    if _may_nest_too_deep(text):
+    if "\x00" in text:
+        # CPython refuses it; libcst would parse it.
+        return ParseFailure("syntax error: source code cannot contain null bytes", 1, 1)
+    if _may_nest_too_deep(text) or _may_chain_too_deep(text):
         try:
-            parse_ast(text)
+            tree = parse_ast(text)
         except SyntaxError as error:
             return ParseFailure(
                 f"syntax error: {error.msg}", error.lineno or 1, (error.offset or 0) or 1
             )
         except (RecursionError, MemoryError, ValueError):
-            return ParseFailure("too deeply nested to analyse", 1, 1)
-        # ast accepted it, so the real nesting is within CPython's limit and safe for libcst.
+            return ParseFailure(TOO_DEEP, 1, 1, NOT_ANALYSABLE)
+        if libcst_nesting(tree) > MAX_NESTING:
+            return ParseFailure(TOO_DEEP, 1, 1, NOT_ANALYSABLE)
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         return _explain(text, error)
-    except RecursionError:
-        return ParseFailure("too deeply nested to analyse", 1, 1)
+    except (RecursionError, MemoryError):
+        return ParseFailure(TOO_DEEP, 1, 1, NOT_ANALYSABLE)
     except Exception as error:  # libcst raises a few other types on odd input
         return ParseFailure(f"cannot parse: {error}".splitlines()[0], 1, 1)

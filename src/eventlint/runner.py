@@ -1,26 +1,35 @@
-"""Runs the engine over files for the CLI: read, check or fix, write back safely."""
+"""Runs the engine over files for the CLI: read, check or fix, write back safely.
+
+Files go to a process pool when there are enough of them. A worker that dies (libcst's
+native parser can take the process down on input the parse guard did not foresee) costs only
+the files it held: the pool is replaced, those files are retried one by one in a fresh
+worker, and a file that kills its worker again is reported as EVT002. No
+``BrokenProcessPool`` reaches the user.
+"""
 
 from __future__ import annotations
 
-import difflib
 import os
+import signal
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from eventlint import sourcefile
-from eventlint.analysis.project import ProjectIndex
-from eventlint.analysis.summary_store import STORE_NAME, Entry, SummaryStore
-from eventlint.cache import CACHE_DIR_NAME, ResultsCache
+from eventlint import diffs, parsing, sourcefile
+from eventlint.cache import ResultsCache
 from eventlint.config import CliOverrides, ConfigResolver
-from eventlint.discovery import CONFIG_FILE_NAMES, SourcePath
-from eventlint.engine import Engine, syntax_error_finding
+from eventlint.discovery import SourcePath
+from eventlint.engine import Engine, engine_finding
+from eventlint.file_kinds import PYTHON
 from eventlint.finding import Finding, Fix
+from eventlint.project import Listings, Projects
+from eventlint.project.inventory import Listing
+from eventlint.project.store import Entry
 from eventlint.rules import known_codes
-from eventlint.rules.stale_imports.pytest_config import check_pytest_config
 
 
 @dataclass
@@ -28,10 +37,10 @@ class FileResult:
     display: str
     findings: list[Finding] = field(default_factory=list)
     fixed: int = 0
-    diff: str = ""
+    diff: bytes = b""
     warnings: list[str] = field(default_factory=list)
-    # Module summaries a pool worker read, for the parent to store (see summary_store).
-    summaries: dict[str, Entry] = field(default_factory=dict)
+    # Module summaries a pool worker read, for the parent to store (see project.store).
+    summaries: dict[str, dict[str, Entry]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -41,10 +50,11 @@ class Mode:
     diff: bool = False  # compute fixes, print them, write nothing
 
 
-def _read(source: SourcePath, result: FileResult) -> bytes | None:
-    """The file's bytes, or None with a warning on the result (an unreadable file is skipped)."""
+def _snapshot(engine: Engine, source: SourcePath, result: FileResult) -> sourcefile.Snapshot | None:
+    """The file as read, or None with a warning on the result (the file is skipped)."""
+    limit = engine.resolver.for_path(source.path).config.max_file_size
     try:
-        return sourcefile.read(source.path)
+        return sourcefile.snapshot(source.path, limit)
     except sourcefile.SourceError as error:
         result.warnings.append(f"{source.display}: {error}; skipped")
         return None
@@ -56,20 +66,16 @@ def triage(
     """The result when it is known without linting (unreadable, no trigger word, or a cache
     hit); None when the file must be linted."""
     result = FileResult(source.display)
-    if source.path.name in CONFIG_FILE_NAMES:
-        result.findings = check_pytest_config(
-            source.path, source.display, engine.resolver.for_path(source.path)
-        )
+    read = _snapshot(engine, source, result)
+    if read is None:
         return result
-    data = _read(source, result)
-    if data is None:
-        return result
-    selection = engine.select(source.path)
+    selection = engine.select(source.path, source.kind)
     # Most files contain none of the words any rule looks for: skip them before decoding.
-    if not selection.rules or not selection.may_fire(data):
+    if not selection.rules or not selection.may_fire(read.data):
         return result
     if cache is not None and not (mode.fix or mode.diff):
-        cached = cache.get(selection.settings, source.path, source.display, data)
+        project = engine.project_for(source.path)
+        cached = cache.get(selection.settings, source.path, source.display, read.data, project)
         if cached is not None:
             result.findings = cached
             return result
@@ -77,63 +83,62 @@ def triage(
 
 
 def lint_file(
-    engine: Engine, source: SourcePath, mode: Mode, cache: ResultsCache | None = None
+    engine: Engine,
+    source: SourcePath,
+    mode: Mode,
+    cache: ResultsCache | None = None,
+    within: Sequence[Path] | None = None,
 ) -> FileResult:
     """Lint (and fix, by the mode) a file that triage could not settle."""
     result = FileResult(source.display)
-    data = _read(source, result)
-    if data is None:
+    read = _snapshot(engine, source, result)
+    if read is None:
         return result
-    selection = engine.select(source.path)
+    settings = engine.resolver.for_path(source.path)
     try:
-        decoded = sourcefile.decode(data)
+        decoded = sourcefile.decode(read.data)
     except sourcefile.SourceError as error:
-        if selection.report_syntax_errors:
-            result.findings.append(syntax_error_finding(source.display, str(error)))
+        if source.kind == PYTHON and parsing.SYNTAX_ERROR in settings.codes_for(source.path):
+            result.findings.append(engine_finding(parsing.SYNTAX_ERROR, source.display, str(error)))
         return result
     if not (mode.fix or mode.diff):
-        if cache is None:
-            result.findings = engine.lint_text(decoded.text, source.path, source.display)
-            return result
-        findings, read_other_files = engine.lint_for_cache(
-            decoded.text, source.path, source.display
-        )
-        cache.put(selection.settings, source.path, data, findings, read_other_files)
-        result.findings = findings
+        run = engine.lint(decoded.text, source.path, source.display, kind=source.kind)
+        if cache is not None:
+            cache.put(settings, source.path, read.data, run.findings, run.dependencies)
+        result.findings = run.findings
         return result
-    outcome = engine.fix_text(decoded.text, source.path, source.display, unsafe=mode.unsafe_fixes)
+    outcome = engine.fix_text(
+        decoded.text, source.path, source.display, unsafe=mode.unsafe_fixes, kind=source.kind
+    )
     result.findings = outcome.findings
     if outcome.refused:
         result.warnings.append(f"{source.display}: {outcome.refused}")
     if outcome.text == decoded.text:
         return result
+
+    def unfixed() -> list[Finding]:
+        return engine.lint_text(decoded.text, source.path, source.display, kind=source.kind)
+
     try:
         new_data = decoded.encode(outcome.text)
     except UnicodeEncodeError:
         result.warnings.append(
             f"{source.display}: the fixed code cannot be encoded as {decoded.encoding}; not written"
         )
-        result.findings = engine.lint_text(decoded.text, source.path, source.display)
+        result.findings = unfixed()
         return result
     result.fixed = outcome.applied
     if mode.diff:
-        result.diff = "".join(
-            difflib.unified_diff(
-                decoded.text.splitlines(keepends=True),
-                outcome.text.splitlines(keepends=True),
-                fromfile=f"a/{source.display}",
-                tofile=f"b/{source.display}",
-            )
-        )
+        result.diff = diffs.unified(read.data, new_data, source.display)
         # Nothing is written, so what the diff would fix is still there.
-        result.findings = engine.lint_text(decoded.text, source.path, source.display)
+        result.findings = unfixed()
         return result
     try:
-        sourcefile.write_atomically(source.path, new_data)
-    except OSError as error:
-        result.warnings.append(f"{source.display}: cannot write the fix: {error}")
+        sourcefile.write_atomically(source.path, new_data, expected=read, within=within)
+    except sourcefile.SourceError as error:
+        result.warnings.append(f"{source.display}: {error}")
         result.fixed = 0
-        result.findings = engine.lint_text(decoded.text, source.path, source.display)
+        result.findings = unfixed()
     return result
 
 
@@ -142,46 +147,61 @@ class EngineSettings:
     """What a worker process needs to build the same engine as the parent (picklable)."""
 
     config_file: Path | None = None
-    overrides: CliOverrides = CliOverrides()
+    overrides: CliOverrides = field(default_factory=CliOverrides)
     cache: bool = True
     cache_dir: Path | None = None
-    summary_store: Path | None = None  # where the module index keeps what it read
-
-    def project_index(self) -> ProjectIndex:
-        return ProjectIndex(SummaryStore(self.summary_store if self.cache else None))
-
-    def results_cache(self) -> ResultsCache | None:
-        return ResultsCache(self.cache_dir) if self.cache else None
+    within: tuple[Path, ...] | None = None  # the paths given: fixes stay inside them
 
     def resolver(self) -> ConfigResolver:
         return ConfigResolver(known_codes(), config_file=self.config_file, overrides=self.overrides)
+
+    def engine(self, resolver: ConfigResolver, listings: Listings | None = None) -> Engine:
+        projects = Projects(
+            listings or Listings(resolver), use_cache=self.cache, cache_dir=self.cache_dir
+        )
+        return Engine(resolver, projects)
+
+    def results_cache(self) -> ResultsCache | None:
+        if not self.cache:
+            return None
+        return ResultsCache(self.cache_dir, frozenset(known_codes()))
 
 
 # Below this many files, starting processes costs more than it saves.
 PARALLEL_THRESHOLD = 32
 _worker_engine: Engine | None = None
 _worker_cache: ResultsCache | None = None
+_worker_settings: EngineSettings | None = None
 
 
 def _exit_with_parent(parent: int) -> None:
     # Workers share the task pipe, so none sees it close when the parent is killed
-    # (SIGKILL, OOM): without this they would wait forever.
+    # (SIGKILL, OOM): without this they would wait forever. SIGTERM first, so that a fix
+    # being written removes its temporary file; then, if that did not end it, for good.
     while os.getppid() == parent:
         time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(5)
     os._exit(1)
 
 
-def _start_worker(settings: EngineSettings) -> None:
-    global _worker_engine, _worker_cache
+def _start_worker(settings: EngineSettings, known: dict[Path, Listing]) -> None:
+    global _worker_engine, _worker_cache, _worker_settings
+    install_termination_handler()
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _worker_engine = Engine(settings.resolver(), settings.project_index())
+    resolver = settings.resolver()
+    listings = Listings(resolver, known=dict(known))
+    _worker_engine = settings.engine(resolver, listings)
     _worker_cache = settings.results_cache()
+    _worker_settings = settings
 
 
-def _run_in_worker(job: tuple[SourcePath, Mode]) -> FileResult:
-    assert _worker_engine is not None
-    result = lint_file(_worker_engine, *job, cache=_worker_cache)
-    result.summaries = _worker_engine.project.summaries.drain()
+def _run_in_worker(source: SourcePath, mode: Mode) -> FileResult:
+    assert _worker_engine is not None and _worker_settings is not None
+    result = lint_file(_worker_engine, source, mode, _worker_cache, _worker_settings.within)
+    result.summaries = {
+        str(store.file): store.drain() for store in _worker_engine.projects.stores() if store.file
+    }
     # Fixes hold libcst trees; the parent only needs to know that (and how safely) a
     # finding is fixable.
     result.findings = [
@@ -191,6 +211,18 @@ def _run_in_worker(job: tuple[SourcePath, Mode]) -> FileResult:
     return result
 
 
+class Terminated(BaseException):
+    """SIGTERM: handled like Ctrl-C, so that temporary files are removed on the way out."""
+
+
+def install_termination_handler() -> None:
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, terminate)
+
+
 def run_files(
     settings: EngineSettings,
     resolver: ConfigResolver,
@@ -198,30 +230,95 @@ def run_files(
     mode: Mode,
     *,
     jobs: int = 1,
+    engine: Engine | None = None,
 ) -> list[FileResult]:
     """Results in the order of ``sources``, whatever the pool did.
 
     The parent first settles what needs no linting (no trigger word, a cache hit), so a warm
     run starts no pool at all; only the rest goes to the workers.
     """
-    if sources and settings.cache and settings.summary_store is None:
-        # One store per run, in the cache folder of the first file's project.
-        folder = settings.cache_dir or resolver.for_path(sources[0].path).root / CACHE_DIR_NAME
-        settings = replace(settings, summary_store=folder / STORE_NAME)
-    engine = Engine(resolver, settings.project_index())
+    engine = engine or settings.engine(resolver)
     cache = settings.results_cache()
     results = [triage(engine, source, mode, cache) for source in sources]
     pending = [index for index, result in enumerate(results) if result is None]
     if jobs <= 1 or len(pending) < PARALLEL_THRESHOLD:
         for index in pending:
-            results[index] = lint_file(engine, sources[index], mode, cache)
+            results[index] = lint_file(engine, sources[index], mode, cache, settings.within)
     else:
-        with ProcessPoolExecutor(
-            max_workers=jobs, initializer=_start_worker, initargs=(settings,)
-        ) as pool:
-            jobs_list = [(sources[index], mode) for index in pending]
-            for index, result in zip(pending, pool.map(_run_in_worker, jobs_list, chunksize=4)):
-                results[index] = result
-                engine.project.summaries.absorb(result.summaries)
-    engine.project.summaries.save()
+        for index, result in _Pool(settings, engine, jobs).run(
+            [(index, sources[index]) for index in pending], mode
+        ):
+            results[index] = result
+            for store in engine.projects.stores():
+                if store.file is not None:
+                    store.absorb(result.summaries.get(str(store.file), {}))
+    engine.projects.save()
     return [result for result in results if result is not None]
+
+
+class _Pool:
+    """A process pool that survives workers dying."""
+
+    def __init__(self, settings: EngineSettings, engine: Engine, jobs: int) -> None:
+        self._settings = settings
+        self._engine = engine
+        self._jobs = jobs
+
+    def _executor(self, workers: int) -> ProcessPoolExecutor:
+        known = dict(self._engine.projects.listings.known)
+        return ProcessPoolExecutor(
+            max_workers=workers, initializer=_start_worker, initargs=(self._settings, known)
+        )
+
+    def run(self, jobs: list[tuple[int, SourcePath]], mode: Mode) -> list[tuple[int, FileResult]]:
+        done: list[tuple[int, FileResult]] = []
+        queue = list(reversed(jobs))
+        while queue:
+            lost = self._run_until_broken(queue, mode, done)
+            for index, source in lost:  # each alone, in a fresh worker
+                done.append((index, self._alone(source, mode)))
+        return done
+
+    def _run_until_broken(
+        self,
+        queue: list[tuple[int, SourcePath]],
+        mode: Mode,
+        done: list[tuple[int, FileResult]],
+    ) -> list[tuple[int, SourcePath]]:
+        """Run jobs (at most two per worker in flight) until the queue is empty or the pool
+        breaks; then return the jobs that were in flight."""
+        in_flight: dict[Future[FileResult], tuple[int, SourcePath]] = {}
+        with self._executor(self._jobs) as executor:
+            try:
+                while queue or in_flight:
+                    while queue and len(in_flight) < 2 * self._jobs:
+                        job = queue.pop()
+                        in_flight[executor.submit(_run_in_worker, job[1], mode)] = job
+                    finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        job = in_flight.pop(future)
+                        done.append((job[0], future.result()))
+            except BrokenProcessPool:
+                return list(in_flight.values())
+            except BaseException:
+                executor.shutdown(wait=True, cancel_futures=True)
+                raise
+        return []
+
+    def _alone(self, source: SourcePath, mode: Mode) -> FileResult:
+        with self._executor(1) as executor:
+            try:
+                return executor.submit(_run_in_worker, source, mode).result()
+            except BrokenProcessPool:
+                result = FileResult(source.display)
+                codes = self._engine.resolver.for_path(source.path).codes_for(source.path)
+                if parsing.NOT_ANALYSABLE in codes:
+                    result.findings.append(
+                        engine_finding(
+                            parsing.NOT_ANALYSABLE,
+                            source.display,
+                            "eventlint's parser crashed on this file; it was not analysed",
+                        )
+                    )
+                result.warnings.append(f"{source.display}: the parser crashed; skipped")
+                return result

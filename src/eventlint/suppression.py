@@ -1,8 +1,17 @@
-"""``# noqa`` comments, with flake8's semantics, and the file-level ``# eventlint: noqa``."""
+"""``# noqa`` comments, with flake8's semantics, and the file-level ``# eventlint: noqa``.
+
+flake8's semantics, exactly, so both front doors agree: a ``# noqa`` anywhere in a logical
+line (a bracketed statement over several lines, a backslash continuation, a multi-line
+string) covers every physical line of it; ``noqa`` is matched in any case, but the codes
+after it are compared as written (``# noqa: evt101`` suppresses nothing, under flake8 as
+here).
+"""
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 
 # flake8's own pattern (flake8.defaults.NOQA_INLINE_REGEXP), so both front doors agree.
 _LINE_NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
@@ -16,6 +25,12 @@ _SEPARATOR = re.compile(r"[,\s]+")
 def _codes(text: str | None) -> frozenset[str] | None:
     if not text:
         return None
+    return frozenset(code for code in _SEPARATOR.split(text.strip()) if code)
+
+
+def _file_codes(text: str | None) -> frozenset[str] | None:
+    if not text:
+        return None
     return frozenset(code.upper() for code in _SEPARATOR.split(text.strip()) if code)
 
 
@@ -25,7 +40,7 @@ def file_suppression(text: str) -> frozenset[str] | None:
         return None
     suppressed: set[str] = set()
     for match in _FILE_NOQA.finditer(text):
-        codes = _codes(match.group("codes"))
+        codes = _file_codes(match.group("codes"))
         if codes is None:
             return frozenset()
         suppressed |= codes
@@ -46,3 +61,38 @@ def line_suppresses(line: str, code: str) -> bool:
         return False
     codes = _codes(match.group("codes"))
     return codes is None or code.startswith(tuple(codes))
+
+
+class NoqaLines:
+    """The text searched for ``# noqa`` for each line: its whole logical line, as flake8's
+    ``FileProcessor.noqa_line_for`` does."""
+
+    def __init__(self, text: str, lines: list[str]) -> None:
+        self._text = text
+        self._lines = lines
+        self._mapping: dict[int, str] | None = None
+
+    def line(self, number: int) -> str:
+        physical = self._lines[number - 1] if 0 < number <= len(self._lines) else ""
+        if "noqa" not in self._text.lower():
+            return physical
+        if self._mapping is None:
+            self._mapping = self._logical_lines()
+        return self._mapping.get(number, physical)
+
+    def _logical_lines(self) -> dict[int, str]:
+        mapping: dict[int, str] = {}
+        first, last = len(self._lines) + 2, -1
+        try:
+            for token in tokenize.generate_tokens(io.StringIO(self._text).readline):
+                if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+                    continue
+                first = min(first, token.start[0])
+                last = max(last, token.end[0])
+                if token.type in (tokenize.NL, tokenize.NEWLINE):
+                    joined = "\n".join(self._lines[first - 1 : last])
+                    mapping.update(dict.fromkeys(range(first, last + 1), joined))
+                    first, last = len(self._lines) + 2, -1
+        except (tokenize.TokenError, SyntaxError, IndentationError):
+            return {}
+        return mapping

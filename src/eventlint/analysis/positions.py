@@ -1,5 +1,12 @@
 """Source positions of reported nodes, without position-tracking the whole file.
 
+Positions come from libcst's ``PositionProvider``. Its public route (``MetadataWrapper``)
+costs a second pass and a dependency resolver on top of the position pass itself, so the
+pass is run directly through the provider's ``_gen_impl``, a private API: pyproject bounds
+libcst below 2, and if the private route is ever missing the public one is used instead (a
+test runs both and checks they agree).
+
+
 libcst's PositionProvider regenerates the entire module with position bookkeeping, about ten
 times the cost of plain code generation. Findings are few, so instead: plain code generation
 gives each top-level statement's first line, and only the statements that hold a reported
@@ -10,9 +17,10 @@ statement starts at column 0.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import libcst as cst
-from libcst.metadata import CodePosition, CodeRange, PositionProvider
+from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from eventlint.analysis.walk import descendants
 
@@ -23,12 +31,21 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _WHOLE_MODULE_THRESHOLD = 24
 
 
-def _positions(module: cst.Module) -> dict[cst.CSTNode, CodeRange]:
-    """One position-tracking code generation (what MetadataWrapper does, minus its overhead
-    and its second pass)."""
-    provider = PositionProvider()
-    provider._gen_impl(module)
-    return dict(provider._computed)  # type: ignore[arg-type]
+def compute(module: cst.Module, *, public: bool = False) -> Mapping[cst.CSTNode, CodeRange]:
+    """Every node's position: one position-tracking code generation."""
+    if not public:
+        try:
+            provider = PositionProvider()
+            provider._gen_impl(module)
+            return provider._computed  # type: ignore[return-value]
+        except (AttributeError, TypeError):  # pragma: no cover - a libcst without them
+            pass
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    return wrapper.resolve(PositionProvider)
+
+
+def _positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
+    return compute(module)
 
 
 class LazyPositions:
@@ -36,8 +53,8 @@ class LazyPositions:
         self._module = module
         self._first_lines: list[int] = []
         self._owner: dict[int, int] | None = None
-        self._ranges: dict[int, dict[cst.CSTNode, CodeRange]] = {}
-        self._whole: dict[cst.CSTNode, CodeRange] | None = None
+        self._ranges: dict[int, Mapping[cst.CSTNode, CodeRange]] = {}
+        self._whole: Mapping[cst.CSTNode, CodeRange] | None = None
 
     def prepare(self, nodes: list[cst.CSTNode]) -> None:
         """Say up front which nodes will be asked about, so the cheapest strategy is used."""
@@ -79,7 +96,7 @@ class LazyPositions:
                 line += len(_LINE_BREAK.findall(self._module.code_for_node(statement)))
         return self._owner
 
-    def _whole_module(self) -> dict[cst.CSTNode, CodeRange]:
+    def _whole_module(self) -> Mapping[cst.CSTNode, CodeRange]:
         if self._whole is None:
             self._whole = _positions(self._module)
         return self._whole

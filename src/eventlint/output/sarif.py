@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from eventlint import __version__
 from eventlint.docs import rule_doc
 from eventlint.finding import Finding
-from eventlint.rules import ALL_RULES
+from eventlint.rules import all_rules
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -18,7 +20,7 @@ SCHEMA = (
 
 def _rules() -> list[dict[str, object]]:
     described: list[dict[str, object]] = []
-    for rule in ALL_RULES:
+    for rule in all_rules():
         doc = inspect.cleandoc(rule.__doc__ or "")
         described.append(
             {
@@ -36,6 +38,17 @@ def _rules() -> list[dict[str, object]]:
     return described
 
 
+def artifact_location(path: str) -> dict[str, str]:
+    """A path as a SARIF artifact location: a relative URI reference under %SRCROOT% (the
+    working directory) when the path is inside it, a ``file://`` URI otherwise. Bytes are
+    percent-encoded (``#``, ``?``, ``%``, spaces, line breaks, a backslash, which is part of
+    a file name on POSIX, and undecodable bytes of the name)."""
+    raw = os.fsencode(path)
+    if os.path.isabs(path):
+        return {"uri": "file://" + quote(raw, safe="/")}
+    return {"uri": quote(raw, safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
 def render(findings: Sequence[Finding]) -> str:
     rules = _rules()
     index = {rule["id"]: position for position, rule in enumerate(rules)}
@@ -48,10 +61,7 @@ def render(findings: Sequence[Finding]) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {
-                            "uri": finding.path.replace("\\", "/"),
-                            "uriBaseId": "%SRCROOT%",
-                        },
+                        "artifactLocation": artifact_location(finding.path),
                         "region": {
                             "startLine": finding.line,
                             "startColumn": finding.column,

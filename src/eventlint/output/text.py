@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
 from eventlint.finding import Applicability, Finding
-from eventlint.rules import RULES_BY_CODE
+from eventlint.rules import rules_by_code
 
 _BOLD, _RED, _CYAN, _RESET = "\033[1m", "\033[31m", "\033[36m", "\033[0m"
+# C0 and C1 control characters, DEL, line and paragraph separators, and the lone surrogates
+# that stand for undecodable bytes in file names.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on one line: a file name or a configured value holding a line
+    break or an escape sequence cannot forge another line of output or recolour the
+    terminal. Undecodable bytes of a file name show as ``\\xNN``."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's surrogateescape
+            return f"\\x{code - 0xDC00:02x}"
+        return char.encode("unicode_escape").decode("ascii") if code < 0x10000 else char
+
+    return _UNPRINTABLE.sub(escape, text)
 
 
 def use_colour(stream: TextIO) -> bool:
@@ -25,13 +44,14 @@ def fixable_now(finding: Finding, unsafe_fixes: bool) -> bool:
 
 def format_finding(finding: Finding, *, colour: bool, unsafe_fixes: bool) -> str:
     marker = "[*] " if fixable_now(finding, unsafe_fixes) else ""
-    location = f"{finding.path}:{finding.line}:{finding.column}:"
+    location = f"{printable(finding.path)}:{finding.line}:{finding.column}:"
     code = finding.code
+    message = printable(finding.message)
     if colour:
         location = f"{_BOLD}{location}{_RESET}"
         code = f"{_RED}{_BOLD}{code}{_RESET}"
         marker = f"{_CYAN}{marker}{_RESET}" if marker else ""
-    return f"{location} {code} {marker}{finding.message}"
+    return f"{location} {code} {marker}{message}"
 
 
 def summary(findings: Sequence[Finding], *, fixed: int, unsafe_fixes: bool) -> str:
@@ -60,7 +80,7 @@ def statistics(findings: Sequence[Finding]) -> list[str]:
     width = max((len(str(n)) for n in counts.values()), default=1)
     lines = []
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        rule = RULES_BY_CODE.get(code)
+        rule = rules_by_code().get(code)
         name = rule.name if rule is not None else ""
         fixable = any(f.fix is not None for f in findings if f.code == code)
         lines.append(f"{count:>{width}}  {code}  {'[*] ' if fixable else '    '}{name}")

@@ -1,52 +1,68 @@
-"""The registry of every rule eventlint knows. Adding a rule is adding a module and a line."""
+"""The registry of every rule: discovered, so adding a rule is adding its module.
+
+Every module under ``eventlint.rules`` is imported once, and each class it defines that
+derives from :class:`~eventlint.rules.base.Rule` or :class:`~eventlint.rules.base.EngineRule`
+and sets a ``code`` is registered. Modules whose name starts with ``_`` and the shared analyses
+of a family are imported too, but define no rule classes.
+"""
 
 from __future__ import annotations
 
-from eventlint.rules.base import EngineRule, Rule
-from eventlint.rules.error_assertions.exact_message import ExactErrorMessage
-from eventlint.rules.error_assertions.regex_metacharacters import RegexMetacharactersInMatch
-from eventlint.rules.error_assertions.substring_match import SubstringErrorMessage
-from eventlint.rules.error_assertions.whole_message_match import WholeMessageMatch
-from eventlint.rules.event_ids.builtin_hash import BuiltinHashAsEventId
-from eventlint.rules.event_ids.envelope_metadata import EnvelopeMetadataInEventId
-from eventlint.rules.event_ids.nondeterministic_input import NondeterministicInputInEventId
-from eventlint.rules.event_ids.sensitive_data import SensitiveDataInEventId
-from eventlint.rules.event_ids.unsorted_json import UnsortedJsonInEventId
-from eventlint.rules.fakes.redis_ttl import FakeRedisIgnoresTtl
-from eventlint.rules.kafka.missing_readiness import ConsumerWithoutReadiness
-from eventlint.rules.kafka.recreated_topics import RecreatedTopicsConsumedWithoutWait
-from eventlint.rules.kafka.start_without_retry import ConsumerStartWithoutRetry
-from eventlint.rules.stale_imports.missing_module import MissingModule
-from eventlint.rules.stale_imports.missing_name import MissingName
-from eventlint.rules.stale_imports.stale_patch_target import StalePatchTarget
-from eventlint.rules.stale_imports.stale_pytest_path import StalePytestPath
-from eventlint.rules.syntax_error import SyntaxErrorRule
+import importlib
+import inspect
+import pkgutil
+import re
+from functools import cache
 
-VISITOR_RULES: tuple[type[Rule], ...] = (
-    EnvelopeMetadataInEventId,
-    SensitiveDataInEventId,
-    NondeterministicInputInEventId,
-    UnsortedJsonInEventId,
-    BuiltinHashAsEventId,
-    ExactErrorMessage,
-    WholeMessageMatch,
-    RegexMetacharactersInMatch,
-    SubstringErrorMessage,
-    MissingModule,
-    MissingName,
-    StalePatchTarget,
-    StalePytestPath,
-    ConsumerWithoutReadiness,
-    ConsumerStartWithoutRetry,
-    RecreatedTopicsConsumedWithoutWait,
-    FakeRedisIgnoresTtl,
-)
+from eventlint.rules.base import EngineRule, Rule, RuleDocs
 
-ALL_RULES: tuple[type[Rule] | type[EngineRule], ...] = (SyntaxErrorRule, *VISITOR_RULES)
+_CODE = re.compile(r"^EVT\d{3}$")
 
-RULES_BY_CODE: dict[str, type[Rule] | type[EngineRule]] = {rule.code: rule for rule in ALL_RULES}
+
+@cache
+def _discover() -> tuple[type[RuleDocs], ...]:
+    found: dict[str, type[RuleDocs]] = {}
+    for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
+        module = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != module.__name__ or not issubclass(cls, RuleDocs):
+                continue
+            code = vars(cls).get("code")
+            if code is None:
+                continue  # a family's base class
+            if not _CODE.match(code):
+                raise RuntimeError(f"{cls.__qualname__}: bad rule code {code!r}")
+            if code in found:
+                raise RuntimeError(f"{code} is defined twice: {found[code]} and {cls}")
+            found[code] = cls
+    return tuple(found[code] for code in sorted(found))
+
+
+def all_rules() -> tuple[type[RuleDocs], ...]:
+    """Every documented code, in code order."""
+    return _discover()
+
+
+def checking_rules() -> tuple[type[Rule], ...]:
+    """The rules with a check of their own (every code but the engine's)."""
+    return tuple(rule for rule in _discover() if issubclass(rule, Rule))
+
+
+def rules_by_code() -> dict[str, type[RuleDocs]]:
+    return {rule.code: rule for rule in _discover()}
 
 
 def known_codes() -> dict[str, bool]:
     """Every code with whether it is on by default (what selection needs)."""
-    return {rule.code: rule.default_enabled for rule in ALL_RULES}
+    return {rule.code: rule.default_enabled for rule in _discover()}
+
+
+__all__ = [
+    "EngineRule",
+    "Rule",
+    "RuleDocs",
+    "all_rules",
+    "checking_rules",
+    "known_codes",
+    "rules_by_code",
+]

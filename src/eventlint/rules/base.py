@@ -1,26 +1,42 @@
-"""The rule base class and the per-file context rules work in.
+"""The rule contract, and the per-file context rules work in.
 
-A rule is a libcst batchable visitor: the engine parses each file once and runs every enabled
-rule in one traversal. The class docstring is the user documentation (rendered into
-docs/rules.md); shared analyses are asked of the context, never re-derived by a rule.
+A rule is a class with its code, a one-line summary and a docstring (its user documentation),
+and one method, :meth:`Rule.check`, which judges the file through the context: the parsed
+module, shared per-file analyses (built once, whichever rule asks first) and the project
+model (every fact about other files). Rules never walk the file system or read other files,
+and never re-derive what an analysis provides. There is no shared tree traversal: each
+family's analysis walks the tree once, with the read-only walker in ``analysis/walk``, and
+the rules of the family judge what it found.
+
+Most rules judge Python files. A rule may declare other ``file_kinds`` (``"pytest-config"``):
+it then gets a context with the file's text only, and reports spans of that text.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper
+from libcst.metadata import CodeRange
 
-from eventlint.analysis.names import ImportMap
+from eventlint import fixes
+from eventlint.analysis.imports import ImportMap
 from eventlint.analysis.positions import LazyPositions
-from eventlint.analysis.project import ClassInfo, ModuleInfo, ProjectIndex, search_roots
 from eventlint.config import Settings
 from eventlint.finding import Fix
+from eventlint.project import Project, ProjectView
 
 _AnalysisT = TypeVar("_AnalysisT")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+PYTHON = "python"
+
+# (line, column, end line, end column): lines 1-based, columns 0-based, end exclusive.
+TextSpan = tuple[int, int, int, int]
 
 
 class FileContext:
@@ -30,50 +46,40 @@ class FileContext:
         self,
         *,
         path: str,
-        absolute_path: str,
+        absolute_path: Path,
         settings: Settings,
-        wrapper: MetadataWrapper,
+        text: str,
         is_test_file: bool,
-        project: ProjectIndex,
-        text: str = "",
+        project: ProjectView,
+        kind: str = PYTHON,
     ) -> None:
-        self.path = path
-        self.text = text  # the source as read (regenerating it from the tree is costly)
+        self.path = path  # as displayed
         self.absolute_path = absolute_path
         self.settings = settings
-        self.wrapper = wrapper
+        self.text = text  # the source as read (regenerating it from the tree is costly)
         self.is_test_file = is_test_file
         self.project = project
+        self.kind = kind
+        self._module: cst.Module | None = None
         self._analyses: dict[object, object] = {}
-        self._positions = LazyPositions(wrapper.module)
-        # Set when a rule read other files (a class's fields, raise sites): results cached
-        # for this file then also depend on the rest of the project.
-        self.read_other_files = False
+        self._positions: LazyPositions | None = None
+
+    # -- the parsed module (Python files) ------------------------------------------------
 
     @property
     def module(self) -> cst.Module:
-        return self.wrapper.module
+        if self._module is None:
+            raise RuntimeError("the module is parsed after the pre-checks")
+        return self._module
+
+    def attach(self, module: cst.Module) -> None:
+        self._module = module
+        self._positions = LazyPositions(module)
 
     @property
     def imports(self) -> ImportMap:
         """What each imported name refers to (built once per file, for every rule)."""
         return self.analysis(ImportMap, lambda context: ImportMap.build(context.module))
-
-    @property
-    def module_info(self) -> ModuleInfo:
-        """This file as the project index sees it (registered once, so never re-parsed)."""
-        return self.analysis(
-            ModuleInfo,
-            lambda context: context.project.register(
-                Path(context.absolute_path), context.module, context.imports
-            ),
-        )
-
-    def resolve_class(self, name: str) -> ClassInfo | None:
-        """The class ``name`` refers to in this file, looked up in the file or the project."""
-        self.read_other_files = True
-        roots = search_roots(self.settings.root, Path(self.absolute_path))
-        return self.project.resolve_class(self.module_info, name, roots)
 
     def analysis(self, key: object, build: Callable[[FileContext], _AnalysisT]) -> _AnalysisT:
         """Build a shared analysis once per file, whichever rule asks first."""
@@ -81,28 +87,58 @@ class FileContext:
             self._analyses[key] = build(self)
         return self._analyses[key]  # type: ignore[return-value]
 
+    # -- positions -----------------------------------------------------------------------
+
     def prepare_positions(self, nodes: list[cst.CSTNode]) -> None:
-        self._positions.prepare(nodes)
+        if self._positions is not None:
+            self._positions.prepare(nodes)
 
     def position(self, node: cst.CSTNode) -> CodeRange:
         # Computed only once a rule reports something, and only for the statements involved.
+        assert self._positions is not None
         return self._positions.range_of(node)
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        return fixes.line_starts(self.text)
+
+    def span(self, node: cst.CSTNode) -> tuple[int, int]:
+        """The node's character offsets in the text."""
+        where = self.position(node)
+        return (
+            fixes.offset_of(self.line_starts, where.start),
+            fixes.offset_of(self.line_starts, where.end),
+        )
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return _LINE_BREAK.split(self.text)
 
 
 class Report:
-    """What a rule hands to the engine: the node, the message and an optional fix."""
+    """What a rule hands to the engine: where (a node, or a span of a non-Python file), the
+    message and an optional fix."""
 
-    __slots__ = ("code", "fix", "message", "node")
+    __slots__ = ("code", "fix", "message", "node", "span")
 
-    def __init__(self, code: str, node: cst.CSTNode, message: str, fix: Fix | None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        node: cst.CSTNode | None = None,
+        span: TextSpan | None = None,
+        fix: Fix | None = None,
+    ) -> None:
         self.code = code
-        self.node = node
         self.message = message
+        self.node = node
+        self.span = span
         self.fix = fix
 
 
-class Rule(cst.BatchableCSTVisitor):
-    """Base of every rule. Subclasses set the class attributes and report from visit methods."""
+class RuleDocs:
+    """What every documented code has: the engine's own codes (EVT001) as well as rules."""
 
     code: ClassVar[str]
     name: ClassVar[str]
@@ -110,11 +146,19 @@ class Rule(cst.BatchableCSTVisitor):
     default_enabled: ClassVar[bool] = True
     test_files_only: ClassVar[bool] = False
     fix_availability: ClassVar[str] = "none"  # "safe", "unsafe" or "none", for the docs
-    # The rule cannot fire in a file that contains none of these words: the file is not parsed.
+    file_kinds: ClassVar[frozenset[str]] = frozenset({PYTHON})
+
+
+class Rule(RuleDocs):
+    """Base of every rule: set the class attributes, implement :meth:`check`."""
+
+    # The rule cannot fire in a file that contains none of these words: the file is not
+    # parsed for it.
     triggers: ClassVar[tuple[str, ...]] = ()
+    # Whether the rule's findings depend on other files of the project (for the cache).
+    reads_project: ClassVar[bool] = False
 
     def __init__(self, context: FileContext, sink: Callable[[Report], None]) -> None:
-        super().__init__()
         self.context = context
         self._sink = sink
 
@@ -123,13 +167,15 @@ class Rule(cst.BatchableCSTVisitor):
         """Triggers may depend on configuration (extra hash functions, for instance)."""
         return cls.triggers
 
-    # Whether the rule's findings depend on other files of the project (for the cache).
-    reads_project: ClassVar[bool] = False
+    @classmethod
+    def project_trigger_words(cls, project: Project) -> tuple[str, ...]:
+        """Trigger words that come from the project (the names of its hash helpers)."""
+        return ()
 
     @classmethod
-    def precheck(cls, text: str, path: Path, settings: Settings, project: ProjectIndex) -> bool:
-        """A cheaper look than the libcst pass: False when the rule cannot fire on ``text``.
-        When no rule is left, the file is not parsed with libcst at all."""
+    def precheck(cls, context: FileContext) -> bool:
+        """A cheaper look than the libcst pass (the context has the text, no module yet):
+        False when the rule cannot fire. When no rule is left, the file is not parsed."""
         return True
 
     @classmethod
@@ -137,30 +183,16 @@ class Rule(cst.BatchableCSTVisitor):
         """Whether the rule runs on test files only (an option may widen that)."""
         return cls.test_files_only
 
-    @classmethod
-    def visits_nodes(cls) -> bool:
-        """Whether the rule has ``visit_*``/``leave_*`` methods. When no enabled rule has,
-        the engine skips the traversal altogether."""
-        return any(
-            name.startswith(("visit_", "leave_"))
-            for klass in cls.__mro__
-            if issubclass(klass, Rule) and klass is not Rule
-            for name in vars(klass)
-        )
-
-    def finish(self) -> None:
-        """Called once after the traversal: for rules that judge a whole-file analysis."""
+    def check(self) -> None:
+        """Judge the file and :meth:`report` what is wrong."""
+        raise NotImplementedError
 
     def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
-        self._sink(Report(self.code, node, message, fix))
+        self._sink(Report(self.code, message, node=node, fix=fix))
+
+    def report_span(self, span: TextSpan, message: str, fix: Fix | None = None) -> None:
+        self._sink(Report(self.code, message, span=span, fix=fix))
 
 
-class EngineRule:
-    """A code the engine itself reports (no visitor): documented like any other rule."""
-
-    code: ClassVar[str]
-    name: ClassVar[str]
-    summary: ClassVar[str]
-    default_enabled: ClassVar[bool] = True
-    test_files_only: ClassVar[bool] = False
-    fix_availability: ClassVar[str] = "none"
+class EngineRule(RuleDocs):
+    """A code the engine itself reports (no check of its own): documented like any rule."""

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from eventlint.analysis.names import ImportMap, dotted_name
-from eventlint.analysis.project import ClassInfo
-from eventlint.analysis.raise_sites import RaiseIndex
+from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.scopes import string_value
 from eventlint.analysis.walk import descendants, walk
+from eventlint.project import ClassInfo
 from eventlint.rules.base import FileContext
 
 _ASSERT_RAISES = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
@@ -43,7 +42,7 @@ class MessageUse:
 
 
 @dataclass(frozen=True, eq=False)
-class Literal:
+class StringLiteral:
     node: cst.BaseExpression
     text: str  # the string's value (an f-string: its source)
     is_tuple: bool = False
@@ -55,7 +54,7 @@ class MessageComparison:
 
     node: cst.CSTNode  # what is reported: the comparison or the assertEqual call
     message: MessageUse
-    literal: Literal
+    literal: StringLiteral
     operator: str  # "==" or "in"
     statement: cst.SimpleStatementLine | None  # the statement, when it holds nothing else
     removable: bool  # the statement's block has other statements
@@ -71,13 +70,26 @@ class MatchPattern:
     exception_type: cst.BaseExpression | None
 
 
+@dataclass(frozen=True, eq=False)
+class PendingComparison:
+    """Two sides compared in an assertion, before it is known whether one is a caught
+    error's message (aliases may be assigned after their use)."""
+
+    node: cst.CSTNode  # the comparison, or the assertEqual/assertIn call
+    first: cst.BaseExpression
+    second: cst.BaseExpression
+    operator: str  # "==" or "in"
+    statement: cst.SimpleStatementLine | None  # the statement, when it holds nothing else
+    removable: bool  # the statement's block has other statements
+
+
 @dataclass(eq=False)
 class _Function:
     node: cst.FunctionDef | None
     contexts: dict[str, CaughtError] = field(default_factory=dict)
     excepts: dict[str, CaughtError] = field(default_factory=dict)
     aliases: dict[str, cst.BaseExpression] = field(default_factory=dict)
-    pending: list[tuple[cst.CSTNode, cst.BaseExpression, cst.BaseExpression, str, cst.SimpleStatementLine | None, bool]] = field(default_factory=list)  # fmt: skip
+    pending: list[PendingComparison] = field(default_factory=list)
     code_checks: list[cst.BaseExpression] = field(default_factory=list)
 
 
@@ -97,19 +109,19 @@ class ErrorAssertionAnalysis:
         if error.exception_type is None:
             return None
         name = dotted_name(error.exception_type)
-        return self.context.resolve_class(name) if name is not None else None
+        return self.context.project.resolve_class(name) if name is not None else None
 
 
-def literal_of(node: cst.BaseExpression) -> Literal | None:
+def literal_of(node: cst.BaseExpression) -> StringLiteral | None:
     value = string_value(node)
     if value is not None:
-        return Literal(node, value)
+        return StringLiteral(node, value)
     if isinstance(node, cst.FormattedString):
-        return Literal(node, cst.Module([]).code_for_node(node))
+        return StringLiteral(node, cst.Module([]).code_for_node(node))
     if isinstance(node, cst.Tuple) and len(node.elements) == 1:
         inner = string_value(node.elements[0].value)
         if inner is not None:
-            return Literal(node, inner, is_tuple=True)
+            return StringLiteral(node, inner, is_tuple=True)
     return None
 
 
@@ -252,7 +264,7 @@ class _Collector:
                 operator = "==" if func.attr.value in _ASSERT_EQUAL else "in"
                 statement, removable = self._statement_for(node)
                 function.pending.append(
-                    (node, values[0], values[1], operator, statement, removable)
+                    PendingComparison(node, values[0], values[1], operator, statement, removable)
                 )
 
     def _comparison(self, node: cst.Comparison, function: _Function) -> None:
@@ -267,7 +279,7 @@ class _Collector:
             return
         statement, removable = self._statement_for(node)
         function.pending.append(
-            (node, node.left, target.comparator, operator, statement, removable)
+            PendingComparison(node, node.left, target.comparator, operator, statement, removable)
         )
 
     def _remember_literals(self, node: cst.CSTNode | None) -> None:
@@ -355,7 +367,8 @@ def analyse(context: FileContext) -> ErrorAssertionAnalysis:
     comparisons: list[MessageComparison] = []
     codes_checked: set[tuple[int, int]] = set()
     for function in collector.functions:
-        for node, first, second, operator, statement, removable in function.pending:
+        for pending in function.pending:
+            first, second, operator = pending.first, pending.second, pending.operator
             for side in (first, second):
                 checked = collector.code_check(side, function)
                 if checked is not None:
@@ -371,12 +384,12 @@ def analyse(context: FileContext) -> ErrorAssertionAnalysis:
                     continue
                 comparisons.append(
                     MessageComparison(
-                        node=node,
+                        node=pending.node,
                         message=message,
                         literal=literal,
                         operator=operator,
-                        statement=statement,
-                        removable=removable,
+                        statement=pending.statement,
+                        removable=pending.removable,
                         function=function.node,
                     )
                 )
@@ -389,14 +402,6 @@ def analyse(context: FileContext) -> ErrorAssertionAnalysis:
         codes_checked=codes_checked,
         context=context,
     )
-
-
-def raise_index(context: FileContext) -> RaiseIndex:
-    """The run-wide index of where the project raises which message. Asking it makes this
-    file's results depend on other files (for the results cache)."""
-    context.read_other_files = True
-    project = context.project
-    return project.shared("raise-index", lambda: RaiseIndex(project))
 
 
 def analysis_for(context: FileContext) -> ErrorAssertionAnalysis:

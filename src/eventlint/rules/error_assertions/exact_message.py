@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
-from eventlint.analysis.raise_sites import ErrorCode
 from eventlint.finding import Applicability, Edit, Fix
+from eventlint.project.raises import ErrorCode
 from eventlint.rules.base import Rule
 from eventlint.rules.error_assertions.caught import (
     TRIGGERS,
     ErrorAssertionAnalysis,
     MessageComparison,
     analysis_for,
-    raise_index,
 )
+
+
+@dataclass(frozen=True)
+class _CodeFix:
+    """The fix, and the attribute the error carries its code in."""
+
+    fix: Fix
+    attribute: str
 
 
 def code_attribute(
@@ -75,7 +84,7 @@ class ExactErrorMessage(Rule):
     fix_availability = "unsafe"
     triggers = TRIGGERS
 
-    def finish(self) -> None:
+    def check(self) -> None:
         analysis = analysis_for(self.context)
         options = self.context.settings.config.error_assertions
         for comparison in analysis.comparisons:
@@ -84,17 +93,17 @@ class ExactErrorMessage(Rule):
             attribute = code_attribute(self, analysis, comparison)
             fix = self._fix(analysis, comparison, options.code_attributes)
             if fix is not None and attribute is None:
-                attribute = fix[1]
+                attribute = fix.attribute
             instead = (
                 f"compare `{_text(comparison.message.error_expr)}.{attribute}` instead"
                 if attribute
                 else "assert a short, stable fragment instead"
             )
+            read = _text(comparison.message.node)
             self.report(
                 comparison.node,
-                f"test pins the whole message of the caught error (`{_text(comparison.message.node)}`);"
-                f" {instead}",
-                fix[0] if fix else None,
+                f"test pins the whole message of the caught error (`{read}`); {instead}",
+                fix.fix if fix else None,
             )
 
     def _fix(
@@ -102,7 +111,7 @@ class ExactErrorMessage(Rule):
         analysis: ErrorAssertionAnalysis,
         comparison: MessageComparison,
         code_attributes: tuple[str, ...],
-    ) -> tuple[Fix, str] | None:
+    ) -> _CodeFix | None:
         # A whole-args tuple, a nested attribute or an f-string have no single raised message.
         form = comparison.message.form
         if (
@@ -111,25 +120,27 @@ class ExactErrorMessage(Rule):
             or isinstance(comparison.literal.node, cst.FormattedString)
         ):
             return None
-        sites = raise_index(self.context).sites(
-            self.context.settings, comparison.literal.text, code_attributes
-        )
-        if len(sites) != 1 or sites[0].code is None:
+        raises = self.context.project.raises
+        sites = raises.sites(comparison.literal.text)
+        if len(sites) != 1 or sites[0].wraps:
             return None
-        code = sites[0].code
+        code = raises.error_code(sites[0], code_attributes)
+        if code is None:
+            return None
         already = (id(comparison.function), id(comparison.message.error)) in analysis.codes_checked
         if already:
             if comparison.statement is None or not comparison.removable:
                 return None
             edit = Edit(comparison.statement, cst.RemoveFromParent())
-            return Fix(Applicability.UNSAFE, (edit,)), code.attribute
+            return _CodeFix(Fix(Applicability.UNSAFE, (edit,)), code.attribute)
         replacement = _code_comparison(comparison, code)
         if replacement is None:
             return None
         imports = (code.requires,) if code.requires else ()
-        return Fix(
-            Applicability.UNSAFE, (Edit(comparison.node, replacement),), imports
-        ), code.attribute
+        return _CodeFix(
+            Fix(Applicability.UNSAFE, (Edit(comparison.node, replacement),), imports),
+            code.attribute,
+        )
 
 
 def _text(node: cst.CSTNode) -> str:

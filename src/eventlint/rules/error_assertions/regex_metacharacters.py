@@ -45,7 +45,7 @@ class RegexMetacharactersInMatch(Rule):
     fix_availability = "unsafe"
     triggers = ("raises", "assertRaisesRegex")
 
-    def finish(self) -> None:
+    def check(self) -> None:
         for pattern in analysis_for(self.context).patterns:
             text = pattern_text(pattern.pattern)
             if text is None or is_raw(pattern.pattern):

@@ -35,7 +35,7 @@ class SubstringErrorMessage(Rule):
     test_files_only = True
     triggers = TRIGGERS
 
-    def finish(self) -> None:
+    def check(self) -> None:
         analysis = analysis_for(self.context)
         for comparison in analysis.comparisons:
             if (

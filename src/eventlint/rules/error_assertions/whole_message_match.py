@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from eventlint.rules.base import Rule
-from eventlint.rules.error_assertions.caught import analysis_for, raise_index
+from eventlint.rules.error_assertions.caught import analysis_for
 from eventlint.rules.error_assertions.patterns import is_raw, pattern_text, uses_regex_idioms, words
 
 
@@ -39,7 +39,7 @@ class WholeMessageMatch(Rule):
     test_files_only = True
     triggers = ("raises", "assertRaisesRegex")
 
-    def finish(self) -> None:
+    def check(self) -> None:
         analysis = analysis_for(self.context)
         options = self.context.settings.config.error_assertions
         for pattern in analysis.patterns:
@@ -48,10 +48,10 @@ class WholeMessageMatch(Rule):
                 continue
             if text in analysis.built_literals:
                 continue
-            index = raise_index(self.context)
-            raised = bool(index.sites(self.context.settings, text, options.code_attributes))
+            raises = self.context.project.raises
+            raised = bool(raises.sites(text))
             long = words(text) >= options.min_words or len(text) >= options.min_length
-            if not raised and (not long or index.is_fragment(self.context.settings, text)):
+            if not raised and (not long or raises.only_inside_longer_strings(text)):
                 continue
             why = "the whole message the project raises" if raised else "a whole sentence"
             self.report(

@@ -8,11 +8,13 @@ import libcst as cst
 
 from eventlint.config import Settings
 from eventlint.finding import Fix
+from eventlint.project import Project
 from eventlint.rules.base import Rule
 from eventlint.rules.event_ids.flow import (
     HASH_TRIGGERS,
     EventIdAnalysis,
     FieldUse,
+    HashKind,
     HashSite,
     Leaf,
     analysis_for,
@@ -32,16 +34,22 @@ class EventIdRule(Rule):
     def trigger_words(cls, settings: Settings) -> tuple[str, ...]:
         return hash_trigger_words(settings)
 
-    def finish(self) -> None:
-        self._reported: set[int] = set()
-        self.check(analysis_for(self.context))
+    @classmethod
+    def project_trigger_words(cls, project: Project) -> tuple[str, ...]:
+        if cls.judges_builtin_hash:
+            return ()
+        return tuple(sorted(f"{name}(" for name in project.hash_helper_names))
 
-    def check(self, analysis: EventIdAnalysis) -> None:
+    def check(self) -> None:
+        self._reported: set[int] = set()
+        self.judge(analysis_for(self.context))
+
+    def judge(self, analysis: EventIdAnalysis) -> None:
         raise NotImplementedError
 
     def id_sites(self, analysis: EventIdAnalysis) -> Iterator[HashSite]:
         for site in analysis.sites:
-            if site.is_id_context and (site.kind == "builtin") == self.judges_builtin_hash:
+            if site.is_id_context and (site.kind is HashKind.BUILTIN) == self.judges_builtin_hash:
                 yield site
 
     def report_once(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:

@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from eventlint.analysis.naming import words
+from eventlint.analysis.name_words import words
 from eventlint.config import Settings
 from eventlint.rules.event_ids._base import EventIdRule
 from eventlint.rules.event_ids.flow import EventIdAnalysis, varies_per_process
@@ -40,8 +40,8 @@ class BuiltinHashAsEventId(EventIdRule):
     ``hash()`` inside ``__hash__``; names that say the value stays in the process
     (``cache``, ``memo``, ``lru``); and IDs that mix in a random, time-dependent or
     process-local value beside the hash (``f"{next(counter)}{hash(meta)}"``, ``randint``,
-    ``id(obj)``, ``os.getpid()``), which differ per process anyway. If a flagged key really never leaves the process, suppress
-    the finding with ``# noqa: EVT105``.
+    ``id(obj)``, ``os.getpid()``), which differ per process anyway. If a flagged key really
+    never leaves the process, suppress the finding with ``# noqa: EVT105``.
     No fix: the replacement changes the key format.
 
     Incorrect::
@@ -66,7 +66,7 @@ class BuiltinHashAsEventId(EventIdRule):
     def trigger_words(cls, settings: Settings) -> tuple[str, ...]:
         return cls.triggers
 
-    def check(self, analysis: EventIdAnalysis) -> None:
+    def judge(self, analysis: EventIdAnalysis) -> None:
         options = self.context.settings.config.event_ids
         pattern = re.compile(options.id_name_pattern, re.IGNORECASE)
         for site in self.id_sites(analysis):

@@ -58,7 +58,7 @@ class EnvelopeMetadataInEventId(EventIdRule):
     summary = "Envelope metadata (event_id, timestamps, offsets...) hashed into an event ID"
     fix_availability = "unsafe"
 
-    def check(self, analysis: EventIdAnalysis) -> None:
+    def judge(self, analysis: EventIdAnalysis) -> None:
         for site in self.id_sites(analysis):
             for leaf in flagged_leaves(site.all_leaves(), self._is_envelope):
                 if isinstance(leaf, FieldUse):

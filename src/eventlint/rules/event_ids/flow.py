@@ -12,18 +12,19 @@ dumps that the rules judge.
 
 from __future__ import annotations
 
+import enum
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
 
-from eventlint.analysis.names import ImportMap, dotted_name
-from eventlint.analysis.naming import any_word_matches, names_field
-from eventlint.analysis.project import ClassInfo
+from eventlint.analysis.imports import ImportMap, dotted_name
+from eventlint.analysis.name_words import any_word_matches, names_field
 from eventlint.analysis.scopes import Scope, scopes_of, string_value
 from eventlint.analysis.walk import descendants
 from eventlint.config import Settings
+from eventlint.project import ClassInfo
 from eventlint.rules.base import FileContext
 
 HASHLIB_CONSTRUCTORS = frozenset(
@@ -112,10 +113,29 @@ class JsonDumpsUse:
 Leaf = FieldUse | NameUse | CallUse | DumpUse | JsonDumpsUse
 
 
+class HashKind(enum.Enum):
+    """What makes a call a hash: the standard library's hashes, a configured hash function,
+    a project function that returns a digest of its argument, or builtin ``hash()``."""
+
+    UUID = "uuid3/uuid5"
+    HASHLIB = "hashlib"
+    HMAC = "hmac"
+    CONFIGURED = "configured"
+    PROJECT_HELPER = "project helper"
+    BUILTIN = "builtin hash()"
+
+
+@dataclass(frozen=True)
+class HashCall:
+    kind: HashKind
+    inputs: list[cst.BaseExpression]
+    namespace: list[cst.BaseExpression]  # uuid3/uuid5's namespace argument
+
+
 @dataclass(eq=False)
 class HashSite:
     call: cst.Call
-    kind: str  # "uuid", "hashlib", "hmac", "custom" or "builtin"
+    kind: HashKind
     scope: Scope
     is_id_context: bool
     id_name: str | None  # the identifying name that made it an ID context
@@ -160,7 +180,7 @@ class EventIdAnalysis:
                             break
         if class_name is None:
             return None
-        return self.context.resolve_class(class_name)
+        return self.context.project.resolve_class(class_name)
 
 
 def _annotation_class(node: cst.BaseExpression | None) -> str | None:
@@ -182,16 +202,17 @@ def analyse(context: FileContext) -> EventIdAnalysis:
     id_pattern = re.compile(options.id_name_pattern, re.IGNORECASE)
     sensitive = options.sensitive_fields + options.extend_sensitive_fields
     extra = frozenset(options.hash_functions)
+    helper = _project_helpers(context)
     sites: list[HashSite] = []
     for scope in scopes_of(module):
         for call in scope.calls:
-            site = _classify(call, scope, imports, extra)
+            site = _classify(call, scope, imports, extra, helper)
             if site is None:
                 continue
-            kind, inputs, namespace = site
+            kind, inputs, namespace = site.kind, site.inputs, site.namespace
             id_name: str | None
             id_value: cst.BaseExpression | None = None
-            if kind == "uuid":
+            if kind is HashKind.UUID:
                 is_id, id_name = True, scope.display_name
             else:
                 id_name, id_value = _identifying_name(call, scope, id_pattern, sensitive)
@@ -222,29 +243,64 @@ def _arg(call: cst.Call, index: int, *keywords: str) -> cst.BaseExpression | Non
     return positional[index].value if len(positional) > index else None
 
 
+def _project_helpers(context: FileContext) -> Callable[[str], tuple[int, ...] | None]:
+    """Asks the project whether a called name is one of its hash helpers: only for names this
+    module defines or imports (a method call on a local object is not)."""
+    names = context.project.project.hash_helper_names
+    imported_tops = {
+        target.split(".")[0]
+        for target in context.imports.aliases.values()
+        if not target.startswith(".")
+    }
+    known: dict[str, tuple[int, ...] | None] = {}
+
+    def helper(qualified: str) -> tuple[int, ...] | None:
+        if qualified.rpartition(".")[2] not in names:
+            return None  # no module of the project defines a helper of that name
+        own = context.project.own_summary.hash_helpers
+        if qualified in own:
+            return own[qualified]
+        top = qualified.split(".", maxsplit=1)[0]
+        if not qualified.startswith(".") and top not in imported_tops:
+            return None
+        if qualified not in known:
+            known[qualified] = context.project.hash_helper(qualified)
+        return known[qualified]
+
+    return helper
+
+
 def _classify(
-    call: cst.Call, scope: Scope, imports: ImportMap, extra: frozenset[str]
-) -> tuple[str, list[cst.BaseExpression], list[cst.BaseExpression]] | None:
-    """(kind, hashed expressions, uuid namespace expressions) for a hashing call."""
+    call: cst.Call,
+    scope: Scope,
+    imports: ImportMap,
+    extra: frozenset[str],
+    helper: Callable[[str], tuple[int, ...] | None],
+) -> HashCall | None:
+    """What a call hashes, when it is a hash."""
     qualified = imports.qualify(call.func)
     if qualified is None:
         return None
     if qualified in ("uuid.uuid3", "uuid.uuid5"):
         name = _arg(call, 1, "name")
         namespace = _arg(call, 0, "namespace")
-        return "uuid", [name] if name else [], [namespace] if namespace else []
+        return HashCall(HashKind.UUID, [name] if name else [], [namespace] if namespace else [])
     if qualified == "builtins.hash":
         data = _arg(call, 0)
-        return "builtin", [data] if data else [], []
+        return HashCall(HashKind.BUILTIN, [data] if data else [], [])
     inputs: list[cst.BaseExpression] = []
+    kind: HashKind
     if qualified.startswith("hashlib.") and qualified[8:] in HASHLIB_CONSTRUCTORS:
-        kind, data = "hashlib", _arg(call, 0, "data", "string")
+        kind, data = HashKind.HASHLIB, _arg(call, 0, "data", "string")
     elif qualified == "hashlib.new":
-        kind, data = "hashlib", _arg(call, 1, "data", "string")
-    elif qualified == "hmac.new" or qualified == "hmac.digest":
-        kind, data = "hmac", _arg(call, 1, "msg")
+        kind, data = HashKind.HASHLIB, _arg(call, 1, "data", "string")
+    elif qualified in ("hmac.new", "hmac.digest"):
+        kind, data = HashKind.HMAC, _arg(call, 1, "msg")
     elif qualified in extra:
-        kind, data = "custom", _arg(call, 0)
+        kind, data = HashKind.CONFIGURED, _arg(call, 0)
+    elif (positions := helper(qualified)) is not None:
+        hashed = [_arg(call, position) for position in positions]
+        return HashCall(HashKind.PROJECT_HELPER, [value for value in hashed if value], [])
     else:
         return None
     if data is not None:
@@ -253,7 +309,7 @@ def _classify(
     for bound, value in scope.sinks:
         if value is call and scope.is_bound(bound):
             inputs.extend(v for v in scope.values_of(bound) if v is not call)
-    return kind, inputs, []
+    return HashCall(kind, inputs, [])
 
 
 def _mentions(expr: cst.CSTNode, targets: set[int], names: set[str]) -> bool:
@@ -350,7 +406,7 @@ class _LeafCollector:
         elif isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
             for item in expr.elements:
                 self._walk(item.value, out, removed)
-        elif isinstance(expr, cst.BinaryOperation) or isinstance(expr, cst.BooleanOperation) or isinstance(expr, cst.ConcatenatedString):
+        elif isinstance(expr, (cst.BinaryOperation, cst.BooleanOperation, cst.ConcatenatedString)):
             self._walk(expr.left, out, removed)
             self._walk(expr.right, out, removed)
         elif isinstance(expr, cst.IfExp):

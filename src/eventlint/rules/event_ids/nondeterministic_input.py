@@ -36,7 +36,7 @@ class NondeterministicInputInEventId(EventIdRule):
     name = "nondeterministic-input-in-event-id"
     summary = "uuid4(), now(), random or urandom flowing into a deterministic ID"
 
-    def check(self, analysis: EventIdAnalysis) -> None:
+    def judge(self, analysis: EventIdAnalysis) -> None:
         for site in self.id_sites(analysis):
             for leaf in [*site.all_leaves(), *site.namespace_leaves]:
                 if isinstance(leaf, CallUse):

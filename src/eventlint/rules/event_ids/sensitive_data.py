@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eventlint.analysis.project import FieldInfo
+from eventlint.project.modules import FieldInfo
 from eventlint.rules.event_ids._base import EventIdRule, flagged_leaves
 from eventlint.rules.event_ids.flow import (
     DumpUse,
@@ -52,7 +52,7 @@ class SensitiveDataInEventId(EventIdRule):
     name = "sensitive-data-in-event-id"
     summary = "Personal or secret data (email, password, card number...) hashed into an event ID"
 
-    def check(self, analysis: EventIdAnalysis) -> None:
+    def judge(self, analysis: EventIdAnalysis) -> None:
         for site in self.id_sites(analysis):
             judge = _Judge(self, analysis, site)
             for leaf in flagged_leaves(site.all_leaves(), judge.sensitive_name):

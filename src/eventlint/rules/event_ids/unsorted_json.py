@@ -39,7 +39,7 @@ class UnsortedJsonInEventId(EventIdRule):
     summary = "json.dumps without sort_keys=True feeding an event ID hash"
     fix_availability = "unsafe"
 
-    def check(self, analysis: EventIdAnalysis) -> None:
+    def judge(self, analysis: EventIdAnalysis) -> None:
         for site in self.id_sites(analysis):
             for leaf in site.all_leaves():
                 if isinstance(leaf, JsonDumpsUse) and leaf.may_be_mapping and not leaf.sort_keys:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from eventlint.analysis.names import dotted_name
+from eventlint.analysis.imports import dotted_name
 from eventlint.analysis.walk import descendants
 from eventlint.rules.base import Rule
 
@@ -74,7 +74,7 @@ class FakeRedisIgnoresTtl(Rule):
         "def set(", "def setex(", "def psetex(", "def expire", "def pexpire",
     )  # fmt: skip
 
-    def finish(self) -> None:
+    def check(self) -> None:
         for node in descendants(self.context.module):
             if isinstance(node, cst.ClassDef) and self._judged(node):
                 self._check_class(node)

@@ -15,12 +15,13 @@ after it, which keeps the rules quiet where a reader could argue either way.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Literal
 
 import libcst as cst
 
-from eventlint.analysis.names import ImportMap, dotted_name
+from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.walk import children, descendants
 from eventlint.rules.base import FileContext
 
@@ -94,6 +95,21 @@ class TopicCall:
     topics: frozenset[str]  # the literal names and variables the call mentions
 
 
+class CallForm(enum.Enum):
+    """How a function is named at a call: ``f()``, ``self.f()`` or ``x.f()``."""
+
+    BARE = "f()"
+    SELF = "self.f()"
+    ATTRIBUTE = "x.f()"
+
+
+@dataclass(frozen=True)
+class CallRef:
+    index: int  # the position in the function's events
+    name: str  # the called name (the last part)
+    form: CallForm
+
+
 @dataclass(eq=False)
 class Function:
     node: cst.FunctionDef | None  # None: the module body
@@ -102,9 +118,8 @@ class Function:
     is_async: bool = False
     retried: bool = False  # under a retry decorator (tenacity, backoff, ...)
     checks: list[int] = field(default_factory=list)  # indexes of readiness checks
-    # (index, called name, how: "bare" for f(), "self" for self.f(), "attr" for x.f())
-    calls: list[tuple[int, str, str]] = field(default_factory=list)
-    references: list[tuple[int, str, str]] = field(default_factory=list)  # same, unlinked
+    calls: list[CallRef] = field(default_factory=list)
+    references: list[CallRef] = field(default_factory=list)  # names mentioned, not called
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -123,20 +138,19 @@ class KafkaFlow:
     # Functions and methods (class, name) that check readiness, directly or by calling one.
     readiness: set[tuple[str | None, str]] = field(default_factory=set)
 
-    def is_readiness_call(self, caller: Function, name: str, how: str) -> bool:
-        if name in self.configured:
+    def is_readiness_call(self, caller: Function, call: CallRef) -> bool:
+        if call.name in self.configured:
             return True
-        if how == "bare":
-            return (None, name) in self.readiness
-        return how == "self" and (caller.owner, name) in self.readiness
+        if call.form is CallForm.BARE:
+            return (None, call.name) in self.readiness
+        return call.form is CallForm.SELF and (caller.owner, call.name) in self.readiness
 
     def checked_between(self, function: Function, after: int, before: int | None) -> bool:
         def inside(index: int) -> bool:
             return after < index and (before is None or index < before)
 
         return any(inside(index) for index in function.checks) or any(
-            inside(index) and self.is_readiness_call(function, name, how)
-            for index, name, how in function.calls
+            inside(call.index) and self.is_readiness_call(function, call) for call in function.calls
         )
 
     def covered(self, start: Start) -> bool:
@@ -147,14 +161,14 @@ class KafkaFlow:
         if function.node is None:
             return False
         # A caller that checks, then runs (or hands to a thread) the consuming function.
-        wanted = "self" if function.owner is not None else "bare"
+        wanted = CallForm.SELF if function.owner is not None else CallForm.BARE
         return any(
-            name == function.name
-            and how == wanted
+            reference.name == function.name
+            and reference.form is wanted
             and caller.owner == function.owner
-            and self.checked_between(caller, 0, index)
+            and self.checked_between(caller, 0, reference.index)
             for caller in self.functions
-            for index, name, how in caller.references
+            for reference in caller.references
         )
 
 
@@ -246,9 +260,11 @@ class _Builder:
         elif isinstance(node, (cst.Name, cst.Attribute)):
             name = dotted_name(node)
             if name is not None:
-                how = "self" if name.startswith("self.") else "bare"
-                if name.count(".") <= 1 and (how == "self" or "." not in name):
-                    place.function.references.append((self._index, name.split(".")[-1], how))
+                form = CallForm.SELF if name.startswith("self.") else CallForm.BARE
+                if name.count(".") <= 1 and (form is CallForm.SELF or "." not in name):
+                    place.function.references.append(
+                        CallRef(self._index, name.split(".")[-1], form)
+                    )
                 return  # a plain dotted name has no calls inside
         elif isinstance(node, cst.ClassDef):
             self._classes.append(node.name.value)
@@ -322,8 +338,12 @@ class _Builder:
         if name is None:
             return
         method = name.rsplit(".", 1)[-1]
-        how = "bare" if "." not in name else ("self" if name == f"self.{method}" else "attr")
-        function.calls.append((self._index, method, how))
+        form = (
+            CallForm.BARE
+            if "." not in name
+            else (CallForm.SELF if name == f"self.{method}" else CallForm.ATTRIBUTE)
+        )
+        function.calls.append(CallRef(self._index, method, form))
         if method in self._configured:
             function.checks.append(self._index)
         receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
@@ -431,15 +451,16 @@ class _Builder:
             with_topics = bool(_topics_of(binding.call))
             if not (with_topics or binding.subscribed):
                 continue
+            reported_at = node
             if with_topics:
                 if id(binding) in reported:
                     continue
                 reported.add(id(binding))
-                node = binding.call
+                reported_at = binding.call
             elif (id(binding), id(place.function)) in self._started_bindings:
                 continue
             self._started_bindings.add((id(binding), id(place.function)))
-            start = self._make_start(node, receiver, binding, place)
+            start = self._make_start(reported_at, receiver, binding, place)
             start.index = index
             self.flow.starts.append(start)
 
@@ -459,7 +480,7 @@ class _Builder:
                 if function.node is None or function.key in flow.readiness:
                     continue
                 if function.checks or any(
-                    flow.is_readiness_call(function, name, how) for _, name, how in function.calls
+                    flow.is_readiness_call(function, call) for call in function.calls
                 ):
                     flow.readiness.add(function.key)
                     changed = True
@@ -499,11 +520,7 @@ def _sleeps_in(body: cst.CSTNode) -> bool:
 def _is_retry_decorator(decorator: cst.BaseExpression) -> bool:
     target = decorator.func if isinstance(decorator, cst.Call) else decorator
     name = dotted_name(target) or ""
-    return (
-        name.startswith(("tenacity.", "backoff."))
-        or "retry" in name.lower()
-        or (name.startswith("on_exception"))
-    )
+    return name.startswith(("tenacity.", "backoff.", "on_exception")) or "retry" in name.lower()
 
 
 def _results_taken(place: _Place) -> bool:

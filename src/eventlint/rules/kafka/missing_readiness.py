@@ -62,7 +62,7 @@ class ConsumerWithoutReadiness(Rule):
     fix_availability = "unsafe"
     triggers = ("Consumer",)
 
-    def finish(self) -> None:
+    def check(self) -> None:
         flow = flow_for(self.context)
         for start in flow.starts:
             if flow.covered(start):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from eventlint.analysis.names import dotted_name
+from eventlint.analysis.imports import dotted_name
 from eventlint.rules.base import Rule
 from eventlint.rules.kafka.flow import Function, KafkaFlow, TopicCall, flow_for
 
@@ -43,7 +43,7 @@ class RecreatedTopicsConsumedWithoutWait(Rule):
     summary = "Topics deleted and recreated, then consumed without waiting"
     triggers = ("delete_topics",)
 
-    def finish(self) -> None:
+    def check(self) -> None:
         flow = flow_for(self.context)
         for function in flow.functions:
             for creation in function.creations:

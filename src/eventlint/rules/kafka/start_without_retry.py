@@ -37,7 +37,7 @@ class ConsumerStartWithoutRetry(Rule):
     default_enabled = False
     triggers = ("Consumer",)
 
-    def finish(self) -> None:
+    def check(self) -> None:
         for point in flow_for(self.context).subscribes:
             if not point.in_retry_loop:
                 self.report(

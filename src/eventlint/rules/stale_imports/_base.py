@@ -1,17 +1,12 @@
-"""What the EVT3xx rules share: where they run, and how they report."""
+"""What the EVT3xx rules share: where they run, and the cheap pre-check."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
-from eventlint.analysis.project import ProjectIndex
 from eventlint.config import Settings
-from eventlint.rules.base import Rule
-from eventlint.rules.stale_imports.checks import may_have_problems, problems_for
-
-# The four rules ask the same pre-check of the same text: the last answer is kept.
-_last_precheck: tuple[str, str, bool] | None = None
+from eventlint.rules.base import FileContext, Rule
+from eventlint.rules.stale_imports.resolution import may_have_problems
 
 
 class StaleImportRule(Rule):
@@ -24,13 +19,6 @@ class StaleImportRule(Rule):
         return not settings.config.stale_imports.check_all_files
 
     @classmethod
-    def precheck(cls, text: str, path: Path, settings: Settings, project: ProjectIndex) -> bool:
-        global _last_precheck
-        key = str(path)
-        if _last_precheck is None or _last_precheck[:2] != (key, text):
-            _last_precheck = (key, text, may_have_problems(text, path, settings, project))
-        return _last_precheck[2]
-
-    def finish(self) -> None:
-        for problem in problems_for(self.context).of(self.code):
-            self.report(problem.node, problem.message, problem.fix)
+    def precheck(cls, context: FileContext) -> bool:
+        # One answer per file, shared by the four rules.
+        return may_have_problems(context)

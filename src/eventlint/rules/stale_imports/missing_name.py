@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
+from eventlint.analysis.imports import dotted_name
 from eventlint.rules.stale_imports._base import StaleImportRule
+from eventlint.rules.stale_imports.resolution import listed, resolver_for, uses_of
 
 
 class MissingName(StaleImportRule):
@@ -30,3 +34,29 @@ class MissingName(StaleImportRule):
     code = "EVT302"
     name = "missing-first-party-name"
     summary = "Import of a name that the first-party module does not define"
+
+    def check(self) -> None:
+        resolver = resolver_for(self.context)
+        for statement in uses_of(self.context).imports:
+            if not isinstance(statement, cst.ImportFrom) or isinstance(
+                statement.names, cst.ImportStar
+            ):
+                continue
+            module = dotted_name(statement.module) if statement.module is not None else ""
+            absolute = resolver.relative_to_absolute(module or "", len(statement.relative))
+            if not absolute or not resolver.is_first_party(absolute):
+                continue
+            if resolver.missing_part(absolute) is not None:
+                continue  # a missing module is EVT301's
+            known = resolver.known_names(absolute)
+            if known is None:
+                continue
+            for alias in statement.names:
+                if not isinstance(alias.name, cst.Name) or alias.name.value in known:
+                    continue
+                name = alias.name.value
+                message = f"`{name}` is not defined in `{absolute}`"
+                elsewhere = [home for home in resolver.definer_names(name, absolute) if home != "?"]
+                if elsewhere:
+                    message += f"; it is defined in {listed(elsewhere)}"
+                self.report(alias.name, message)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from eventlint.finding import Applicability, Edit, Fix
 from eventlint.rules.stale_imports._base import StaleImportRule
+from eventlint.rules.stale_imports.resolution import listed, resolver_for, uses_of
 
 
 class StalePatchTarget(StaleImportRule):
@@ -38,3 +40,29 @@ class StalePatchTarget(StaleImportRule):
     summary = "mock.patch / monkeypatch target that does not resolve"
     fix_availability = "unsafe"
     triggers = ("patch", "setattr", "delattr")
+
+    def check(self) -> None:
+        resolver = resolver_for(self.context)
+        for patch in uses_of(self.context).patches:
+            target = patch.target
+            unresolved = resolver.unresolved_attribute(target)
+            if unresolved is None:
+                continue
+            module, attribute = unresolved
+            parts = target.split(".")
+            message = (
+                f"patch target `{target}` does not resolve: `{module.dotted}` has no `{attribute}`"
+            )
+            elsewhere = resolver.definer_names(parts[-1], ".".join(parts[:-1]))
+            reachable = [home for home in elsewhere if home != "?"]
+            if reachable:
+                message += f"; `{parts[-1]}` is defined in {listed(reachable)}"
+            fix = None
+            # Only ``package.gone_module.name``: a missing attribute of a plain module may be a
+            # class whose method is patched, and a method's new home cannot be told by its name.
+            moved_module = module.is_package and len(parts) == len(module.dotted.split(".")) + 2
+            if moved_module and len(elsewhere) == 1 and reachable:
+                string = patch.string
+                quoted = f"{string.prefix}{string.quote}{elsewhere[0]}.{parts[-1]}{string.quote}"
+                fix = Fix(Applicability.UNSAFE, (Edit(string, string.with_changes(value=quoted)),))
+            self.report(patch.string, message, fix)

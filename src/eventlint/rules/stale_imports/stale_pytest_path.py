@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from eventlint.file_kinds import PYTEST_CONFIG, PYTHON
+from eventlint.rules.base import FileContext
 from eventlint.rules.stale_imports._base import StaleImportRule
+from eventlint.rules.stale_imports.resolution import resolver_for, uses_of
 
 
 class StalePytestPath(StaleImportRule):
@@ -17,7 +20,8 @@ class StalePytestPath(StaleImportRule):
 
     The config files are checked by the ``eventlint`` CLI when it walks a folder holding them
     or is given them by name; flake8 only hands plugins Python files, so under flake8 only the
-    ``pytest_plugins`` half runs. No fix.
+    ``pytest_plugins`` half runs. ``# noqa`` on the entry's line works in the config files too.
+    No fix.
 
     Incorrect::
 
@@ -32,4 +36,36 @@ class StalePytestPath(StaleImportRule):
     code = "EVT304"
     name = "stale-pytest-path"
     summary = "pytest_plugins module or testpaths folder that does not exist"
-    triggers = ("pytest_plugins",)
+    triggers = ("pytest_plugins", "testpaths")
+    file_kinds = frozenset({PYTHON, PYTEST_CONFIG})
+
+    @classmethod
+    def precheck(cls, context: FileContext) -> bool:
+        return context.kind != PYTHON or super().precheck(context)
+
+    def check(self) -> None:
+        if self.context.kind == PYTEST_CONFIG:
+            self._testpaths()
+            return
+        resolver = resolver_for(self.context)
+        for plugin in uses_of(self.context).plugins:
+            missing = resolver.missing_part(plugin.module)
+            if missing is not None:
+                self.report(
+                    plugin.string,
+                    f"pytest plugin `{plugin.module}` does not exist ({missing.describe()})",
+                )
+
+    def _testpaths(self) -> None:
+        view = self.context.project
+        config = view.pytest_config_of(self.context.absolute_path)
+        if config is None:
+            return  # not the file pytest reads in its folder: dead config, not ours
+        for setting in config.testpaths:
+            if view.testpath_exists(config.path.parent, setting.value):
+                continue
+            self.report_span(
+                (setting.line, setting.column, setting.line, setting.column + len(setting.value)),
+                f"testpaths entry `{setting.value}` matches no folder or file; "
+                "pytest silently collects nothing from it",
+            )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from eventlint.analysis.names import ImportMap, dotted_name
+from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.walk import children, descendants
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})

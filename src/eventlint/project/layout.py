@@ -1,16 +1,19 @@
 """Where a project's absolute imports are found: its import roots, and its pytest config.
 
-Roots are ``src`` in ``[tool.eventlint]`` when set. Otherwise they are discovered:
+Roots are ``src`` in ``[tool.eventlint]`` when set (globs in eventlint's dialect inside the
+project; an entry reaching outside it, such as ``../lib``, is taken as written or globbed
+with Python's ``glob``). Otherwise they are discovered:
 
-- the project root (and its ``src/``): the folder of the ``[tool.eventlint]`` config, or,
-  without one, the VCS root above the file, or else the topmost folder with a
-  pyproject.toml/setup.cfg/setup.py;
+- the project root and its ``src/``;
 - every sub-project under it (a folder with its own pyproject.toml/setup.cfg/setup.py, as in
   monorepos: ``libs/<lib>/src/<pkg>`` beside ``services/<svc>/...``): its ``src/`` folder if
   it has one, otherwise the folder itself (what an editable install puts on ``sys.path``);
-- the folders that ``pythonpath`` and ``testpaths`` name in the pytest config of the project
-  root and of each sub-project (a package found only in a ``testpaths`` folder, which pytest
-  collects from but does not put on ``sys.path``, loses to an installed one of that name).
+- the folders that ``pythonpath`` names in the pytest config of the project root and of each
+  sub-project;
+- the folders that ``testpaths`` names, as *weak* roots: pytest collects from them but does not
+  put them on ``sys.path``. A ``testpaths`` folder that is itself a package (it holds
+  ``__init__.py``) is not a root at all: pytest's default import mode puts the folder above
+  the package on ``sys.path``, so ``tests/fastapi/`` is ``tests.fastapi``, never ``fastapi``.
 
 Each file also sees its own base folder, the first folder above it without ``__init__.py``
 (what pytest's default ``prepend`` import mode puts first on ``sys.path``). That root is the
@@ -21,25 +24,22 @@ tests only.
 from __future__ import annotations
 
 import configparser
+import glob
 import os
 import re
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from eventlint import globs, paths, sourcefile
 from eventlint.config import Settings
-from eventlint.discovery import project_folders
+from eventlint.project.inventory import Inventory
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised only on Python 3.10
     import tomli as tomllib
-
-PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py")
-_VCS_MARKERS = (".git", ".hg", ".svn")
-MODULE_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pyx")
 
 
 @dataclass(frozen=True)
@@ -65,87 +65,92 @@ class PytestConfig:
 class ProjectLayout:
     root: Path
     roots: tuple[Path, ...]
-    # Roots that only ``testpaths`` names: pytest collects from them but does not put them on
-    # sys.path, so a package found only there loses to an installed one of that name.
+    # Roots that only ``testpaths`` names: a package found only there loses to an installed
+    # one of that name.
     weak_roots: frozenset[Path]
-    module_files: tuple[Path, ...]  # every .py/.pyi/extension file under the root, sorted
 
 
-def project_root(settings: Settings, file: Path) -> Path:
-    if settings.config_path is not None:
-        return settings.root
-    topmost: Path | None = None
-    for folder in Path(os.path.abspath(file)).parents:
-        if any((folder / marker).exists() for marker in _VCS_MARKERS):
-            return folder
-        if any((folder / marker).is_file() for marker in PROJECT_MARKERS):
-            topmost = folder
-    # A folder inside a package is never where imports start.
-    return topmost or base_folder(settings.root / "__init__.py")
-
-
-def base_folder(file: Path) -> Path:
-    """The first folder above ``file`` that is not a regular package."""
-    return _base_of(os.path.dirname(os.path.abspath(file)))
-
-
-@lru_cache(maxsize=4096)
-def _base_of(directory: str) -> Path:
-    # Asked for every test file, and its siblings share the answer.
-    folder = Path(directory)
-    while (folder / "__init__.py").is_file() or (folder / "__init__.pyi").is_file():
-        folder = folder.parent
-    return folder
-
-
-def build_layout(settings: Settings, root: Path) -> ProjectLayout:
-    sub_projects: list[Path] = []
-    module_files: list[Path] = []
-    for here, files in project_folders(settings, root):
-        if here != root and any(marker in files for marker in PROJECT_MARKERS):
-            sub_projects.append(here)
-        module_files += [
-            here / name
-            for name in sorted(files)
-            if name.endswith(MODULE_SUFFIXES) and not settings.is_excluded(here / name)
-        ]
+def build_layout(settings: Settings, inventory: Inventory) -> ProjectLayout:
+    root = inventory.root
+    sub_projects = inventory.sub_projects(paths.PROJECT_MARKERS)
     configs = [
         config
         for folder in (root, *sub_projects)
         if (config := read_pytest_config(folder)) is not None
     ]
     weak: list[Path] = []
+    roots: list[Path]
     if settings.config.src is not None:
-        roots = [candidate for entry in settings.config.src for candidate in _expand(root, entry)]
+        roots = [
+            candidate
+            for entry in settings.config.src
+            for candidate in expand_src(settings.root, entry, inventory)
+        ]
     else:
         roots = [root, root / "src"]
         for project in sub_projects:
-            roots.append(project / "src" if (project / "src").is_dir() else project)
+            source = project / "src"
+            roots.append(source if "src" in inventory.listing(project).folders else project)
         for config in configs:
             for setting in config.pythonpath:
-                roots += _expand(config.path.parent, setting.value)
+                roots.append(config.path.parent / setting.value)
         for config in configs:
             for setting in config.testpaths:
-                weak += _expand(config.path.parent, setting.value)
+                weak += [
+                    folder
+                    for folder in expand_testpaths(config.path.parent, setting.value)
+                    if not paths.is_regular_file(folder / "__init__.py")
+                ]
     strong = {Path(os.path.abspath(candidate)) for candidate in roots}
-    roots += weak
     unique: list[Path] = []
-    for candidate in roots:
-        candidate = Path(os.path.abspath(candidate))
-        if candidate.is_dir() and candidate not in unique:
-            unique.append(candidate)
+    for candidate in (*roots, *weak):
+        normal = Path(os.path.abspath(candidate))
+        if normal not in unique and os.path.isdir(normal):
+            unique.append(normal)
     return ProjectLayout(
         root=root,
         roots=tuple(unique),
-        weak_roots=frozenset(root for root in unique if root not in strong),
-        module_files=tuple(module_files),
+        weak_roots=frozenset(folder for folder in unique if folder not in strong),
     )
 
 
-def _expand(base: Path, entry: str) -> list[Path]:
-    if any(char in entry for char in "*?["):
-        return sorted(path for path in base.glob(entry) if path.is_dir())
-    return [base / entry]
+def expand_src(base: Path, entry: str, inventory: Inventory) -> list[Path]:
+    """An entry of ``src``: eventlint's glob dialect over the project's folders, or, for an
+    entry outside the project, the path as written (Python's ``glob`` when it has magic)."""
+    if not globs.has_magic(entry):
+        return [base / entry]
+    target = Path(os.path.abspath(base / entry))
+    if not inventory.contains(target.parent) or ".." in Path(entry).parts:
+        return sorted(Path(found) for found in glob.glob(str(base / entry)) if os.path.isdir(found))
+    return [
+        folder
+        for folder in inventory.folders()
+        if inventory.contains(folder) and globs.matches(entry, _relative(folder, base))
+    ]
+
+
+def expand_testpaths(base: Path, entry: str) -> list[Path]:
+    """A ``testpaths`` entry as pytest reads it: globbed (recursively), relative to the config
+    file's folder; absolute entries stay absolute."""
+    if not globs.has_magic(entry):
+        return [base / entry]
+    return sorted(Path(found) for found in glob.glob(os.path.join(base, entry), recursive=True))
+
+
+def _relative(folder: Path, base: Path) -> str:
+    try:
+        return folder.relative_to(base).as_posix()
+    except ValueError:
+        return folder.as_posix()
+
+
+_PYTEST_CONFIG_FILES = (
+    ("pytest.ini", "pytest"),
+    ("pyproject.toml", None),
+    ("tox.ini", "pytest"),
+    ("setup.cfg", "tool:pytest"),
+)
+PYTEST_CONFIG_NAMES = frozenset(name for name, _ in _PYTEST_CONFIG_FILES)
 
 
 def read_pytest_config(folder: Path) -> PytestConfig | None:
@@ -153,19 +158,13 @@ def read_pytest_config(folder: Path) -> PytestConfig | None:
     ``[tool.pytest.ini_options]``, then tox.ini's ``[pytest]``, then setup.cfg's
     ``[tool:pytest]``. Unreadable or invalid files are skipped: they are another tool's to
     report."""
-    candidates = (
-        ("pytest.ini", "pytest"),
-        ("pyproject.toml", None),
-        ("tox.ini", "pytest"),
-        ("setup.cfg", "tool:pytest"),
-    )
-    for name, section in candidates:
+    for name, section in _PYTEST_CONFIG_FILES:
         path = folder / name
-        if not path.is_file():
+        if not paths.is_regular_file(path):
             continue
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = sourcefile.read(path).decode("utf-8")
+        except (sourcefile.SourceError, UnicodeDecodeError):
             continue
         options = _toml_options(text) if section is None else _ini_options(text, section)
         if options is None:
@@ -184,7 +183,10 @@ def _toml_options(text: str) -> dict[str, Any] | None:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return None
-    options = document.get("tool", {}).get("pytest", {}).get("ini_options")
+    options: object = document
+    for key in ("tool", "pytest", "ini_options"):
+        # ``tool = "x"`` or ``[tool] pytest = "x"``: not a pytest config, and not ours to judge.
+        options = options.get(key) if isinstance(options, dict) else None
     return options if isinstance(options, dict) else None
 
 
@@ -196,7 +198,10 @@ def _ini_options(text: str, section: str) -> dict[str, Any] | None:
         return None
     if not parser.has_section(section):
         return None
-    return dict(parser.items(section))
+    try:
+        return dict(parser.items(section))
+    except configparser.Error:  # pragma: no cover - interpolation is off; kept as a guard
+        return None
 
 
 def _located(text: str, key: str, value: object) -> tuple[PytestSetting, ...]:

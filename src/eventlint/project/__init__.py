@@ -1,0 +1,342 @@
+"""The project model: every fact about *other* files, gathered in one place, lazily.
+
+One :class:`Project` per project root (see ``eventlint.paths``) is built once per run by the
+runner (once per process by the flake8 plugin). It owns the file inventory (from the run's
+shared folder listings), the layout (import roots), one module index with class resolution
+merged in, the raise-site index and the per-module summaries kept between runs. Rules reach
+it as ``context.project`` (a :class:`ProjectView` bound to the file being linted); nothing in
+``rules/`` walks the file system or reads another file.
+
+Every query records what it consulted (``dependencies``), so the results cache keys a file's
+findings on exactly the modules, folders and project-wide indexes they depended on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from functools import cached_property
+from pathlib import Path
+
+from eventlint import paths, sourcefile
+from eventlint.cache_folder import CACHE_DIR_NAME
+from eventlint.config import Settings
+from eventlint.project.dependencies import (
+    Dependencies,
+    Recorder,
+    dir_key,
+    index_key,
+    listing_fingerprint,
+)
+from eventlint.project.inventory import MODULE_SUFFIXES, Inventory, Listings
+from eventlint.project.layout import (
+    ProjectLayout,
+    PytestConfig,
+    build_layout,
+    expand_testpaths,
+    read_pytest_config,
+)
+from eventlint.project.modules import ClassInfo, ModuleIndex
+from eventlint.project.raises import RaiseIndex
+from eventlint.project.store import STORE_NAME, SummaryStore, identity_of
+from eventlint.project.summaries import ModuleSummary, hash_helpers_of, summarise
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on Python 3.10
+    import tomli as tomllib
+
+_REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+class Project:
+    def __init__(self, settings: Settings, listings: Listings, store: SummaryStore) -> None:
+        self.settings = settings
+        self.root = settings.root
+        self.recorder = Recorder()
+        self.inventory = Inventory(self.root, listings)
+        self.store = store
+        self._resolver = listings.resolver
+        self._listings = listings
+        self._fingerprints: dict[str, str] = {}
+
+    @cached_property
+    def layout(self) -> ProjectLayout:
+        return build_layout(self.settings, self.inventory)
+
+    @cached_property
+    def modules(self) -> ModuleIndex:
+        return ModuleIndex(
+            self.layout,
+            self.inventory,
+            store=self.store,
+            recorder=self.recorder,
+            index_fingerprint=self.index_fingerprint,
+            third_party=self.declared_dependencies,
+        )
+
+    @cached_property
+    def raises(self) -> RaiseIndex:
+        return RaiseIndex(
+            self.modules,
+            self.production_files,
+            self.recorder,
+            self.index_fingerprint,
+            self.store.max_bytes,
+        )
+
+    def production_files(self) -> list[Path]:
+        """The project's Python modules that are not tests."""
+        return [
+            path
+            for path in self.modules.all_module_files()
+            if path.suffix == ".py" and not self._resolver.for_path(path).is_test_file(path)
+        ]
+
+    @cached_property
+    def declared_dependencies(self) -> frozenset[str]:
+        """Import names of the libraries the project declares it depends on (distribution
+        names normalised: ``confluent-kafka`` is ``confluent_kafka``); never its own."""
+        names: set[str] = set()
+        own: set[str] = set()
+        for folder in (self.root, *self.inventory.sub_projects(("pyproject.toml",))):
+            document = _toml(folder / "pyproject.toml")
+            project = document.get("project")
+            if isinstance(project, dict):
+                if isinstance(project.get("name"), str):
+                    own.add(_normal(project["name"]))
+                names |= _requirements(project.get("dependencies"))
+                extras = project.get("optional-dependencies")
+                if isinstance(extras, dict):
+                    for group in extras.values():
+                        names |= _requirements(group)
+            groups = document.get("dependency-groups")
+            if isinstance(groups, dict):
+                for group in groups.values():
+                    names |= _requirements(group)
+            poetry = document.get("tool", {})
+            poetry = poetry.get("poetry", {}) if isinstance(poetry, dict) else {}
+            if isinstance(poetry, dict):
+                for key in ("dependencies", "dev-dependencies"):
+                    table = poetry.get(key)
+                    if isinstance(table, dict):
+                        names |= {_normal(name) for name in table if name != "python"}
+        return frozenset(names - own)
+
+    @cached_property
+    def hash_helper_names(self) -> frozenset[str]:
+        """Names of the project's functions that return a digest of their arguments: calls
+        to them make hashes as ``hashlib`` does (so files that call them are worth parsing)."""
+        names: set[str] = set()
+        for path in self.production_files():
+            found = self.store.fact(path, "hash-helpers", _hash_helpers_of)
+            if isinstance(found, list):
+                names.update(name for name in found if isinstance(name, str))
+        return frozenset(names)
+
+    # -- fingerprints, for the results cache ---------------------------------------------
+
+    def index_fingerprint(self, name: str) -> str:
+        """A project-wide index's fingerprint: the identity of every file it reads."""
+        found = self._fingerprints.get(name)
+        if found is None:
+            files = (
+                self.modules.all_module_files() if name == "modules" else self.production_files()
+            )
+            hasher = hashlib.sha256()
+            for path in files:
+                hasher.update(f"{path}\0{identity_of(path)}\n".encode("utf-8", "surrogateescape"))
+            found = self._fingerprints[name] = hasher.hexdigest()[:32]
+        return found
+
+    def current_fingerprint(self, key: str) -> str | None:
+        kind, _, rest = key.partition(":")
+        if kind == "file":
+            return self.store.digest(Path(rest))
+        if kind == "dir":
+            listing = self._listings.of(Path(rest))
+            return listing_fingerprint(listing.files, listing.folders)
+        if kind == "index" and rest in ("modules", "production"):
+            return self.index_fingerprint(rest)
+        return None
+
+    def still_valid(self, dependencies: Dependencies) -> bool:
+        return all(
+            self.current_fingerprint(key) == fingerprint
+            for key, fingerprint in dependencies.items()
+        )
+
+    def view(self, file: Path, text: str) -> ProjectView:
+        return ProjectView(self, file, text)
+
+
+class ProjectView:
+    """The project as one file's rules see it: questions are asked from that file (its
+    imports, its import roots), and what they read is recorded for its cache entry."""
+
+    def __init__(self, project: Project, file: Path, text: str) -> None:
+        self.project = project
+        self.file = file
+        self._text = text
+
+    @cached_property
+    def own_summary(self) -> ModuleSummary:
+        """This file as the linted text says (which may differ from the disk mid-fix)."""
+        return summarise(self._text, raises=False)
+
+    @property
+    def modules(self) -> ModuleIndex:
+        return self.project.modules
+
+    @property
+    def raises(self) -> RaiseIndex:
+        return self.project.raises
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        return self.modules.roots_for(self.file)
+
+    def resolve_class(self, spelled: str) -> ClassInfo | None:
+        """The class a dotted name written in this file refers to, wherever it is defined."""
+        return self.modules.resolve_class(spelled, self.file, self.own_summary)
+
+    def module_name(self) -> str | None:
+        return self.modules.module_name(self.file)
+
+    def is_first_party(self, top: str) -> bool:
+        return self.modules.is_first_party(top, self.roots)
+
+    def pytest_config_of(self, file: Path) -> PytestConfig | None:
+        """The pytest config ``file`` holds, if it is the one pytest reads in its folder."""
+        folder = file.parent
+        listing = self.project.inventory.listing(folder)
+        self.project.recorder.note(
+            dir_key(folder), listing_fingerprint(listing.files, listing.folders)
+        )
+        config = read_pytest_config(folder)
+        return config if config is not None and config.path == file else None
+
+    def testpath_exists(self, base: Path, entry: str) -> bool:
+        """Whether a ``testpaths`` entry names something, as pytest globs it."""
+        found = expand_testpaths(base, entry)
+        for path in found:
+            listing = self.project.inventory.listing(path.parent)
+            self.project.recorder.note(
+                dir_key(path.parent), listing_fingerprint(listing.files, listing.folders)
+            )
+        if any(char in entry for char in "*?["):
+            self.project.recorder.note(
+                index_key("modules"), self.project.index_fingerprint("modules")
+            )
+        return any(os.path.lexists(path) for path in found)
+
+    def hash_helper(self, qualified: str) -> tuple[int, ...] | None:
+        """The hashed parameter positions of a project function that returns a digest of
+        its arguments (``fingerprint_of(value)``), by its qualified name."""
+        own = self.module_name()
+        if qualified.startswith("."):
+            resolved = self.modules.resolve_relative(qualified, self.file)
+            if resolved is None:
+                return None
+            qualified = resolved
+        module, _, name = qualified.rpartition(".")
+        if not module or module == own:
+            return self.own_summary.hash_helpers.get(name)
+        if not self.is_first_party(module.split(".")[0]):
+            return None
+        location = self.modules.locate(module, self.roots)
+        if location is None:
+            return None
+        for source in location.sources:
+            helper = self.modules.summary(source).hash_helpers.get(name)
+            if helper is not None:
+                return helper
+        return None
+
+
+class Projects:
+    """Every project of a run, each built once, sharing one set of folder listings."""
+
+    def __init__(
+        self,
+        listings: Listings,
+        *,
+        use_cache: bool = True,
+        cache_dir: Path | None = None,
+    ) -> None:
+        self.listings = listings
+        self._use_cache = use_cache
+        self._cache_dir = cache_dir
+        self._projects: dict[Path, Project] = {}
+        self._stores: dict[Path | None, SummaryStore] = {}
+
+    def for_settings(self, settings: Settings) -> Project:
+        project = self._projects.get(settings.root)
+        if project is None:
+            project = self._projects[settings.root] = Project(
+                settings, self.listings, self._store(settings)
+            )
+        return project
+
+    def for_path(self, path: Path) -> Project:
+        return self.for_settings(self.listings.resolver.for_path(path))
+
+    def _store(self, settings: Settings) -> SummaryStore:
+        folder = (self._cache_dir or settings.root / CACHE_DIR_NAME) if self._use_cache else None
+        store = self._stores.get(folder)
+        if store is None:
+            file = folder / STORE_NAME if folder is not None else None
+            store = self._stores[folder] = SummaryStore(file, settings.config.max_file_size)
+        return store
+
+    def stores(self) -> list[SummaryStore]:
+        return list(self._stores.values())
+
+    def save(self) -> None:
+        for store in self._stores.values():
+            store.save()
+
+
+_HASH_WORDS = (b"hashlib", b"uuid", b"hmac")
+
+
+def _hash_helpers_of(data: bytes) -> list[str]:
+    if not any(word in data for word in _HASH_WORDS):
+        return []
+    return sorted(hash_helpers_of(data))
+
+
+def _toml(path: Path) -> dict[str, object]:
+    if not paths.is_regular_file(path):
+        return {}
+    try:
+        document = tomllib.loads(sourcefile.read(path).decode("utf-8"))
+    except (sourcefile.SourceError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+    return document
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _requirements(entries: object) -> set[str]:
+    if not isinstance(entries, list):
+        return set()
+    found: set[str] = set()
+    for entry in entries:
+        if isinstance(entry, str) and (match := _REQUIREMENT_NAME.match(entry)):
+            found.add(_normal(match.group(1)))
+    return found
+
+
+__all__ = [
+    "MODULE_SUFFIXES",
+    "ClassInfo",
+    "Listings",
+    "Project",
+    "ProjectView",
+    "Projects",
+]

@@ -1,0 +1,161 @@
+"""What one module says, for rules linting *other* files: read with ``ast``, never imported.
+
+A summary is what the project model stores per module (in the cache folder, keyed on the
+file's identity and content), so a later run reads only the modules that changed:
+
+- **names**: what ``from module import name`` can find at runtime: top-level defs, classes
+  and assignments (including those under ``if``/``try``/``with``/``for``, annotated,
+  tuple-unpacked, walrus, ``except ... as``, ``match`` captures and ``global`` declarations in
+  functions), names bound by imports (re-exports), ``__all__`` entries, and star imports
+  (resolved by the index, which knows where the module lives). When a module can grow names
+  at runtime (a module-level ``__getattr__``, ``exec``, writes to ``globals()`` or
+  ``sys.modules``, a rewritten or extended ``__path__``), its names are unknown and no rule may
+  say a name is missing from it;
+- **imports**: what each imported name refers to (relative imports keep their dots);
+- **classes**: bases as spelled, annotated fields (with secret types and classification
+  markers), instance attributes, class-level constants, and how ``__init__`` builds the
+  message of an exception class;
+- **raises**: each ``raise X(...)`` with its message as a template (literal text and
+  placeholders) and its keyword arguments;
+- **hash helpers**: module-level functions that return a digest of their arguments.
+
+``ast`` parses about ten times faster than libcst, and none of this needs formatting.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from eventlint.parsing import parse_ast
+
+# Literal text and placeholders (``None``): f"Bad job {job!r}: {reason}" is
+# ("Bad job ", None, ": ", None).
+Template = tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class ValueRef:
+    """A simple value as written: a dotted name (``ErrorCode.OUT_OF_STOCK``) or the source of
+    a literal (``'E42'``, ``42``)."""
+
+    dotted: str | None = None
+    literal: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldSummary:
+    name: str
+    line: int
+    annotation: str  # the annotation's source
+    annotation_names: tuple[str, ...]  # dotted names it mentions, as spelled
+    secret_typed: bool = False  # SecretStr / SecretBytes
+    # ``Field(json_schema_extra={"sensitive": True})`` -> "sensitive";
+    # ``{"classification": "pii"}`` -> "pii".
+    marker: str | None = None
+    annotated_markers: tuple[str, ...] = ()  # dotted names of ``Annotated[...]`` metadata
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    name: str
+    line: int
+    bases: tuple[str, ...] = ()  # dotted, as spelled; ``Envelope[T]`` is ``Envelope``
+    base_arguments: tuple[str, ...] = ()  # dotted names inside generic bases
+    decorators: tuple[str, ...] = ()
+    fields: tuple[FieldSummary, ...] = ()
+    attributes: tuple[str, ...] = ()  # class names, ``self.x = ...``, ``__init__`` parameters
+    constants: dict[str, ValueRef] = field(default_factory=dict)
+    # How ``__init__`` builds the message it hands to ``super().__init__``: when it adds text
+    # around its arguments, the argument of a ``raise`` is only a fragment of the message.
+    message_template: Template | None = None
+
+
+@dataclass(frozen=True)
+class RaiseSummary:
+    line: int
+    exception: str  # dotted, as spelled
+    message: Template | None  # None: no message argument, or one that cannot be read
+    keywords: dict[str, ValueRef] = field(default_factory=dict)
+
+
+@dataclass
+class ModuleSummary:
+    defined: set[str] = field(default_factory=set)  # bound by the module's own code
+    imported: set[str] = field(default_factory=set)  # bound by import statements
+    declared: set[str] = field(default_factory=set)  # listed in __all__
+    star_imports: list[str] = field(default_factory=list)
+    names_unknown: bool = False
+    # ``__all__`` is one literal list, never changed: a star import brings exactly that,
+    # whatever else the module does at runtime.
+    all_is_literal: bool = False
+    imports: dict[str, str] = field(default_factory=dict)
+    classes: dict[str, ClassSummary] = field(default_factory=dict)
+    raises: list[RaiseSummary] = field(default_factory=list)
+    # function name -> the positions of the parameters whose value is hashed
+    hash_helpers: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    parsed: bool = True  # False: the source could not be read or parsed
+
+    @classmethod
+    def unknown(cls) -> ModuleSummary:
+        """A module whose source cannot be read (an extension, generated code, a file that
+        does not parse): every name is taken to exist, nothing else is known."""
+        return cls(names_unknown=True, parsed=False)
+
+    def to_json(self) -> Any:
+        return _adapter().dump_python(self, mode="json")
+
+    @classmethod
+    def from_json(cls, data: object) -> ModuleSummary:
+        """Raises ``ValueError`` (pydantic's ValidationError) on a malformed entry."""
+        return _adapter().validate_python(data)
+
+
+@cache
+def _adapter() -> TypeAdapter[ModuleSummary]:
+    return TypeAdapter(ModuleSummary)
+
+
+def summarise(source: bytes | str, *, raises: bool = True) -> ModuleSummary:
+    """The module's summary; ``raises=False`` leaves out the raise sites (the file being
+    linted needs its classes and helpers, not its raises)."""
+    # Imported here: the readers import this module's types.
+    from eventlint.project import readers
+
+    try:
+        tree = parse_ast(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ModuleSummary.unknown()
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    try:
+        return readers.read_module(tree, data, raises=raises)
+    except RecursionError:
+        return ModuleSummary.unknown()
+
+
+def hash_helpers_of(source: bytes) -> dict[str, tuple[int, ...]]:
+    """Only the hash helpers a module defines (no names, classes or raises)."""
+    from eventlint.project import readers
+
+    try:
+        tree = parse_ast(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    imports = readers.read_imports(tree)
+    return readers.read_hash_helpers(tree, imports)
+
+
+def dotted(node: ast.AST | None) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, None for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
