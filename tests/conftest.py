@@ -1,6 +1,14 @@
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+
+# Most tests run the real `eventlint` and `flake8` in subprocesses, in temporary folders, and
+# coverage measures them too (pyproject's [tool.coverage.run]). Their data files go to the
+# repository, where `coverage combine` looks, not into the folders the tests inspect.
+os.environ.setdefault("COVERAGE_FILE", str(Path(__file__).resolve().parents[1] / ".coverage"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

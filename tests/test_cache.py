@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import VIOLATION, run_cli, write
+from helpers import FIXABLE, run_cli, write
 
 import eventlint.cache
 from eventlint.cli import main
@@ -57,7 +57,7 @@ def project(tmp_path: Path) -> Path:
             return hashlib.sha256(event.model_dump_json().encode()).hexdigest()
         """),
     )
-    write(tmp_path / "app" / "other.py", VIOLATION)
+    write(tmp_path / "app" / "other.py", FIXABLE)
     return tmp_path
 
 

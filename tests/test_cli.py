@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import CLEAN, VIOLATION, run_cli, write
+from helpers import CLEAN, FIXABLE, FIXED, VIOLATION, run_cli, write
 
 from eventlint import __version__
 from eventlint.cli import main
@@ -16,7 +16,7 @@ from eventlint.cli import main
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
-    write(tmp_path / "src" / "app" / "keys.py", VIOLATION)
+    write(tmp_path / "src" / "app" / "keys.py", FIXABLE)
     write(tmp_path / "src" / "app" / "clean.py", CLEAN)
     return tmp_path
 
@@ -26,9 +26,9 @@ def test_reports_findings_and_exits_1(project: Path) -> None:
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("src/app/keys.py:6:")
-    # Sorted by position: the json.dumps call (column 27) before the key (column 40).
+    # Sorted by position: the json.dumps call (column 27) before the key (column 67).
     assert lines[0].startswith("src/app/keys.py:6:27: EVT104 ")
-    assert lines[1].startswith("src/app/keys.py:6:39: EVT101 ")
+    assert lines[1].startswith("src/app/keys.py:6:67: EVT101 ")
     assert "Found 2 findings." in lines[-1]
     assert result.stderr == ""
 
@@ -54,8 +54,8 @@ def test_json_output_has_exactly_the_documented_shape(project: Path) -> None:
         "code", "message", "path", "line", "column", "end_line", "end_column", "fix",
     }  # fmt: skip
     assert first["path"] == "src/app/keys.py"
-    assert (first["line"], first["column"]) == (6, 39)
-    assert (first["end_line"], first["end_column"]) == (6, 49)  # the key `"event_id"`
+    assert (first["line"], first["column"]) == (6, 67)
+    assert (first["end_line"], first["end_column"]) == (6, 77)  # the key `"event_id"`
     assert first["fix"] == {"applicability": "unsafe"}
 
 
@@ -86,7 +86,7 @@ def test_fix_applies_only_safe_fixes_by_default(project: Path) -> None:
     target = project / "src" / "app" / "keys.py"
     result = run_cli("--fix", cwd=project)
     assert result.returncode == 1  # both fixes are unsafe: nothing changed, findings remain
-    assert target.read_text() == VIOLATION
+    assert target.read_text() == FIXABLE
     assert "2 fixable with `eventlint --fix --unsafe-fixes`" in result.stdout
 
 
@@ -95,7 +95,7 @@ def test_unsafe_fix_then_nothing_left(project: Path) -> None:
     result = run_cli("--fix", "--unsafe-fixes", cwd=project)
     assert result.returncode == 0, result.stdout
     assert "Fixed 2 findings." in result.stdout
-    assert "json.dumps({}, sort_keys=True)" in target.read_text()
+    assert target.read_text() == FIXED
     again = run_cli("--fix", "--unsafe-fixes", cwd=project)
     assert again.returncode == 0 and "Fixed" not in again.stdout
 
@@ -105,8 +105,11 @@ def test_diff_prints_and_writes_nothing(project: Path) -> None:
     result = run_cli("--diff", "--unsafe-fixes", cwd=project)
     assert result.returncode == 1
     assert "--- a/src/app/keys.py" in result.stdout
-    assert "+    return hashlib.sha256(json.dumps({}, sort_keys=True)" in result.stdout
-    assert target.read_text() == VIOLATION
+    assert (
+        '+    return hashlib.sha256(json.dumps({"order_id": event.order_id}, sort_keys=True)'
+        in result.stdout
+    )
+    assert target.read_text() == FIXABLE
     target.write_text(CLEAN)
     assert run_cli("--diff", cwd=project).returncode == 0
 

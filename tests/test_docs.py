@@ -66,3 +66,20 @@ def test_pre_commit_hooks_file() -> None:
     hooks = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "- id: eventlint\n" in hooks and "- id: eventlint-fix\n" in hooks
     assert hooks.count("types: [python]") == 2
+
+
+def test_a_rule_is_registered_by_its_module_alone() -> None:
+    """Every class in ``rules/`` that sets a code is registered, with no list to edit: the
+    registry is discovered (CONTRIBUTING.md: a rule is one module and one fixture)."""
+    defined = set()
+    for path in (REPO / "src" / "eventlint" / "rules").rglob("*.py"):
+        defined |= set(re.findall(r'^    code = "(EVT\d{3})"$', path.read_text(), re.MULTILINE))
+    assert defined == {rule.code for rule in all_rules()}
+    registry = (REPO / "src" / "eventlint" / "rules" / "__init__.py").read_text()
+    assert not re.search(r"EVT\d{3}", registry)
+
+
+def test_contributing_walks_through_adding_a_rule() -> None:
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for step in ("--regen-fixtures", "python -m eventlint.docs", "# expect:", "# OPTIONS:"):
+        assert step in guide

@@ -8,11 +8,11 @@ import stat
 from pathlib import Path
 
 import pytest
-from helpers import CLEAN, VIOLATION, run_cli, write
+from helpers import CLEAN, FIXABLE, run_cli, write
 
 from eventlint import sourcefile
 
-FIXED_LINE = "    return hashlib.sha256(json.dumps({}, sort_keys=True).encode()).hexdigest()"
+FIXED_LINE = '    return hashlib.sha256(json.dumps({"order_id": event.order_id}, sort_keys=True).encode()).hexdigest()'
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def _fix(folder: Path, name: str) -> None:
 
 def test_crlf_bom_and_permissions_are_kept(folder: Path) -> None:
     target = folder / "crlf.py"
-    target.write_bytes(codecs.BOM_UTF8 + VIOLATION.replace("\n", "\r\n").encode())
+    target.write_bytes(codecs.BOM_UTF8 + FIXABLE.replace("\n", "\r\n").encode())
     target.chmod(0o751)
     _fix(folder, "crlf.py")
     data = target.read_bytes()
@@ -40,7 +40,7 @@ def test_crlf_bom_and_permissions_are_kept(folder: Path) -> None:
 
 def test_mixed_line_endings_are_kept_outside_the_fix(folder: Path) -> None:
     target = folder / "mixed.py"
-    text = "# caf\u00e9\r\n" + VIOLATION
+    text = "# caf\u00e9\r\n" + FIXABLE
     target.write_bytes(text.encode())
     _fix(folder, "mixed.py")
     assert target.read_bytes().startswith("# caf\u00e9\r\nimport hashlib\n".encode())
@@ -48,7 +48,7 @@ def test_mixed_line_endings_are_kept_outside_the_fix(folder: Path) -> None:
 
 def test_latin1_coding_cookie_is_kept(folder: Path) -> None:
     target = folder / "latin.py"
-    text = "# -*- coding: latin-1 -*-\n# \u00e9v\u00e9nement\n" + VIOLATION
+    text = "# -*- coding: latin-1 -*-\n# \u00e9v\u00e9nement\n" + FIXABLE
     target.write_bytes(text.encode("latin-1"))
     _fix(folder, "latin.py")
     data = target.read_bytes()
@@ -58,7 +58,7 @@ def test_latin1_coding_cookie_is_kept(folder: Path) -> None:
 
 def test_no_trailing_newline_is_kept(folder: Path) -> None:
     target = folder / "noeol.py"
-    target.write_text(VIOLATION.rstrip("\n"))
+    target.write_text(FIXABLE.rstrip("\n"))
     _fix(folder, "noeol.py")
     assert target.read_text().endswith(FIXED_LINE)
 
@@ -73,7 +73,7 @@ def test_file_with_nothing_to_fix_is_not_rewritten(folder: Path) -> None:
 
 
 def test_symlink_stays_a_link(folder: Path) -> None:
-    real = write(folder / "real.py", VIOLATION)
+    real = write(folder / "real.py", FIXABLE)
     (folder / "link.py").symlink_to(real)
     _fix(folder, "link.py")
     assert (folder / "link.py").is_symlink()
@@ -109,7 +109,7 @@ def test_unencodable_fix_is_refused(folder: Path) -> None:
 
 
 def test_undecodable_file_is_evt001_and_the_run_goes_on(folder: Path) -> None:
-    write(folder / "good.py", VIOLATION)
+    write(folder / "good.py", FIXABLE)
     (folder / "bad.py").write_bytes(b"import hashlib\nx = '\xff\xfe'\n")
     result = run_cli("--output-format", "json", ".", cwd=folder)
     assert result.returncode == 1
@@ -122,7 +122,7 @@ def test_unreadable_file_is_a_warning(folder: Path) -> None:
         # root reads everything; a dangling symlink is the unreadable file here.
         (folder / "gone.py").symlink_to(folder / "missing.py")
     else:  # pragma: no cover - CI runs as root
-        target = write(folder / "gone.py", VIOLATION)
+        target = write(folder / "gone.py", FIXABLE)
         target.chmod(0)
     result = run_cli("gone.py", cwd=folder)
     assert result.returncode == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from helpers import VIOLATION, run_cli, write
+from helpers import FIXABLE, VIOLATION, run_cli, write
 
 from eventlint.finding import Finding
 from eventlint.output import github
@@ -75,7 +75,7 @@ def test_github_escaping() -> None:
 def test_parallel_output_is_identical_to_serial(tmp_path: Path) -> None:
     write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
     for index in range(PARALLEL_THRESHOLD * 2):
-        write(tmp_path / f"pkg{index % 5}" / f"m{index:03}.py", VIOLATION + "\n" * (index % 3))
+        write(tmp_path / f"pkg{index % 5}" / f"m{index:03}.py", FIXABLE + "\n" * (index % 3))
     serial = run_cli("--jobs", "1", "--output-format", "json", cwd=tmp_path)
     parallel = run_cli("--jobs", "2", "--output-format", "json", cwd=tmp_path)
     assert serial.returncode == parallel.returncode == 1

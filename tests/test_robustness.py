@@ -15,7 +15,7 @@ from pathlib import Path
 
 import hypothesmith
 import pytest
-from helpers import VIOLATION, run_cli, write
+from helpers import FIXABLE, VIOLATION, run_cli, write
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -126,7 +126,7 @@ def test_interrupted_fix_leaves_every_file_old_or_new(tmp_path: Path) -> None:
     for folder in (expected, work):
         write(folder / "pyproject.toml", "[tool.eventlint]\n")
         for index in range(300):
-            write(folder / f"m{index:03}.py", VIOLATION + "\n" * index)
+            write(folder / f"m{index:03}.py", FIXABLE + "\n" * index)
     assert run_cli("--fix", "--unsafe-fixes", ".", cwd=expected).returncode == 0
     process = subprocess.Popen(
         [sys.executable, "-m", "eventlint", "--fix", "--unsafe-fixes", "."],
@@ -135,7 +135,7 @@ def test_interrupted_fix_leaves_every_file_old_or_new(tmp_path: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # kill it as soon as it has written something
         if any(
-            (work / f"m{i:03}.py").read_bytes() != (VIOLATION + "\n" * i).encode()
+            (work / f"m{i:03}.py").read_bytes() != (FIXABLE + "\n" * i).encode()
             for i in range(0, 300, 7)
         ):
             break
@@ -150,7 +150,7 @@ def test_interrupted_fix_leaves_every_file_old_or_new(tmp_path: Path) -> None:
     old = new = 0
     for index in range(300):
         data = (work / f"m{index:03}.py").read_bytes()
-        if data == (VIOLATION + "\n" * index).encode():
+        if data == (FIXABLE + "\n" * index).encode():
             old += 1
         else:
             assert data == (expected / f"m{index:03}.py").read_bytes(), index

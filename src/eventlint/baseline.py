@@ -33,6 +33,7 @@ def _key(finding: Finding, base: Path) -> Key:
 
 
 def write(path: Path, findings: Sequence[Finding]) -> int:
+    """Write the baseline; a target that cannot be written is a ConfigError (one line)."""
     base = Path(os.path.abspath(path)).parent
     counts = Counter(_key(finding, base) for finding in findings)
     entries = [
@@ -40,10 +41,15 @@ def write(path: Path, findings: Sequence[Finding]) -> int:
         for (p, c, f), n in sorted(counts.items())
     ]
     data = json.dumps({"version": VERSION, "findings": entries}, indent=2, sort_keys=True) + "\n"
-    if path.exists():
-        sourcefile.write_atomically(path, data.encode())
-    else:
-        path.write_text(data, encoding="utf-8")
+    if os.path.isdir(path):
+        raise ConfigError(f"cannot write the baseline to {path}: it is a directory")
+    if not os.path.isdir(base):
+        raise ConfigError(f"cannot write the baseline to {path}: no folder {base}")
+    try:
+        sourcefile.write_atomically(path, data.encode(), create=True)
+    except (OSError, sourcefile.SourceError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise ConfigError(f"cannot write the baseline to {path}: {reason}") from None
     return len(entries)
 
 
@@ -53,21 +59,46 @@ class Filtered:
     stale: list[tuple[str, str, str, int]]  # path, code, fingerprint, unmatched count
 
 
+def _entries(path: Path) -> Counter[Key]:
+    """The baseline's entries, each checked: a malformed file is a ConfigError naming it."""
+    try:
+        document = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise ConfigError(f"baseline not found: {path}") from None
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"{path}: not an eventlint baseline ({error})") from None
+
+    def bad(why: str) -> ConfigError:
+        return ConfigError(f"{path}: not an eventlint baseline ({why})")
+
+    if not isinstance(document, dict) or document.get("version") != VERSION:
+        version = document.get("version") if isinstance(document, dict) else None
+        raise bad(f"version {version!r}, expected {VERSION}")
+    findings = document.get("findings")
+    if not isinstance(findings, list):
+        raise bad("`findings` must be a list")
+    entries: Counter[Key] = Counter()
+    for number, entry in enumerate(findings, start=1):
+        if not isinstance(entry, dict):
+            raise bad(f"entry {number} is not an object")
+        path_, code, print_, count = (
+            entry.get("path"),
+            entry.get("code"),
+            entry.get("fingerprint"),
+            entry.get("count"),
+        )
+        if not all(isinstance(value, str) for value in (path_, code, print_)):
+            raise bad(f"entry {number} needs string path, code and fingerprint")
+        if not isinstance(count, int) or isinstance(count, bool) or not 0 < count < 2**31:
+            raise bad(f"entry {number}: count must be a positive whole number, not {count!r}")
+        entries[(str(path_), str(code), str(print_))] += count
+    return entries
+
+
 def apply(path: Path, findings: Sequence[Finding]) -> Filtered:
     """Drop the findings the baseline records (up to each entry's count)."""
     base = Path(os.path.abspath(path)).parent
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        remaining = Counter(
-            {
-                (entry["path"], entry["code"], entry["fingerprint"]): int(entry["count"])
-                for entry in document["findings"]
-            }
-        )
-    except FileNotFoundError:
-        raise ConfigError(f"baseline not found: {path}") from None
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ConfigError(f"{path}: not an eventlint baseline ({error})") from None
+    remaining = _entries(path)
     new: list[Finding] = []
     for finding in findings:
         key = _key(finding, base)

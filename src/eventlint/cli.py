@@ -149,6 +149,7 @@ def _lint(options: argparse.Namespace) -> int:
     resolver = settings.resolver()
     engine = settings.engine(resolver)
     warnings: list[str] = []
+    engine.projects.listings.warn = warnings.append
     mode = Mode(fix=options.fix, unsafe_fixes=options.unsafe_fixes, diff=options.diff)
     sources = list(
         discover(
@@ -159,7 +160,6 @@ def _lint(options: argparse.Namespace) -> int:
             warn=warnings.append,
         )
     )
-    engine.projects.listings.warn = warnings.append
     results = run_files(settings, resolver, sources, mode, jobs=options.jobs, engine=engine)
     findings = sorted(
         (finding for result in results for finding in result.findings),

@@ -12,6 +12,7 @@ import ast
 import difflib
 import os
 import re
+import string
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -175,9 +176,19 @@ class KafkaOptions(_Options):
         if value is None:
             return None
         try:
-            text = value.format(consumer="consumer", topics="topics")
-        except (KeyError, IndexError, ValueError) as error:
-            raise ValueError(f"use only {{consumer}} and {{topics}} ({error})") from None
+            fields = list(string.Formatter().parse(value))
+        except ValueError as error:
+            raise ValueError(f"not a valid template ({error})") from None
+        for _, name, spec, conversion in fields:
+            if name is None:
+                continue
+            if name not in ("consumer", "topics") or spec or conversion:
+                # A format spec such as {consumer:>99999999999} would allocate gigabytes.
+                raise ValueError(
+                    f"use only {{consumer}} and {{topics}}, without format specs (got {{{name}"
+                    f"{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}})"
+                )
+        text = value.format(consumer="consumer", topics="topics")
         body = text.removeprefix("await ").strip()
         try:
             parsed = ast.parse(body, mode="eval")
@@ -382,8 +393,10 @@ def _eventlint_table(path: Path, document: Mapping[str, Any]) -> Mapping[str, An
     if path.name != "pyproject.toml":
         return document
     tool = document.get("tool")
-    if not isinstance(tool, Mapping):
+    if tool is None:
         return None
+    if not isinstance(tool, Mapping):
+        raise ConfigError(f"{path}: `tool` must be a table, not {type(tool).__name__}")
     table = tool.get("eventlint")
     if table is None:
         return None

@@ -13,14 +13,25 @@ wait forever.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from eventlint import __version__, parsing, paths, sourcefile
-from eventlint.config import ConfigError, ConfigResolver
-from eventlint.engine import Engine
-from eventlint.rules import known_codes
+# ``python -m flake8`` puts the working directory first on sys.path: a linted project's own
+# ``pydantic.py`` or ``libcst/`` would be imported in place of eventlint's dependencies (and
+# run). Import them, and every rule module, without that entry; then put it back for flake8.
+_SAVED_PATH = list(sys.path)
+sys.path[:] = [entry for entry in sys.path if entry not in ("", os.getcwd())]
+try:
+    from eventlint import __version__, parsing, paths, sourcefile
+    from eventlint.config import ConfigError, ConfigResolver
+    from eventlint.engine import Engine
+    from eventlint.rules import all_rules, known_codes
+
+    all_rules()
+finally:
+    sys.path[:] = _SAVED_PATH
 
 _STDIN_NAMES = frozenset({"-", "stdin", "<stdin>"})
 Result = tuple[int, int, str, type[Any]]

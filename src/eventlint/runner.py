@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -188,6 +189,10 @@ def _exit_with_parent(parent: int) -> None:
 def _start_worker(settings: EngineSettings, known: dict[Path, Listing]) -> None:
     global _worker_engine, _worker_cache, _worker_settings
     install_termination_handler()
+    # A worker reports through its results (warnings included) and errors reach the parent
+    # through the futures. When a sibling dies, multiprocessing tears this one down and
+    # prints its traceback: noise the user must not see, since the parent recovers.
+    sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the worker's life
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     resolver = settings.resolver()
     listings = Listings(resolver, known=dict(known))
@@ -296,8 +301,10 @@ class _Pool:
                         in_flight[executor.submit(_run_in_worker, job[1], mode)] = job
                     finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     for future in finished:
-                        job = in_flight.pop(future)
-                        done.append((job[0], future.result()))
+                        # The result first: a broken pool raises here, and the job must still
+                        # be among those in flight, to be retried.
+                        result = future.result()
+                        done.append((in_flight.pop(future)[0], result))
             except BrokenProcessPool:
                 return list(in_flight.values())
             except BaseException:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from eventlint.finding import Applicability, Edit, Fix, ImportRequest
+from eventlint.analysis.bindings import module_reference
+from eventlint.finding import Applicability, Edit, Fix
 from eventlint.rules.base import Rule
 from eventlint.rules.error_assertions.caught import analysis_for
 from eventlint.rules.error_assertions.patterns import is_raw, literal_metacharacters, pattern_text
@@ -25,7 +26,10 @@ class RegexMetacharactersInMatch(Rule):
     stricter about what counts as meant literally). Test files only.
 
     Fix (unsafe, because the pattern's meaning changes): wrap the string in ``re.escape(...)``,
-    adding ``import re``. Not offered for a pattern that already contains a backslash.
+    adding ``import re`` in the standard-library imports. Where ``re`` already names something
+    else (``import regex as re``, a pytest fixture or parameter called ``re``), the module is
+    imported under a free name (``import re as re_``); an existing ``import re`` is reused.
+    Not offered for a pattern that already contains a backslash.
 
     Incorrect::
 
@@ -55,14 +59,17 @@ class RegexMetacharactersInMatch(Rule):
                 continue
             fix = None
             if "\\" not in text:
+                name, request = module_reference(
+                    self.context.module, self.context.imports, pattern.pattern, "re"
+                )
                 escaped = cst.Call(
-                    func=cst.Attribute(value=cst.Name("re"), attr=cst.Name("escape")),
+                    func=cst.Attribute(value=cst.Name(name), attr=cst.Name("escape")),
                     args=[cst.Arg(value=pattern.pattern)],
                 )
                 fix = Fix(
                     Applicability.UNSAFE,
                     (Edit(pattern.pattern, escaped),),
-                    (ImportRequest("re"),),
+                    (request,) if request is not None else (),
                 )
             shown = " ".join(f"`{char}`" for char in found)
             self.report(

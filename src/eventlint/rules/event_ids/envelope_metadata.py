@@ -7,12 +7,15 @@ import libcst as cst
 from eventlint.finding import Applicability, Edit, Fix, append_arg, keyword_arg
 from eventlint.rules.event_ids._base import EventIdRule, flagged_leaves
 from eventlint.rules.event_ids.flow import (
+    CallUse,
     DumpUse,
     EventIdAnalysis,
     FieldUse,
     HashSite,
     Leaf,
+    NameUse,
     is_envelope_field,
+    nodes_within,
 )
 
 _DUMPS_WITH_EXCLUDE = frozenset({"model_dump", "model_dump_json", "dict", "json"})
@@ -60,21 +63,70 @@ class EnvelopeMetadataInEventId(EventIdRule):
 
     def judge(self, analysis: EventIdAnalysis) -> None:
         for site in self.id_sites(analysis):
-            for leaf in flagged_leaves(site.all_leaves(), self._is_envelope):
-                if isinstance(leaf, FieldUse):
-                    self._report_field(site, leaf)
-                elif isinstance(leaf, DumpUse):
-                    self._report_dump(analysis, site, leaf)
+            leaves = list(site.all_leaves())
+            flagged = list(flagged_leaves(leaves, self._is_envelope))
+            fields = [leaf for leaf in flagged if isinstance(leaf, FieldUse)]
+            fixes = self._dict_fixes(leaves, fields)
+            # One finding per field per ID: ``{"event_id": event_id}`` after
+            # ``event_id = event.event_id`` is one field read twice. The dict key (fixable)
+            # is the one reported.
+            reported: set[str] = set()
+            for field in sorted(fields, key=lambda leaf: leaf.dict_literal is None):
+                if field.name not in reported:
+                    reported.add(field.name)
+                    self._report_field(site, field, fixes.get(id(field.dict_literal)))
+            for dump in flagged:
+                if isinstance(dump, DumpUse):
+                    self._report_dump(analysis, site, dump, leaves)
 
     def _is_envelope(self, leaf: Leaf) -> bool:
         if isinstance(leaf, FieldUse):
             return is_envelope_field(leaf.name, self.context) is not None
         return isinstance(leaf, DumpUse)
 
-    def _report_field(self, site: HashSite, leaf: FieldUse) -> None:
-        fix = None
-        if leaf.dict_literal is not None and leaf.element is not None:
-            fix = Fix(Applicability.UNSAFE, (Edit(leaf.dict_literal, _without(leaf)),))
+    def _dict_fixes(self, leaves: list[Leaf], fields: list[FieldUse]) -> dict[int, Fix]:
+        """One fix per hashed dict literal, removing every envelope key it holds (so one
+        ``--fix`` run is enough), unless the ID would then hash nothing else."""
+        by_dict: dict[int, list[FieldUse]] = {}
+        for leaf in fields:
+            if leaf.dict_literal is not None and leaf.element is not None:
+                by_dict.setdefault(id(leaf.dict_literal), []).append(leaf)
+        removed: set[int] = set()
+        for keys in by_dict.values():
+            for leaf in keys:
+                removed |= nodes_within(leaf.node)
+                if leaf.covers is not None:
+                    removed |= nodes_within(leaf.covers)
+        if not any(self._carries_data(leaf, removed) for leaf in leaves):
+            return {}  # every event would hash to the same ID: no fix, only the finding
+        fixes: dict[int, Fix] = {}
+        for key, keys in by_dict.items():
+            literal = keys[0].dict_literal
+            assert literal is not None
+            elements = {id(leaf.element) for leaf in keys}
+            fixes[key] = Fix(Applicability.UNSAFE, (Edit(literal, _without(literal, elements)),))
+        return fixes
+
+    def _carries_data(self, leaf: Leaf, removed: set[int]) -> bool:
+        """Whether a leaf that a fix keeps makes IDs differ between events (a business field,
+        a parameter, a call); constants and the structure around them do not."""
+        if id(leaf.node) in removed:
+            return False
+        if isinstance(leaf, FieldUse):
+            # A dict key is data only through its value, whose leaves are judged themselves;
+            # ``json.dumps(...).encode()`` is structure, not a getter like ``msg.key()``.
+            if leaf.covers is not None:
+                return False
+            if isinstance(leaf.node, cst.Call) and not isinstance(
+                leaf.owner, (cst.Name, cst.Attribute)
+            ):
+                return False
+            return is_envelope_field(leaf.name, self.context) is None
+        if isinstance(leaf, NameUse):
+            return not leaf.bound and is_envelope_field(leaf.name, self.context) is None
+        return isinstance(leaf, (CallUse, DumpUse))
+
+    def _report_field(self, site: HashSite, leaf: FieldUse, fix: Fix | None) -> None:
         self.report_once(
             leaf.node,
             f"envelope field `{leaf.name}` is hashed into the ID made in "
@@ -82,7 +134,9 @@ class EnvelopeMetadataInEventId(EventIdRule):
             fix,
         )
 
-    def _report_dump(self, analysis: EventIdAnalysis, site: HashSite, leaf: DumpUse) -> None:
+    def _report_dump(
+        self, analysis: EventIdAnalysis, site: HashSite, leaf: DumpUse, leaves: list[Leaf]
+    ) -> None:
         if leaf.excluded is None:
             return  # an exclude we cannot read: trust it
         info = analysis.class_of(leaf.owner, site.scope)
@@ -98,7 +152,17 @@ class EnvelopeMetadataInEventId(EventIdRule):
         if not fields:
             return
         fix = None
-        if leaf.style in _DUMPS_WITH_EXCLUDE:
+        kept = [
+            name
+            for name in info.fields
+            if name not in fields
+            and name not in leaf.excluded
+            and (leaf.included is None or name in leaf.included)
+        ]
+        others = any(
+            self._carries_data(other, {id(leaf.node)}) for other in leaves if other is not leaf
+        )
+        if leaf.style in _DUMPS_WITH_EXCLUDE and (kept or others):
             fix = Fix(Applicability.UNSAFE, (Edit(leaf.node, _with_exclude(leaf, fields)),))
         names = ", ".join(f"`{name}`" for name in fields)
         self.report_once(
@@ -110,16 +174,28 @@ class EnvelopeMetadataInEventId(EventIdRule):
         )
 
 
-def _without(leaf: FieldUse) -> cst.Dict:
-    """The hashed dict literal minus the flagged element, commas kept tidy."""
-    assert leaf.dict_literal is not None
-    elements = list(leaf.dict_literal.elements)
-    index = next(i for i, element in enumerate(elements) if element is leaf.element)
-    removed = elements.pop(index)
-    if elements and index == len(elements):
-        # The last element went: the new last one takes over its (absent or trailing) comma.
-        elements[-1] = elements[-1].with_changes(comma=removed.comma)
-    return leaf.dict_literal.with_changes(elements=elements)
+def _without(literal: cst.Dict, removed: set[int]) -> cst.Dict:
+    """The hashed dict literal minus the flagged elements, commas and comments kept tidy."""
+    elements = list(literal.elements)
+    kept = [element for element in elements if id(element) not in removed]
+    if not kept or kept[-1] is elements[-1]:
+        return literal.with_changes(elements=kept)
+    # The last element went. The new last one takes its comma (a trailing comma, or none);
+    # the comment on the removed line belonged to the closing brace's line break, and gives
+    # way to the comment of the line that now ends the dict.
+    own = kept[-1].comma
+    kept[-1] = kept[-1].with_changes(comma=elements[-1].comma)
+    rbrace = literal.rbrace
+    closing = rbrace.whitespace_before
+    if (
+        isinstance(own, cst.Comma)
+        and isinstance(own.whitespace_after, cst.ParenthesizedWhitespace)
+        and isinstance(closing, cst.ParenthesizedWhitespace)
+    ):
+        rbrace = rbrace.with_changes(
+            whitespace_before=closing.with_changes(first_line=own.whitespace_after.first_line)
+        )
+    return literal.with_changes(elements=kept, rbrace=rbrace)
 
 
 def _set_literal(names: list[str]) -> cst.Set:

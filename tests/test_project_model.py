@@ -1,0 +1,174 @@
+"""The project model: facts about other files found wherever the project keeps them, the
+project listed once per run, and cached results keyed on exactly what they read."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from fixture_cases import FIXTURES
+from helpers import run_cli, write
+
+from eventlint.config import ConfigResolver
+from eventlint.discovery import discover
+from eventlint.project.inventory import Inventory
+from eventlint.rules import known_codes
+from eventlint.runner import EngineSettings, Mode, run_files
+
+WORKSPACE = FIXTURES / "event_ids" / "workspace"
+EXPECTED = {
+    ("services/orders/app/dedup.py", 8, "EVT101"),
+    ("services/orders/app/keys.py", 9, "EVT101"),
+    ("services/orders/app/keys.py", 9, "EVT102"),
+}
+
+
+def _findings(result: object) -> set[tuple[str, int, str]]:
+    stdout = getattr(result, "stdout", "")
+    return {(item["path"], item["line"], item["code"]) for item in json.loads(stdout)}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """The workspace fixture alone in a repository of its own, with no eventlint config."""
+    root = tmp_path / "repo"
+    shutil.copytree(WORKSPACE, root, ignore=shutil.ignore_patterns("*.fixed.py", "*.findings.txt"))
+    (root / ".git").mkdir()
+    return root
+
+
+def test_a_service_hashing_a_library_model_is_judged_with_zero_config(workspace: Path) -> None:
+    result = run_cli("--no-cache", "--output-format", "json", ".", cwd=workspace)
+    assert _findings(result) == EXPECTED, result.stderr
+
+
+def test_and_with_src_globs(workspace: Path) -> None:
+    write(workspace / "pyproject.toml", '[tool.eventlint]\nsrc = ["libs/*/src", "services/*"]\n')
+    result = run_cli("--no-cache", "--output-format", "json", ".", cwd=workspace)
+    assert _findings(result) == EXPECTED, result.stderr
+
+
+def test_and_from_inside_the_service(workspace: Path) -> None:
+    """pre-commit passes changed files, from anywhere: the project is found from the file."""
+    result = run_cli(
+        "--no-cache",
+        "--output-format",
+        "json",
+        "app/keys.py",
+        cwd=workspace / "services" / "orders",
+    )
+    assert {(line, code) for _, line, code in _findings(result)} == {
+        (9, "EVT101"),
+        (9, "EVT102"),
+    }
+
+
+def test_editing_the_library_model_changes_the_cached_findings(workspace: Path) -> None:
+    first = run_cli("--output-format", "json", ".", cwd=workspace)
+    assert _findings(first) == EXPECTED
+    models = workspace / "libs" / "events" / "src" / "events" / "models.py"
+    models.write_text(models.read_text().replace("    customer_email: str\n", ""))
+    second = run_cli("--output-format", "json", ".", cwd=workspace)
+    assert _findings(second) == EXPECTED - {("services/orders/app/keys.py", 9, "EVT102")}
+
+
+def test_a_cache_entry_records_what_it_read(workspace: Path) -> None:
+    run_cli("--output-format", "json", ".", cwd=workspace)
+    keys = str((workspace / "services" / "orders" / "app" / "keys.py").resolve())
+    entries = [
+        json.loads(path.read_text())
+        for path in (workspace / ".eventlint_cache").glob("*.json")
+        if path.name != "module-summaries.json"
+    ]
+    models = str(workspace / "libs" / "events" / "src" / "events" / "models.py")
+    read = [entry["dependencies"] for entry in entries if f"file:{models}" in entry["dependencies"]]
+    assert read, f"no entry depends on {models} (keys.py is {keys})"
+    # A file that reads nothing else depends on nothing.
+    assert any(entry["dependencies"] == {} for entry in entries)
+
+
+def test_the_project_is_listed_once_per_run(workspace: Path) -> None:
+    """Discovery, the module index, the raise index and the cache share one set of folder
+    listings: no folder is listed twice, and every folder of the project is listed."""
+    os.chdir(workspace)
+    settings = EngineSettings(cache=True)
+    resolver = ConfigResolver(known_codes())
+    engine = settings.engine(resolver)
+    listings = engine.projects.listings
+    walks_before = listings.scans
+    sources = list(discover(["."], resolver, listings))
+    results = run_files(settings, resolver, sources, Mode(), jobs=1, engine=engine)
+    assert {finding.code for result in results for finding in result.findings} == {
+        "EVT101",
+        "EVT102",
+    }
+    project = engine.project_for(workspace / "services" / "orders" / "app" / "keys.py")
+    project.index_fingerprint("production")  # the whole project, as the cache may ask
+    folders = Inventory(workspace, listings).folders()
+    assert listings.scans - walks_before == len(listings.known) >= len(folders)
+    # A second project object over the same listings lists nothing again.
+    before = listings.scans
+    assert Inventory(workspace, listings).folders() == folders
+    assert listings.scans == before
+
+
+# -- regression tests of the reliability issue (#13: stale results in a monorepo) ----------
+
+
+def test_a_monorepo_library_edit_recomputes_a_cached_stale_import(tmp_path: Path) -> None:
+    """A test in services/svc imports libs/core/src/corepkg/mod.py; the cached "All checks
+    passed!" stayed after mod.py lost the name (the hash covered the sub-project only)."""
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "libs" / "core" / "pyproject.toml", "[project]\nname = 'core'\n")
+    mod = write(tmp_path / "libs" / "core" / "src" / "corepkg" / "mod.py", "def helper(): ...\n")
+    write(tmp_path / "libs" / "core" / "src" / "corepkg" / "__init__.py", "")
+    write(tmp_path / "services" / "svc" / "pyproject.toml", "[project]\nname = 'svc'\n")
+    write(tmp_path / "services" / "svc" / "tests" / "test_a.py", "from corepkg.mod import helper\n")
+    service = tmp_path / "services" / "svc"
+    assert run_cli(".", cwd=service).stdout == "All checks passed!\n"
+    mod.write_text("def renamed(): ...\n")
+    after = run_cli("--output-format", "json", ".", cwd=service)
+    assert [item["code"] for item in json.loads(after.stdout)] == ["EVT302"]
+
+
+def test_an_import_root_outside_the_project_is_a_dependency(tmp_path: Path) -> None:
+    write(tmp_path / "app" / "pyproject.toml", '[tool.eventlint]\nsrc = ["../lib"]\n')
+    write(tmp_path / "app" / "tests" / "test_a.py", "from shared.mod import helper\n")
+    mod = write(tmp_path / "lib" / "shared" / "mod.py", "def helper(): ...\n")
+    write(tmp_path / "lib" / "shared" / "__init__.py", "")
+    app = tmp_path / "app"
+    assert run_cli(".", cwd=app).stdout == "All checks passed!\n"
+    mod.write_text("def other(): ...\n")
+    after = run_cli("--output-format", "json", ".", cwd=app)
+    assert [item["code"] for item in json.loads(after.stdout)] == ["EVT302"]
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(tmp_path: Path) -> None:
+    """``touch -r``: same size, same mtime. The inode change time still moves, and the
+    store keys on it."""
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    mod = write(tmp_path / "shop" / "orders.py", "def place_order(): ...\n")
+    write(tmp_path / "shop" / "__init__.py", "")
+    write(tmp_path / "tests" / "test_a.py", "from shop.orders import place_order\n")
+    assert run_cli(".", cwd=tmp_path).stdout == "All checks passed!\n"
+    before = mod.stat()
+    mod.write_text("def place_xrder(): ...\n")  # same length
+    os.utime(mod, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert mod.stat().st_size == before.st_size and mod.stat().st_mtime_ns == before.st_mtime_ns
+    after = run_cli("--output-format", "json", ".", cwd=tmp_path)
+    assert [item["code"] for item in json.loads(after.stdout)] == ["EVT302"]
+
+
+def test_a_new_module_clears_a_cached_missing_module(tmp_path: Path) -> None:
+    """A "does not exist" answer depends on the folder listing it came from."""
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    write(tmp_path / "shop" / "__init__.py", "")
+    write(tmp_path / "tests" / "test_a.py", "from shop.orders import place_order\n")
+    first = run_cli("--output-format", "json", ".", cwd=tmp_path)
+    assert [item["code"] for item in json.loads(first.stdout)] == ["EVT301"]
+    write(tmp_path / "shop" / "orders.py", textwrap.dedent("def place_order(): ...\n"))
+    assert run_cli(".", cwd=tmp_path).stdout == "All checks passed!\n"
