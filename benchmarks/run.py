@@ -6,8 +6,9 @@ Downloads the pinned source distributions (faust-streaming 0.15.3, django 5.2.8,
 sqlalchemy 2.0.44) and Fixit 2.2.1 (into its own venv), then times, on each corpus:
 eventlint with an empty cache, eventlint again (warm), ``flake8 --select E999`` (flake8's own
 cost: it runs pycodestyle and pyflakes whatever is selected), ``flake8 --select EVT`` and
-``fixit lint`` with one built-in rule. Prints wall time, peak memory (of the whole process
-tree) and the ratios the project targets. Not a test: numbers depend on the machine.
+``fixit lint`` with one built-in rule. Prints wall time, peak memory (of the largest process
+of the run; ``benchmarks/memory.py`` sums the whole process tree) and the ratios the project
+targets. Not a test: numbers depend on the machine.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ CORPORA = {
 FIXIT = "fixit==2.2.1"
 FIXIT_RULE = "fixit.rules:NoRedundantFString"
 
-# Runs one command and reports its wall time and the peak RSS of its whole process tree
-# (RUSAGE_CHILDREN covers every descendant that was waited for, pool workers included).
+# Runs one command and reports its wall time and the peak RSS of its largest process
+# (RUSAGE_CHILDREN's maxrss is the largest of every descendant waited for, pool workers
+# included; it is not a sum).
 _MEASURE = """
 import json, resource, subprocess, sys, time
 start = time.perf_counter()
@@ -52,14 +54,23 @@ def measure(cwd: Path, *command: str) -> dict[str, float]:
 
 
 def prepare(work: Path, names: list[str]) -> tuple[dict[str, Path], Path]:
+    return download_corpora(work, {name: CORPORA[name] for name in names}), fixit_venv(work)
+
+
+def fixit_venv(work: Path) -> Path:
     work.mkdir(parents=True, exist_ok=True)
-    fixit_venv = work / "fixit-venv"
-    if not (fixit_venv / "bin" / "fixit").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(fixit_venv)], check=True)
-        subprocess.run([str(fixit_venv / "bin" / "pip"), "install", "-q", FIXIT], check=True)
+    venv = work / "fixit-venv"
+    if not (venv / "bin" / "fixit").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", FIXIT], check=True)
+    return venv / "bin" / "fixit"
+
+
+def download_corpora(work: Path, requirements: dict[str, str]) -> dict[str, Path]:
+    """Each pinned source distribution, downloaded once and extracted under ``work``."""
+    work.mkdir(parents=True, exist_ok=True)
     roots = {}
-    for name in names:
-        requirement = CORPORA[name]
+    for name, requirement in requirements.items():
         project, version = requirement.split("==")
         found = [
             p
@@ -83,7 +94,7 @@ def prepare(work: Path, names: list[str]) -> tuple[dict[str, Path], Path]:
             with tarfile.open(archive) as tar:
                 tar.extractall(work, filter="data")
         roots[name] = root
-    return roots, fixit_venv / "bin" / "fixit"
+    return roots
 
 
 def main() -> int:

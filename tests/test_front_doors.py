@@ -82,7 +82,7 @@ def test_example_fix_round_trip(tmp_path: Path) -> None:
     tests = (copy / "order_service" / "tests" / "test_stock.py").read_text()
     assert "assert info.value.error_code == ErrorCode.OUT_OF_STOCK" in tests
     assert "from orders.errors import ErrorCode, OrderError" in tests
-    assert 'match=re.escape("Unknown SKU (sku-404)")' in tests and "import re\n" in tests
+    assert 'match=re.escape("must be > 0 (got -1)")' in tests and "import re\n" in tests
     moved = (copy / "order_service" / "tests" / "test_reservations.py").read_text()
     assert "from orders.stock import reserve" in moved  # EVT301, safe
     assert '@mock.patch("orders.stock.reserve")' in moved  # EVT303, unsafe

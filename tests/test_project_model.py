@@ -172,3 +172,22 @@ def test_a_new_module_clears_a_cached_missing_module(tmp_path: Path) -> None:
     assert [item["code"] for item in json.loads(first.stdout)] == ["EVT301"]
     write(tmp_path / "shop" / "orders.py", textwrap.dedent("def place_order(): ...\n"))
     assert run_cli(".", cwd=tmp_path).stdout == "All checks passed!\n"
+
+
+def test_a_sub_project_with_a_broken_config_does_not_stop_linting_its_neighbour(
+    tmp_path: Path,
+) -> None:
+    """Linting one file read every nested pyproject.toml through the project model: a broken
+    config in an unrelated sub-project ended the run with its error. It now stays out of the
+    model, and still fails a run that lints its own files."""
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "app" / "keys.py", "import hashlib\n\ndef event_id(e):\n"
+          "    return hashlib.sha256(e.email.encode()).hexdigest()\n")  # fmt: skip
+    write(tmp_path / "other" / "pyproject.toml", "[tool.eventlint]\nselect = 12\n")
+    write(tmp_path / "other" / "x.py", "X = 1\n")
+    mine = run_cli("--no-cache", "--output-format", "json", "app/keys.py", cwd=tmp_path)
+    assert mine.returncode == 1, mine.stderr
+    assert {f["code"] for f in json.loads(mine.stdout)} == {"EVT102"}
+    theirs = run_cli("--no-cache", "other/x.py", cwd=tmp_path)
+    assert theirs.returncode == 2
+    assert "other/pyproject.toml" in theirs.stderr and "select" in theirs.stderr

@@ -149,7 +149,9 @@ class ErrorAssertionOptions(_Options):
 
     message_attributes: tuple[str, ...] = ("message", "msg", "detail")
     code_attributes: tuple[str, ...] = ("error_code", "code")
-    min_words: int = 5
+    # A message pinned whole is brittle once it reads as a sentence: this many words, or this
+    # many characters of three words or more. Shorter messages are their own fragment.
+    min_words: int = 7
     min_length: int = 40
 
 

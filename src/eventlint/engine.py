@@ -168,7 +168,8 @@ class Engine:
             if context.kind == PYTHON:
                 parsed = parsing.parse(context.text)
                 if isinstance(parsed, parsing.ParseFailure):
-                    return LintPass(self._engine_finding(selection, context.path, parsed))
+                    findings = self._engine_finding(selection, context.path, parsed)
+                    return LintPass(_unsuppressed(findings, context, honour_noqa))
                 context.attach(parsed)
             reports: list[Report] = []
             for rule in chosen:
@@ -178,7 +179,8 @@ class Engine:
             # libcst's code generation and the analyses recurse: a structure just under the
             # parse guard's bound can still exhaust the stack. The file is skipped, not the run.
             failure = parsing.ParseFailure(parsing.TOO_DEEP, 1, 1, parsing.NOT_ANALYSABLE)
-            return LintPass(self._engine_finding(selection, context.path, failure))
+            findings = self._engine_finding(selection, context.path, failure)
+            return LintPass(_unsuppressed(findings, context, honour_noqa))
 
     def _findings(self, context: FileContext, reports: list[Report], honour_noqa: bool) -> LintPass:
         result = LintPass([], context=context)
@@ -300,6 +302,23 @@ class Engine:
             return standard_section(top, view.is_first_party)
 
         return ImportPlacer(context.text, context.module, context.span, classify)
+
+
+def _unsuppressed(
+    findings: list[Finding], context: FileContext, honour_noqa: bool
+) -> list[Finding]:
+    """EVT001/EVT002 honour a ``# noqa`` on their line too (a deliberately broken test file
+    says so there); the line is the physical one, since the file did not tokenize."""
+    if not honour_noqa:
+        return findings
+    lines = context.lines
+    return [
+        finding
+        for finding in findings
+        if not suppression.line_suppresses(
+            lines[finding.line - 1] if 0 < finding.line <= len(lines) else "", finding.code
+        )
+    ]
 
 
 def _unique(edits: list[TextEdit]) -> list[TextEdit]:

@@ -30,7 +30,12 @@ from eventlint.project.dependencies import (
     index_key,
     listing_fingerprint,
 )
-from eventlint.project.inventory import MODULE_SUFFIXES, Inventory, Listings
+from eventlint.project.inventory import (
+    MODULE_SUFFIXES,
+    NATIVE_SOURCE_SUFFIXES,
+    Inventory,
+    Listings,
+)
 from eventlint.project.layout import (
     ProjectLayout,
     PytestConfig,
@@ -81,10 +86,11 @@ class Project:
     def raises(self) -> RaiseIndex:
         return RaiseIndex(
             self.modules,
-            self.production_files,
-            self.recorder,
-            self.index_fingerprint,
-            self.store.max_bytes,
+            production_files=self.production_files,
+            extension_sources=self.extension_sources,
+            recorder=self.recorder,
+            fingerprint=self.index_fingerprint,
+            max_bytes=self.store.max_bytes,
         )
 
     def production_files(self) -> list[Path]:
@@ -93,6 +99,15 @@ class Project:
             path
             for path in self.modules.all_module_files()
             if path.suffix == ".py" and not self._resolver.for_path(path).is_test_file(path)
+        ]
+
+    def extension_sources(self) -> list[Path]:
+        """The project's C, C++, Cython and Rust sources that are not tests: an extension
+        module's messages are raised there (``PyErr_SetString``, ``new_err``)."""
+        return [
+            path
+            for path in self.inventory.files(NATIVE_SOURCE_SUFFIXES)
+            if not self._resolver.for_path(path).is_test_file(path)
         ]
 
     @cached_property
@@ -143,7 +158,9 @@ class Project:
         found = self._fingerprints.get(name)
         if found is None:
             files = (
-                self.modules.all_module_files() if name == "modules" else self.production_files()
+                self.modules.all_module_files()
+                if name == "modules"
+                else [*self.production_files(), *self.extension_sources()]
             )
             hasher = hashlib.sha256()
             for path in files:

@@ -20,12 +20,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eventlint.config import ConfigResolver
+from eventlint.config import ConfigError, ConfigResolver
 
 # Module files of every kind the import system knows.
 SOURCE_SUFFIXES = (".py", ".pyi")
 EXTENSION_SUFFIXES = (".so", ".pyd", ".pyx")
 MODULE_SUFFIXES = SOURCE_SUFFIXES + EXTENSION_SUFFIXES
+# Sources of compiled extension modules (C, C++, Cython, Rust): a package holding them builds
+# modules eventlint cannot list, and raises messages no Python ``raise`` shows.
+NATIVE_SOURCE_SUFFIXES = (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".pyx", ".pxi", ".rs")
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,12 @@ class Listings:
         files, folders = scan(folder, self.warn)
         if not (files or folders):
             return EMPTY
-        settings = self.resolver.for_directory(folder)
+        try:
+            settings = self.resolver.for_directory(folder)
+        except ConfigError:
+            # A sub-project whose own config is broken: its files are not part of the model
+            # (they are not this project's). Linting one of them reports the error itself.
+            return EMPTY
         return Listing(
             frozenset(name for name in files if not settings.is_excluded(folder / name)),
             frozenset(

@@ -32,6 +32,7 @@ from eventlint.project.dependencies import (
 from eventlint.project.inventory import (
     EXTENSION_SUFFIXES,
     MODULE_SUFFIXES,
+    NATIVE_SOURCE_SUFFIXES,
     Inventory,
     Listing,
 )
@@ -103,6 +104,9 @@ class ClassInfo:
     imports: dict[str, str] = field(default_factory=dict)  # of the defining module
     decorators: tuple[str, ...] = ()
     base_arguments: tuple[str, ...] = ()
+    # ``hash()`` of an instance is its identity (per process by design): neither the class
+    # nor any base replaces ``__hash__``, and every base is known (or ``object``).
+    identity_hash: bool = False
 
 
 class ModuleIndex:
@@ -167,10 +171,10 @@ class ModuleIndex:
         opaque = False
         for root in roots:
             folder = root
-            for part in packages:
+            for depth, part in enumerate(packages):
                 # Through listed folders only: an excluded ``build/`` is not a package.
-                if part not in self._listing(folder).folders or not self._is_package_dir(
-                    folder / part
+                if part not in self._listing(folder).folders or not self._holds_modules(
+                    folder / part, top_level=depth == 0
                 ):
                     break
                 folder = folder / part
@@ -183,7 +187,9 @@ class ModuleIndex:
                     for name in files
                 ):
                     opaque = True
-                if last in listing.folders and self._is_package_dir(folder / last):
+                if last in listing.folders and self._holds_modules(
+                    folder / last, top_level=not packages
+                ):
                     package = folder / last
                     folders.append(package)
                     package_files = self._listing(package).files
@@ -195,6 +201,10 @@ class ModuleIndex:
         if sources and last.endswith("_pb2"):
             opaque = True  # protoc-generated: its classes are built at runtime
         if not (sources or folders or opaque):
+            if packages and self._builds_extensions(dotted.rpartition(".")[0], roots):
+                # ``fastcodec._codec`` built from ``fastcodec/_codec.c`` (or from sources
+                # in a folder of the package, as confluent-kafka's ``cimpl``).
+                return Location(dotted, (), (), opaque=True)
             return None
         return Location(dotted, tuple(sources), tuple(folders), opaque)
 
@@ -227,6 +237,17 @@ class ModuleIndex:
                 spec = None
             self._installed[top] = spec is not None and spec.origin not in (None, "namespace")
         return self._installed[top]
+
+    def _holds_modules(self, folder: Path, *, top_level: bool) -> bool:
+        """Whether ``import ...folder`` finds a package there. Inside a package, any folder
+        does (Python imports it as a namespace package, Python files or not: ``from . import
+        assets`` works for a folder of static files). At the top level the folder must hold
+        Python code somewhere, or a ``redis/`` folder of deployment files would shadow the
+        library for eventlint where it does not for the project's own environment."""
+        if not top_level:
+            self._listing(folder)  # a dependency of whoever asks
+            return True
+        return self._is_package_dir(folder)
 
     def _is_package_dir(self, folder: Path) -> bool:
         """A regular package, or a namespace folder that holds Python code somewhere."""
@@ -282,12 +303,31 @@ class ModuleIndex:
                     return None
                 names |= brought
         for folder in location.package_dirs:
+            if self._holds_native_sources(folder):
+                return None  # its compiled submodules cannot be listed
             names |= self._submodules(folder)
         if exported_only:
             # ``__all__`` built at runtime: what a star import brings is at most every public
             # name plus what the listed parts of ``__all__`` say.
             return frozenset(declared | {name for name in names if not name.startswith("_")})
         return frozenset(names)
+
+    def _builds_extensions(self, package: str, roots: Sequence[Path]) -> bool:
+        location = self.locate(package, roots)
+        return location is not None and any(
+            self._holds_native_sources(folder) for folder in location.package_dirs
+        )
+
+    def _holds_native_sources(self, folder: Path) -> bool:
+        """Extension sources in the package folder or a folder directly inside it."""
+        listing = self._listing(folder)
+        if any(name.endswith(NATIVE_SOURCE_SUFFIXES) for name in listing.files):
+            return True
+        return any(
+            name.endswith(NATIVE_SOURCE_SUFFIXES)
+            for inner in sorted(listing.folders)
+            for name in self._listing(folder / inner).files
+        )
 
     def _submodules(self, folder: Path) -> set[str]:
         listing = self._listing(folder)
@@ -296,11 +336,8 @@ class ModuleIndex:
             for name in listing.files
             if name.endswith(MODULE_SUFFIXES) and name.split(".")[0].isidentifier()
         }
-        found |= {
-            name
-            for name in listing.folders
-            if name.isidentifier() and self._is_package_dir(folder / name)
-        }
+        # Inside a package, every folder is importable (a namespace package).
+        found |= {name for name in listing.folders if name.isidentifier()}
         return found
 
     # -- the whole project ---------------------------------------------------------------
@@ -476,6 +513,7 @@ class ModuleIndex:
         bases: list[str] = []
         ancestors: list[str] = []
         unresolved: list[str] = []
+        identity_hash = summary.identity_hash
         for spelled in reversed(summary.bases):
             base = self.qualify(spelled, file, module) or spelled
             bases.insert(0, base)
@@ -486,7 +524,9 @@ class ModuleIndex:
             )
             if parent is None:
                 unresolved.append(base)
+                identity_hash = identity_hash and base in _IDENTITY_HASHING_BASES
                 continue
+            identity_hash = identity_hash and parent.identity_hash
             merged.fields.update(parent.fields)
             merged.attributes |= parent.attributes
             merged.constants.update(parent.constants)
@@ -513,7 +553,14 @@ class ModuleIndex:
         merged.base_names = tuple(bases)
         merged.ancestors = tuple(dict.fromkeys(ancestors))
         merged.unresolved_bases = tuple(dict.fromkeys(unresolved))
+        merged.identity_hash = identity_hash
         return merged
+
+
+# Bases outside the project known to leave ``__hash__`` alone.
+_IDENTITY_HASHING_BASES = frozenset(
+    {"object", "builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol"}
+)
 
 
 def closest(candidates: Iterable[str], stale: str) -> str:

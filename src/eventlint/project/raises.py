@@ -1,11 +1,17 @@
 """Where the project raises a given message, found statically, across the whole project.
 
-Production modules (not test files, not excluded) are read once per run and only their string
-literals are kept (with implicit concatenations joined, so ``"Out of " "stock"`` is found as
-one message). A message is looked for in those literals first; only the modules holding it
-are summarised (``ast``, stored), and their ``raise`` statements inspected: which exception,
-with which keywords, and whether the exception's ``__init__`` wraps its argument in more text
-(then the argument is only a fragment of the message). Nothing is imported.
+Production modules (not test files, not excluded) that contain ``raise`` are read once per run
+(with implicit concatenations joined, so ``"Out of " "stock"`` is found as one message). A
+message is looked for in that text first (its distinctive words, for a rendered template);
+only the modules holding it are summarised (``ast``, stored), and their ``raise`` statements
+inspected: which exception, with which keywords, and whether the exception's ``__init__`` wraps
+its argument in more text (then the argument is only a fragment of the message). The text
+search only picks which modules to read: ``ast`` decides. Nothing is imported.
+
+A message an extension module raises (C, C++, Cython, Rust: ``PyErr_SetString(...,
+"num_messages must be between 0 and 1000000")``) has no Python ``raise``: when no Python site
+gives it, a string literal that is exactly the message, in an extension source that raises
+something, counts as a raise site (no exception class, no code, never a fix).
 
 Every answer depends on every production module (a new ``raise`` anywhere could change it),
 which the results cache records as one project-wide dependency.
@@ -16,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from eventlint import sourcefile
@@ -25,15 +32,18 @@ from eventlint.project.dependencies import Recorder, index_key
 from eventlint.project.modules import ModuleIndex
 from eventlint.project.summaries import ModuleSummary, RaiseSummary, Template, ValueRef
 
-# A closing quote, whitespace (line breaks included) and an opening quote: the seam of an
-# implicit concatenation ("Out of " "stock").
-_CONCATENATION_SEAM = re.compile(rb"""["'][ \t]*(?:\\?\r?\n[ \t]*)*[rRbBuUfF]{0,2}["']""")
-# String literals, quotes included. Approximate on purpose: this only picks which modules to
-# parse, and ``ast`` decides.
-_LITERAL = re.compile(
-    rb"""'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\"|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*\""""
+# A closing quote, whitespace (some: ``""`` is an empty string, not a seam) and an opening
+# quote: the seam of an implicit concatenation ("Out of " "stock").
+_CONCATENATION_SEAM = re.compile(
+    rb"""["'](?:[ \t]*(?:\\?\r?\n[ \t]*)+|[ \t]+)[rRbBuUfF]{0,2}["']"""
 )
-_TRAILING_PUNCTUATION = ".!:;"
+# Trailing punctuation and whitespace do not make a whole message a fragment:
+# "...cannot be empty" is the whole of "...cannot be empty." and of f"...got '{t}' ".
+_TRAILING_PUNCTUATION = ".!:; \t\n"
+
+# What an extension source that raises contains: the CPython error API, Cython's ``raise``,
+# PyO3's ``new_err``.
+_EXTENSION_RAISES = re.compile(rb"PyErr_\w+\(|\braise\b|::new_err\(")
 
 
 @dataclass(frozen=True)
@@ -67,41 +77,110 @@ def _same_message(template: Template, message: str) -> bool:
     )
 
 
+# A template whose literal text is shorter than this says too little to match a message:
+# ``f"{error}"`` would match anything.
+_MIN_TEMPLATE_TEXT = 8
+_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+@lru_cache(maxsize=4096)
+def _template_pattern(template: Template) -> re.Pattern[str] | None:
+    if sum(len(part) for part in template if part) < _MIN_TEMPLATE_TEXT:
+        return None
+    if template[-1] is not None:
+        template = (*template[:-1], template[-1].rstrip(_TRAILING_PUNCTUATION))
+    parts = [re.escape(part) if part is not None else "(?:.+?)" for part in template]
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def renders(template: Template, message: str) -> bool:
+    """Whether the message is what the template gives, every part of it (trailing punctuation
+    aside): ``f"Only {n} units of {sku} left"`` renders "Only 3 units of sku-1 left"."""
+    if _same_message(template, message):
+        return True
+    if all(part is not None for part in template):
+        return False
+    pattern = _template_pattern(template)
+    return (
+        pattern is not None and pattern.fullmatch(message.rstrip(_TRAILING_PUNCTUATION)) is not None
+    )
+
+
 class RaiseIndex:
     def __init__(
         self,
         modules: ModuleIndex,
+        *,
         production_files: Callable[[], list[Path]],
+        extension_sources: Callable[[], list[Path]],
         recorder: Recorder,
         fingerprint: Callable[[str], str],
         max_bytes: int | None,
     ) -> None:
         self._modules = modules
         self._production_files = production_files
+        self._extension_sources = extension_sources
+        self._extension_texts: list[tuple[Path, bytes]] | None = None
         self._recorder = recorder
         self._fingerprint = fingerprint
         self._max_bytes = max_bytes
-        self._literals: list[tuple[Path, bytes]] | None = None
+        self._texts: list[tuple[Path, bytes]] | None = None
         self._sites: dict[str, list[RaiseSite]] = {}
+        self._rendered: dict[str, list[RaiseSite]] = {}
 
     def _note(self) -> None:
         self._recorder.note(index_key("production"), self._fingerprint("production"))
 
-    def _literal_blobs(self) -> list[tuple[Path, bytes]]:
-        if self._literals is None:
-            self._literals = []
+    def _production_texts(self) -> list[tuple[Path, bytes]]:
+        """The production modules that raise anything, concatenation seams joined."""
+        if self._texts is None:
+            self._texts = []
             for path in self._production_files():
                 try:
                     data = sourcefile.read(path, self._max_bytes)
                 except sourcefile.SourceError:
                     continue
-                if b"raise" not in data:
+                if b"raise" in data or b"assert" in data:
+                    self._texts.append((path, _CONCATENATION_SEAM.sub(b"", data)))
+        return self._texts
+
+    def _extension_sources_raising(self) -> list[tuple[Path, bytes]]:
+        if self._extension_texts is None:
+            self._extension_texts = []
+            for path in self._extension_sources():
+                try:
+                    data = sourcefile.read(path, self._max_bytes)
+                except sourcefile.SourceError:
                     continue
-                joined = _CONCATENATION_SEAM.sub(b"", data)
-                self._literals.append(
-                    (path, b"\0".join(match.group() for match in _LITERAL.finditer(joined)))
+                if _EXTENSION_RAISES.search(data):
+                    self._extension_texts.append((path, _CONCATENATION_SEAM.sub(b"", data)))
+        return self._extension_texts
+
+    def _extension_sites(self, message: str) -> list[RaiseSite]:
+        """String literals that are exactly the message, in extension sources that raise."""
+        stripped = message.rstrip(_TRAILING_PUNCTUATION)
+        if not stripped:
+            return []
+        literal = re.compile(
+            b'"' + re.escape(stripped.encode("utf-8", "surrogatepass")) + b'[.!:;]?"'
+        )
+        found: list[RaiseSite] = []
+        for path, text in self._extension_sources_raising():
+            match = literal.search(text)
+            if match is not None:
+                found.append(
+                    RaiseSite(
+                        path=path,
+                        line=text.count(b"\n", 0, match.start()) + 1,
+                        exception="",
+                        template=(message,),
+                        wraps=False,
+                        keywords={},
+                        constants={},
+                        summary=ModuleSummary(),
+                    )
                 )
-        return self._literals
+        return found
 
     def sites(self, message: str) -> list[RaiseSite]:
         """Raise sites whose whole message is ``message`` (trailing punctuation aside)."""
@@ -116,8 +195,8 @@ class RaiseIndex:
         if not needle:
             return []
         found: list[RaiseSite] = []
-        for path, blob in self._literal_blobs():
-            if needle not in blob:
+        for path, text in self._production_texts():
+            if needle not in text:
                 continue
             summary = self._modules.summary(path)
             for site in summary.raises:
@@ -139,22 +218,38 @@ class RaiseIndex:
             summary=summary,
         )
 
-    def only_inside_longer_strings(self, text: str) -> bool:
-        """Whether production code holds ``text`` only inside longer string literals, never
-        as a whole one: it is a fragment of the project's messages already."""
+    def rendering(self, message: str) -> list[RaiseSite]:
+        """Raise sites whose whole message can be ``message``: an exact literal, or a
+        template (f-string, ``%``, ``.format``) that renders to it in full."""
         self._note()
-        needle = text.encode("utf-8", "surrogatepass")
-        inside_longer = False
-        for _, blob in self._literal_blobs():
-            start = blob.find(needle)
-            while start != -1:
-                before = blob[start - 1 : start]
-                after = blob[start + len(needle) : start + len(needle) + 1]
-                if before in (b'"', b"'") and after == before:
-                    return False
-                inside_longer = True
-                start = blob.find(needle, start + 1)
-        return inside_longer
+        cached = self._rendered.get(message)
+        if cached is None:
+            cached = self._rendered[message] = self._render(message)
+        return cached
+
+    def _render(self, message: str) -> list[RaiseSite]:
+        exact = self.sites(message)
+        if exact:
+            return exact
+        native = self._extension_sites(message)
+        if native:
+            return native
+        # The template's literal text holds the message's words that are not placeholders:
+        # the modules holding its longest words are the candidates.
+        # Deterministic: the longest words first, then alphabetical.
+        anchors = sorted(set(_WORD.findall(message)), key=lambda word: (-len(word), word))[:3]
+        if not anchors:
+            return []
+        needles = [anchor.encode() for anchor in anchors]
+        found: list[RaiseSite] = []
+        for path, text in self._production_texts():
+            if not any(needle in text for needle in needles):
+                continue
+            summary = self._modules.summary(path)
+            for site in summary.raises:
+                if site.message is not None and renders(site.message, message):
+                    found.append(self._site(path, summary, site))
+        return found
 
     def error_code(self, site: RaiseSite, code_attributes: tuple[str, ...]) -> ErrorCode | None:
         """The error code the site attaches (a keyword, or a class-level value of the

@@ -7,9 +7,8 @@ most modules raise nothing, hash nothing and declare few classes.
 from __future__ import annotations
 
 import ast
-import functools
 import re
-from collections.abc import Callable
+from dataclasses import dataclass
 
 from eventlint.project.summaries import (
     ClassSummary,
@@ -257,7 +256,10 @@ def read_class(node: ast.ClassDef, source: bytes) -> ClassSummary:
     attributes: set[str] = set()
     constants: dict[str, ValueRef] = {}
     template: Template | None = None
+    identity_hash = not node.decorator_list and not node.keywords
     for statement in node.body:
+        if _binds_any(statement, _HASH_DEFINING):
+            identity_hash = False
         if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
             fields.append(_field(statement, statement.target.id))
             attributes.add(statement.target.id)
@@ -287,7 +289,29 @@ def read_class(node: ast.ClassDef, source: bytes) -> ClassSummary:
         attributes=tuple(sorted(attributes)),
         constants=constants,
         message_template=template,
+        identity_hash=identity_hash,
     )
+
+
+# Defining either replaces identity hashing (``__eq__`` alone sets ``__hash__`` to None).
+_HASH_DEFINING = frozenset({"__hash__", "__eq__"})
+
+
+def _binds_any(statement: ast.stmt, names: frozenset[str]) -> bool:
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return statement.name in names
+    if isinstance(statement, ast.Assign):
+        return any(isinstance(t, ast.Name) and t.id in names for t in statement.targets)
+    if isinstance(statement, ast.AnnAssign):
+        return isinstance(statement.target, ast.Name) and statement.target.id in names
+    # Defined conditionally: assume it may be.
+    if isinstance(statement, (ast.If, ast.Try)):
+        return any(
+            isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Name))
+            and getattr(inner, "name", getattr(inner, "id", None)) in names
+            for inner in ast.walk(statement)
+        )
+    return False
 
 
 def _field(statement: ast.AnnAssign, name: str) -> FieldSummary:
@@ -483,37 +507,66 @@ def _normal(parts: list[str | None]) -> Template:
     return tuple(normal)
 
 
+@dataclass(frozen=True)
+class _Assignment:
+    line: int
+    value: ast.expr
+    blocks: tuple[int, ...]  # the statement lists that hold it, outermost first
+
+
 class _RaiseReader:
-    """Every ``raise X(...)`` with its message. One walk of the tree; a function's local
-    assignments are read only when one of its raises passes a name as the message."""
+    """Every ``raise X(...)`` (and ``assert x, "message"``) with its message, from one walk
+    over the statements.
+
+    A message passed as a name (``msg = "..."; raise X(msg)``) is resolved to the nearest
+    assignment before the ``raise`` in the same block or one around it, so a function that
+    assigns ``msg`` on several branches still has each raise read right."""
 
     def __init__(self, source: bytes) -> None:
         self._source = source
         self._found: list[RaiseSummary] = []
-        self._assignments: dict[int, dict[str, list[ast.expr]]] = {}
 
     def read(self, tree: ast.Module) -> list[RaiseSummary]:
-        stack: list[tuple[ast.AST, ast.AST]] = [
-            (child, tree) for child in ast.iter_child_nodes(tree)
-        ]
-        while stack:
-            node, scope = stack.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                scope = node
-            elif isinstance(node, ast.Raise):
-                self._raise(node, functools.partial(self._scope_assignments, scope))
-            stack.extend((child, scope) for child in ast.iter_child_nodes(node))
+        self._scope(tree.body)
         return sorted(self._found, key=lambda site: site.line)
 
-    def _scope_assignments(self, scope: ast.AST) -> dict[str, list[ast.expr]]:
-        found = self._assignments.get(id(scope))
-        if found is None:
-            found = self._assignments[id(scope)] = (
-                _module_assignments(scope) if isinstance(scope, ast.Module) else _assignments(scope)
-            )
-        return found
+    def _scope(self, body: list[ast.stmt]) -> None:
+        assignments: dict[str, list[_Assignment]] = {}
+        raises: list[tuple[ast.Raise | ast.Assert, tuple[int, ...]]] = []
+        pending: list[tuple[list[ast.stmt], tuple[int, ...]]] = [(body, (id(body),))]
+        while pending:
+            statements, blocks = pending.pop()
+            for statement in statements:
+                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    self._scope(statement.body)
+                    continue
+                if isinstance(statement, ast.Assign):
+                    for target in statement.targets:
+                        if isinstance(target, ast.Name):
+                            assignments.setdefault(target.id, []).append(
+                                _Assignment(statement.lineno, statement.value, blocks)
+                            )
+                elif isinstance(statement, ast.Raise) or (
+                    isinstance(statement, ast.Assert) and statement.msg is not None
+                ):
+                    raises.append((statement, blocks))
+                for inner in _blocks_of(statement):
+                    pending.append((inner, (*blocks, id(inner))))
+        for statement, blocks in raises:
+            self._raise(statement, _Resolver(assignments, statement.lineno, blocks))
 
-    def _raise(self, node: ast.Raise, assignments: Callable[[], dict[str, list[ast.expr]]]) -> None:
+    def _raise(self, node: ast.Raise | ast.Assert, names: _Resolver) -> None:
+        if isinstance(node, ast.Assert):
+            # ``assert self.brokers, "You should setup a broker"`` raises AssertionError(msg).
+            assert node.msg is not None
+            self._found.append(
+                RaiseSummary(
+                    line=node.lineno,
+                    exception="AssertionError",
+                    message=message_template(node.msg, names),
+                )
+            )
+            return
         call = node.exc
         if not isinstance(call, ast.Call):
             return
@@ -530,22 +583,43 @@ class _RaiseReader:
                 message_node = keyword.value
             if (ref := value_ref(keyword.value)) is not None:
                 keywords[keyword.arg] = ref
-        template = None
-        if message_node is not None:
-            scope = assignments() if isinstance(message_node, (ast.Name, ast.BinOp)) else {}
-            template = message_template(message_node, scope)
+        template = message_template(message_node, names) if message_node is not None else None
         self._found.append(
             RaiseSummary(line=node.lineno, exception=exception, message=template, keywords=keywords)
         )
 
 
-def _module_assignments(tree: ast.Module) -> dict[str, list[ast.expr]]:
-    found: dict[str, list[ast.expr]] = {}
-    for statement in tree.body:
-        if isinstance(statement, ast.Assign):
-            for target in statement.targets:
-                if isinstance(target, ast.Name):
-                    found.setdefault(target.id, []).append(statement.value)
+class _Resolver(dict[str, list[ast.expr]]):
+    """The value a name holds at a ``raise``: its nearest assignment before it, in the same
+    block or an enclosing one (a mapping, as ``message_template`` reads names)."""
+
+    def __init__(
+        self, assignments: dict[str, list[_Assignment]], line: int, blocks: tuple[int, ...]
+    ) -> None:
+        super().__init__()
+        for name, candidates in assignments.items():
+            reaching = [
+                candidate
+                for candidate in candidates
+                if candidate.line < line and blocks[: len(candidate.blocks)] == candidate.blocks
+            ]
+            if reaching:
+                self[name] = [max(reaching, key=lambda candidate: candidate.line).value]
+            elif len(candidates) == 1:
+                self[name] = [candidates[0].value]
+
+
+def _blocks_of(statement: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists nested in a compound statement."""
+    found: list[list[ast.stmt]] = []
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(statement, name, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            found.append(block)
+    for handler in getattr(statement, "handlers", ()):
+        found.append(handler.body)
+    for case in getattr(statement, "cases", ()):
+        found.append(case.body)
     return found
 
 

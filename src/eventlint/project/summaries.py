@@ -73,6 +73,10 @@ class ClassSummary:
     # How ``__init__`` builds the message it hands to ``super().__init__``: when it adds text
     # around its arguments, the argument of a ``raise`` is only a fragment of the message.
     message_template: Template | None = None
+    # Whether the class's own code leaves ``hash()`` at object identity: no ``__hash__`` or
+    # ``__eq__`` in its body, no keywords (a metaclass) and no decorator (dataclass and attrs
+    # decorators replace ``__hash__``). ``hash()`` of such an object is per-process by design.
+    identity_hash: bool = False
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import enum
 class ErrorCode(enum.Enum):
     OUT_OF_STOCK = "out_of_stock"
     UNKNOWN_SKU = "unknown_sku"
+    BAD_QUANTITY = "bad_quantity"
 
 
 class OrderError(Exception):

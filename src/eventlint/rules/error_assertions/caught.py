@@ -98,8 +98,8 @@ class ErrorAssertionAnalysis:
     imports: ImportMap
     comparisons: list[MessageComparison]
     patterns: list[MatchPattern]
-    # Strings the test module itself builds errors from (raise, constructors, side_effect):
-    # comparing a message to one of them checks pass-through, not production wording.
+    # Strings the test module itself hands to the code (assigned, passed, returned, raised,
+    # set as side_effect...): comparing a message to one checks pass-through, not wording.
     built_literals: set[str]
     # (function, error) pairs whose code the test already compares.
     codes_checked: set[tuple[int, int]]
@@ -216,7 +216,7 @@ class _Collector:
             return
         name = node.asname.name.value
         first = item.args[0].value if item.args and item.args[0].keyword is None else None
-        if self.imports.qualify(item.func) == "pytest.raises":
+        if _is_raises(self.imports.qualify(item.func)):
             function.contexts[name] = CaughtError("pytest.raises", first)
         elif isinstance(item.func, cst.Attribute) and item.func.attr.value in _ASSERT_RAISES:
             function.contexts[name] = CaughtError("assertRaises", first)
@@ -240,7 +240,7 @@ class _Collector:
                 self._remember_literals(arg.value)
         qualified = self.imports.qualify(node.func)
         func = node.func
-        if qualified == "pytest.raises":
+        if _is_raises(qualified):
             exception = node.args[0].value if node.args and node.args[0].keyword is None else None
             for arg in node.args:
                 if arg.keyword is not None and arg.keyword.value == "match":
@@ -314,6 +314,13 @@ class _Collector:
         return None
 
     def message_of(self, expr: cst.BaseExpression, function: _Function) -> MessageUse | None:
+        if isinstance(expr, cst.Call) and self.imports.qualify(expr.func) == "builtins.repr":
+            # ``repr(err)`` is the class name around the message: a message read too.
+            if len(expr.args) == 1:
+                error = self.error_of(expr.args[0].value, function)
+                if error is not None:
+                    return MessageUse(error, expr.args[0].value, "repr", expr)
+            return None
         if isinstance(expr, cst.Call) and self.imports.qualify(expr.func) == "builtins.str":
             if len(expr.args) == 1:
                 error = self.error_of(expr.args[0].value, function)
@@ -394,14 +401,99 @@ def analyse(context: FileContext) -> ErrorAssertionAnalysis:
                     )
                 )
                 break
+    judged: list[cst.CSTNode] = [comparison.literal.node for comparison in comparisons]
+    judged += [pattern.pattern for pattern in collector.patterns]
     return ErrorAssertionAnalysis(
         imports=imports,
         comparisons=comparisons,
         patterns=collector.patterns,
-        built_literals=collector.built,
+        built_literals=collector.built | _given_literals(module, judged),
         codes_checked=codes_checked,
         context=context,
     )
+
+
+def _is_raises(qualified: str | None) -> bool:
+    """``pytest.raises``, or a wrapper of it the project re-exports (``mypkg.testing.raises``)."""
+    return qualified is not None and (qualified == "raises" or qualified.endswith(".raises"))
+
+
+def _given_literals(module: cst.Module, judged: list[cst.CSTNode]) -> set[str]:
+    """Every string the module holds outside what it expects, and outside docstrings: data
+    the test gives the code under test (assigned, passed, returned, raised, set as
+    ``side_effect``), whatever it does with it.
+
+    Expected values are not given: the comparisons and patterns being judged, other
+    comparisons, arguments of ``assert*`` calls (``self.assertRaisesMessage(E, msg)``,
+    ``mock.assert_called_with(...)``), ``match=`` patterns, and variables used only there
+    (``msg = "..."`` then ``assertRaisesMessage(E, msg)``)."""
+    expected: set[int] = set()
+    for node in judged:
+        expected |= _ids_within(node)
+    assignments: list[tuple[str, cst.BaseExpression]] = []
+    for node in descendants(module):
+        # What the module compares (``if str(err) == "..."``) it does not hand over.
+        if isinstance(node, cst.Comparison):
+            for operand in (node.left, *(target.comparator for target in node.comparisons)):
+                expected |= _ids_within(operand)
+        elif isinstance(node, cst.Call):
+            if _is_expectation(node.func):
+                for arg in node.args:
+                    expected |= _ids_within(arg.value)
+            for arg in node.args:
+                if arg.keyword is not None and arg.keyword.value == "match":
+                    expected |= _ids_within(arg.value)
+        elif (
+            isinstance(node, cst.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0].target, cst.Name)
+        ):
+            assignments.append((node.targets[0].target.value, node.value))
+        if isinstance(node, (cst.Module, cst.IndentedBlock)) and node.body:
+            first = node.body[0]
+            if isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Expr):
+                expected |= _ids_within(first.body[0].value)
+    if assignments:
+        uses: dict[str, list[cst.Name]] = {}
+        targets = {
+            id(target.target)
+            for node in descendants(module)
+            if isinstance(node, cst.Assign)
+            for target in node.targets
+        }
+        for node in descendants(module):
+            if isinstance(node, cst.Name) and id(node) not in targets:
+                uses.setdefault(node.value, []).append(node)
+        for name, value in assignments:
+            found = uses.get(name, [])
+            if found and all(id(use) in expected for use in found):
+                expected |= _ids_within(value)
+    given: set[str] = set()
+    skip = set(expected)
+    for node in descendants(module):
+        if id(node) in skip:
+            continue
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            if isinstance(node, cst.ConcatenatedString):
+                skip |= _ids_within(node)
+            literal = literal_of(node)
+            if literal is not None:
+                given.add(literal.text)
+    return given
+
+
+def _ids_within(node: cst.CSTNode) -> set[int]:
+    return {id(inner) for inner in descendants(node)}
+
+
+def _is_expectation(func: cst.BaseExpression) -> bool:
+    """``self.assertEqual``, ``mock.assert_called_with``, an ``assert_message(...)`` helper."""
+    name = (
+        func.attr.value
+        if isinstance(func, cst.Attribute)
+        else (func.value if isinstance(func, cst.Name) else "")
+    )
+    return name.startswith("assert")
 
 
 def analysis_for(context: FileContext) -> ErrorAssertionAnalysis:

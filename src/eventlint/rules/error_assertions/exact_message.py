@@ -15,6 +15,11 @@ from eventlint.rules.error_assertions.caught import (
     MessageComparison,
     analysis_for,
 )
+from eventlint.rules.error_assertions.patterns import (
+    is_message,
+    message_sample,
+    reads_as_sentence,
+)
 
 
 @dataclass(frozen=True)
@@ -46,15 +51,39 @@ class ExactErrorMessage(Rule):
     otherwise assert a short, stable fragment.
 
     Flags ``==`` between a string (or f-string) and the message of a *caught* error:
-    ``str(info.value)``, ``info.value.args[0]``, ``info.value.args`` (against a one-string
-    tuple), ``err.message``/``err.msg``/``err.detail``/``err.error_detail.message``
-    (``message-attributes``), in asserts (also parenthesised over several lines) and in
-    unittest's ``assertEqual``. A caught error is ``info.value`` of
-    ``pytest.raises(...) as info``, ``cm.exception`` of ``self.assertRaises(...) as cm``, a name
-    bound by ``except ... as err``, or a local alias of one of those; a variable that merely
-    has a short name like ``e`` is not. Silent when the compared string also appears in the
-    same module as an exception's constructor argument, in a ``raise``, or as a mock's
-    ``side_effect``: the test then checks that its own error passes through. Test files only.
+    ``str(info.value)``, ``repr(info.value)``, ``info.value.args[0]``, ``info.value.args``
+    (against a one-string tuple), ``err.message``/``err.msg``/``err.detail``/
+    ``err.error_detail.message`` (``message-attributes``), in asserts (also parenthesised over
+    several lines) and in unittest's ``assertEqual``, when the string is a message a ``raise``
+    of the project produces in full (a literal, or a template it renders, such as
+    ``f"Only {n} units of {sku} left"`` for "Only 3 units of sku-1 left"; found statically,
+    anywhere in the repository; ``assert x, "message"`` counts, and so does a string literal
+    that is exactly the message in a C, C++, Cython or Rust extension source of the project
+    that raises errors; trailing punctuation and whitespace aside). A caught error is
+    ``info.value`` of ``pytest.raises(...) as info`` (or of a ``raises`` wrapper the project
+    re-exports), ``cm.exception`` of ``self.assertRaises(...) as cm``, a name bound by
+    ``except ... as err``, or a local alias of one of those; a variable that merely has a
+    short name like ``e`` is not.
+
+    It must also be worth changing: the error carries a code (``code-attributes``: compare the
+    code instead), or the message reads as a sentence (``min-words`` words, default 7, or
+    ``min-length`` characters, default 40, of three words or more: assert a fragment instead).
+
+    Silent, because the string is not the project's wording or pinning it is the point:
+
+    - a short message of an error without a code: the whole message is its own fragment;
+
+    - a string no ``raise`` of the project produces: a message of the standard library or
+      another library (the project cannot reword it), or one built beyond reading;
+    - a single token (a transaction id or a key carried in ``args[0]`` is not a message);
+    - the argument of an exception whose ``__init__`` wraps it in more text;
+    - a string the test module itself hands to the code (assigned to a fake or a variable,
+      passed, returned, raised, set as ``side_effect``): the test checks its own data passes
+      through. A variable used only to check results (``msg = "..."`` then
+      ``assertRaisesMessage(E, msg)`` or ``msg in str(err)``) holds an expected value, not
+      data: the same message compared elsewhere is still judged.
+
+    Test files only.
 
     Fix (unsafe): when the project raises that exact message at exactly one place, and that
     place gives an error code (a keyword such as ``error_code=``/``code=``, or a class-level
@@ -90,7 +119,14 @@ class ExactErrorMessage(Rule):
         for comparison in analysis.comparisons:
             if comparison.operator != "==" or comparison.literal.text in analysis.built_literals:
                 continue
+            if not self._pins_a_project_message(comparison):
+                continue
             attribute = code_attribute(self, analysis, comparison)
+            sample = message_sample(comparison.literal.node) or ""
+            if attribute is None and not reads_as_sentence(
+                sample, options.min_words, options.min_length
+            ):
+                continue  # a short message without a code: the whole of it is the fragment
             fix = self._fix(analysis, comparison, options.code_attributes)
             if fix is not None and attribute is None:
                 attribute = fix.attribute
@@ -105,6 +141,15 @@ class ExactErrorMessage(Rule):
                 f"test pins the whole message of the caught error (`{read}`); {instead}",
                 fix.fix if fix else None,
             )
+
+    def _pins_a_project_message(self, comparison: MessageComparison) -> bool:
+        """The compared string is a message (words, not one identifier) that a ``raise`` of
+        the project produces in full, as a literal or a rendered template."""
+        sample = message_sample(comparison.literal.node)
+        if sample is None or not is_message(sample):
+            return False
+        sites = self.context.project.raises.rendering(sample)
+        return any(not site.wraps for site in sites)
 
     def _fix(
         self,

@@ -37,6 +37,45 @@ def pattern_text(node: cst.BaseExpression) -> str | None:
     return None
 
 
+def message_sample(node: cst.BaseExpression) -> str | None:
+    """The message a literal stands for: its value, or, for an f-string, its text with each
+    placeholder shown as ``x`` (enough to recognise the project template it mirrors)."""
+    value = string_value(node)
+    if value is not None:
+        return value
+    if isinstance(node, cst.FormattedString):
+        return "".join(
+            part.value if isinstance(part, cst.FormattedStringText) else "x" for part in node.parts
+        )
+    if isinstance(node, cst.Tuple) and len(node.elements) == 1:
+        return string_value(node.elements[0].value)
+    return None
+
+
+def literal_pattern(node: cst.BaseExpression) -> str | None:
+    """The message a ``match=`` pattern spells out, when it is meant literally: its text (a
+    raw string's backslash escapes undone); None for a real regex or a non-literal."""
+    text = message_sample(node)
+    if text is None or uses_regex_idioms(text):
+        return None
+    if is_raw(node):
+        text = re.sub(r"\\(.)", r"\1", text)
+    return text
+
+
+def reads_as_sentence(text: str, min_words: int, min_length: int) -> bool:
+    """Long enough that pinning it whole is brittle: ``min-words`` words, or ``min-length``
+    characters of at least three words (one long token, such as
+    ``max_in_flight_requests_per_connection=10``, is not a sentence)."""
+    count = words(text)
+    return count >= min_words or (len(text) >= min_length and count >= 3)
+
+
+def is_message(text: str) -> bool:
+    """Text that reads as a message (words, not one identifier such as a transaction id)."""
+    return words(text) >= 2
+
+
 def is_raw(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.SimpleString):
         return "r" in node.prefix.lower()

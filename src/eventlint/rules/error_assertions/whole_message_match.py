@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from eventlint.rules.base import Rule
 from eventlint.rules.error_assertions.caught import analysis_for
-from eventlint.rules.error_assertions.patterns import is_raw, pattern_text, uses_regex_idioms, words
+from eventlint.rules.error_assertions.patterns import literal_pattern, reads_as_sentence
 
 
 class WholeMessageMatch(Rule):
@@ -14,13 +14,32 @@ class WholeMessageMatch(Rule):
     error. A whole sentence there breaks on every rewording, exactly like an equality check.
     Match a short, stable fragment, or compare the error code.
 
-    Flags a literal pattern that uses no regex construct and reads as a full sentence (at least
-    ``min-words`` words, default 5, or ``min-length`` characters, default 40), or that equals a
-    message the project raises (found statically). A long pattern that the project's code
-    contains only inside longer strings (``f"not a valid regular expression: {error}"``) is
-    a fragment already and is not flagged. A pattern with regex constructs (``.*``,
-    ``\\d``, ``[a-z]``, ``(a|b)``, anchors) is taken as a deliberate regex and left alone, as
-    are raw strings. Test files only. No fix: which fragment is stable is the author's call.
+    Flags a pattern that is, in full, the message of a ``raise`` in the project's own code
+    (found statically, anywhere in the repository: a test of one package may exercise
+    another), when the pattern reads as a sentence (at least ``min-words`` words, default 7,
+    or ``min-length`` characters, default 40, of three words or more). The message may be a
+    literal or a template the pattern renders in full (``f"Only {n} units of {sku} left"``
+    and ``match="Only 3 units of sku-1 left"``), trailing punctuation and whitespace aside;
+    ``assert x, "message"`` is a raise site, and so is a string literal that is exactly the
+    message in a C, C++, Cython or Rust extension source of the project that raises errors.
+
+    Silent, because the pattern is not the project's whole message or pinning it is the test's
+    point:
+
+    - a pattern that is only part of the project's message (the rendered value of an
+      f-string whose message has more text, or the argument of an exception whose
+      ``__init__`` wraps it in more text);
+    - a pattern that matches none of the project's raise sites: messages of the standard
+      library or of another library (which the project cannot reword, and often has no code
+      for), or messages built at runtime beyond reading;
+    - a short message, or one long token: the whole message is then the natural fragment;
+    - a pattern with regex constructs (``.*``, ``\\d``, ``[a-z]``, ``(a|b)``, anchors): a
+      deliberate regex. Raw strings are judged like others, their escapes undone;
+    - a string the test module itself hands to the code (assigned to a fake, passed,
+      returned, raised or set as ``side_effect``): the test checks its own data passes
+      through (a variable used only to check results is an expected value, not data).
+
+    Test files only. No fix: which fragment is stable is the author's call.
 
     Incorrect::
 
@@ -43,18 +62,16 @@ class WholeMessageMatch(Rule):
         analysis = analysis_for(self.context)
         options = self.context.settings.config.error_assertions
         for pattern in analysis.patterns:
-            text = pattern_text(pattern.pattern)
-            if text is None or is_raw(pattern.pattern) or uses_regex_idioms(text):
+            text = literal_pattern(pattern.pattern)
+            if text is None or text in analysis.built_literals:
                 continue
-            if text in analysis.built_literals:
+            if not reads_as_sentence(text, options.min_words, options.min_length):
                 continue
-            raises = self.context.project.raises
-            raised = bool(raises.sites(text))
-            long = words(text) >= options.min_words or len(text) >= options.min_length
-            if not raised and (not long or raises.only_inside_longer_strings(text)):
+            sites = [site for site in self.context.project.raises.rendering(text) if not site.wraps]
+            if not sites:
                 continue
-            why = "the whole message the project raises" if raised else "a whole sentence"
             self.report(
                 pattern.pattern,
-                f"the pattern is {why}; match a short, stable fragment or compare the error code",
+                "the pattern is the whole message the project raises; match a short, stable "
+                "fragment or compare the error code",
             )

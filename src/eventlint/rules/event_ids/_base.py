@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable, Iterator
+from typing import ClassVar
 
 import libcst as cst
 
@@ -21,14 +23,23 @@ from eventlint.rules.event_ids.flow import (
     hash_trigger_words,
     nodes_within,
 )
+from eventlint.rules.event_ids.process_scope import makes_cross_process_id
+
+
+class BuiltinHash(enum.Enum):
+    """Which builtin ``hash()`` sites a rule judges."""
+
+    SKIP = "skip"
+    ONLY = "only"  # EVT105: its own criteria
+    CROSS_PROCESS = "cross-process"  # those EVT105's criteria say make shared IDs
 
 
 class EventIdRule(Rule):
     """Base of the EVT1 rules: they judge the leaves of the hashes that make identifiers."""
 
     triggers = HASH_TRIGGERS
-    # Builtin hash() is EVT105's business; its inputs are not judged again by the others.
-    judges_builtin_hash = False
+    # Builtin hash() is EVT105's business; of the others only EVT102 judges its inputs.
+    builtin_hash: ClassVar[BuiltinHash] = BuiltinHash.SKIP
 
     @classmethod
     def trigger_words(cls, settings: Settings) -> tuple[str, ...]:
@@ -36,7 +47,7 @@ class EventIdRule(Rule):
 
     @classmethod
     def project_trigger_words(cls, project: Project) -> tuple[str, ...]:
-        if cls.judges_builtin_hash:
+        if cls.builtin_hash is BuiltinHash.ONLY:
             return ()
         return tuple(sorted(f"{name}(" for name in project.hash_helper_names))
 
@@ -49,7 +60,15 @@ class EventIdRule(Rule):
 
     def id_sites(self, analysis: EventIdAnalysis) -> Iterator[HashSite]:
         for site in analysis.sites:
-            if site.is_id_context and (site.kind is HashKind.BUILTIN) == self.judges_builtin_hash:
+            if not site.is_id_context:
+                continue
+            if site.kind is not HashKind.BUILTIN:
+                if self.builtin_hash is not BuiltinHash.ONLY:
+                    yield site
+            elif self.builtin_hash is BuiltinHash.ONLY or (
+                self.builtin_hash is BuiltinHash.CROSS_PROCESS
+                and makes_cross_process_id(site, analysis)
+            ):
                 yield site
 
     def report_once(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from eventlint.project.modules import FieldInfo
-from eventlint.rules.event_ids._base import EventIdRule, flagged_leaves
+from eventlint.rules.event_ids._base import BuiltinHash, EventIdRule, flagged_leaves
 from eventlint.rules.event_ids.flow import (
     DumpUse,
     EventIdAnalysis,
@@ -30,6 +30,8 @@ class SensitiveDataInEventId(EventIdRule):
     ``token``), and a pydantic field typed ``SecretStr``/``SecretBytes`` or declared with
     ``json_schema_extra={"sensitive": True}``, read directly or through a whole-object dump.
     A name like ``email_verified`` is not flagged: the sensitive word must end the name.
+    Builtin ``hash()`` counts where it makes a value shared between processes (where EVT105
+    flags it): an email in ``user_id = hash(email)`` is both salted and personal.
 
     No fix: which stable, non-personal key to use instead (a customer ID, an order ID) is a
     design decision.
@@ -51,6 +53,7 @@ class SensitiveDataInEventId(EventIdRule):
     code = "EVT102"
     name = "sensitive-data-in-event-id"
     summary = "Personal or secret data (email, password, card number...) hashed into an event ID"
+    builtin_hash = BuiltinHash.CROSS_PROCESS
 
     def judge(self, analysis: EventIdAnalysis) -> None:
         for site in self.id_sites(analysis):

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from eventlint.analysis.imports import dotted_name
+from eventlint.analysis.name_words import words
 from eventlint.analysis.walk import descendants
 from eventlint.rules.base import Rule
 
@@ -15,10 +16,27 @@ _FAKE_NAME = re.compile(r"^(Mock\w*Redis\w*|Fake\w*Redis\w*|\w*RedisStub\w*)$")
 _SET_TTL_PARAMETERS = ("ex", "px", "exat", "pxat", "keepttl")
 # Methods whose second parameter (after the key) is the TTL.
 _TTL_METHODS = frozenset({"setex", "psetex", "expire", "pexpire", "expireat", "pexpireat"})
-_ADVICE = (
-    "keys never expire in the tests, so expiry is never exercised; simulate it with an "
-    "injectable clock, or use fakeredis"
-)
+# Parameter names that say "time to live", whatever the method is called.
+_TTL_WORDS = frozenset({"ttl", "expire", "expires", "expiry", "expiration"})
+# Methods that only set the expiry of a stored key: they store nothing of their own.
+_EXPIRY_SETTERS = frozenset({"expire", "pexpire", "expireat", "pexpireat"})
+_TTL_NAMES = frozenset({"max_age", "ttl_ms", "ttl_seconds", "expires_in", "expire_in"})
+# ``timeout`` is a TTL only where a value is set or a lock taken.
+_TIMEOUT_METHOD_WORDS = frozenset({"set", "add", "put", "lock", "acquire", "store", "save"})
+# How a key is read back: without one, a fake's expiry cannot be observed.
+_READ_METHODS = frozenset(
+    {"get", "mget", "getex", "getdel", "exists", "hget", "hgetall", "keys", "scan_iter",
+     "ttl", "pttl", "__contains__", "__getitem__", "get_if_exists", "lookup", "fetch"}
+)  # fmt: skip
+# Methods that take the TTL: reading the expiry there is writing it, not honouring it.
+_WRITE_ONLY = frozenset({"set"}) | _TTL_METHODS
+# Calls that put something into a container held by the fake.
+_MUTATORS = frozenset(
+    {"append", "add", "update", "setdefault", "insert", "extend", "put", "__setitem__",
+     "set", "hset", "sadd", "lpush", "rpush", "zadd"}
+)  # fmt: skip
+_SIMULATE = "simulate it with an injectable clock, or use fakeredis"
+_ADVICE = f"keys never expire in the tests, so expiry is never exercised; {_SIMULATE}"
 
 
 class FakeRedisIgnoresTtl(Rule):
@@ -29,19 +47,28 @@ class FakeRedisIgnoresTtl(Rule):
     takes ``ex=`` and drops it lets every test pass while expiry is never exercised.
 
     Classes judged: in test files, any class with a ``get`` method and a ``set`` or ``setex``
-    method; anywhere, a class named like a Redis fake (``Mock*Redis*``, ``Fake*Redis*``,
-    ``*RedisStub*``). Flagged, at the method:
+    method or a method taking a TTL; anywhere, a class named like a Redis fake
+    (``Mock*Redis*``, ``Fake*Redis*``, ``*RedisStub*``). The fake's behaviour is judged, not
+    its signatures. Flagged, at the method:
 
-    - ``set`` with an ``ex``/``px``/``exat``/``pxat``/``keepttl`` parameter its body never
-      uses;
-    - ``setex``/``psetex``/``expire``/``pexpire``/``expireat``/``pexpireat`` whose TTL
-      parameter (the one after the key) is never used;
-    - ``get``, when the class records expiry (a TTL parameter is stored in a ``self.``
-      attribute) but ``get`` never reads that attribute, directly or through another method.
+    - a method that takes a TTL and stores the value but never uses the TTL: ``set`` with
+      ``ex``/``px``/``exat``/``pxat``/``keepttl``; ``setex``/``psetex``/``expire``/
+      ``pexpire``/``expireat``/``pexpireat`` (the parameter after the key); and any method
+      with a TTL-named parameter (``ttl``, ``ttl_seconds``, ``expire``, ``expires_in``,
+      ``expiry``, ``expiration``, ``max_age``, and ``timeout`` in a method that sets, adds,
+      locks or acquires), such as a project's own ``set_if_not_exists(key, value,
+      ttl_seconds)``;
+    - a TTL appended to a call log (``self.calls.append(("set", key, value, ex))``) when
+      nothing reads the log to expire keys: the TTL is recorded, not simulated;
+    - ``get``, when the class keeps the expiry (a TTL stored in a ``self.`` attribute) but
+      ``get`` never reads it, directly or through another method.
 
-    A method that takes ``**kwargs`` instead of the TTL parameters, or whose body is only
-    ``...`` or a ``raise`` (``NotImplementedError``), is left alone: it does not pretend to honour
-    TTLs. No fix: how time advances in the tests is the test author's design.
+    Not flagged: a stub that stores nothing (``return True``) has nothing to expire; a fake
+    with no way to read a key back (publish/subscribe only) is not a key-value store whose
+    expiry a test could observe; a method that takes ``**kwargs`` instead of the TTL
+    parameters, or whose body is only ``...`` or a ``raise`` (``NotImplementedError``): it
+    does not pretend to honour TTLs. No fix: how time advances in the tests is the test
+    author's design.
 
     Incorrect::
 
@@ -69,9 +96,11 @@ class FakeRedisIgnoresTtl(Rule):
     code = "EVT501"
     name = "fake-redis-ignores-ttl"
     summary = "Fake Redis client accepts TTLs and ignores them"
-    # A fake that takes a TTL defines one of these methods.
+    # A fake that takes a TTL defines one of these methods or names one of these parameters
+    # (or is named like a Redis fake).
     triggers = (
-        "def set(", "def setex(", "def psetex(", "def expire", "def pexpire",
+        "def set(", "def setex(", "def psetex(", "def expire", "def pexpire", "ttl", "expiry",
+        "expiration", "max_age", "Redis",
     )  # fmt: skip
 
     def check(self) -> None:
@@ -82,35 +111,59 @@ class FakeRedisIgnoresTtl(Rule):
     def _judged(self, node: cst.ClassDef) -> bool:
         if _FAKE_NAME.match(node.name.value):
             return True
+        if not self.context.is_test_file:
+            return False
         methods = _methods(node)
-        return (
-            self.context.is_test_file and "get" in methods and bool({"set", "setex"} & set(methods))
+        return "get" in methods and (
+            bool({"set", "setex"} & set(methods))
+            or any(any(_ttl_parameters(name, method)) for name, method in methods.items())
         )
 
     def _check_class(self, node: cst.ClassDef) -> None:
         methods = _methods(node)
+        if not _READ_METHODS & set(methods):
+            return  # nothing reads a key back: expiry could not be observed
+        if not any(_stores_directly(method) for method in methods.values()):
+            return  # a stub that keeps nothing has nothing to expire
         expiry_attributes: set[str] = set()
+        logged: dict[str, tuple[str, str]] = {}  # log attribute -> (method, TTL parameter)
         for name, method in methods.items():
+            if _is_placeholder(method):
+                continue
+            if name not in _EXPIRY_SETTERS and not _stores(method, methods):
+                continue  # ``return True``: this method keeps nothing, so nothing to expire
             for parameter in _ttl_parameters(name, method):
-                used = _uses(method, parameter)
-                if not used and not _is_placeholder(method):
+                if not _uses(method, parameter):
                     self.report(
                         method.name,
                         f"`{name}` accepts the TTL `{parameter}` and ignores it; {_ADVICE}",
                     )
-                expiry_attributes |= _attributes_fed_by(method, parameter)
+                    continue
+                fed = _attributes_fed_by(method, parameter)
+                for attribute in _logs_fed_by(method, parameter):
+                    logged.setdefault(attribute, (name, parameter))
+                expiry_attributes |= fed - set(logged)
+        # Methods that read what the TTL-taking methods wrote (``__init__`` only sets it up).
+        readers = {
+            name
+            for name, method in methods.items()
+            if name not in _WRITE_ONLY
+            and name != "__init__"
+            and not any(_ttl_parameters(name, method))
+            and _self_attributes(method) & (expiry_attributes | set(logged))
+        }
+        for attribute, (name, parameter) in logged.items():
+            if not any(attribute in _self_attributes(methods[reader]) for reader in readers):
+                self.report(
+                    methods[name].name,
+                    f"`{name}` records the TTL `{parameter}` in `self.{attribute}` but keys "
+                    f"never expire, so expiry is never exercised; {_SIMULATE}",
+                )
         get = methods.get("get")
         if get is None or not expiry_attributes:
             return
         # A helper such as ``self._purge_expired()`` reads the expiry for ``get``; the
         # TTL-taking methods themselves do not count.
-        readers = {
-            name
-            for name, method in methods.items()
-            if name != "set"
-            and name not in _TTL_METHODS
-            and _self_attributes(method) & expiry_attributes
-        }
         consults = _self_attributes(get) & expiry_attributes or _self_calls(get) & readers
         if not consults:
             self.report(
@@ -127,15 +180,23 @@ def _methods(node: cst.ClassDef) -> dict[str, cst.FunctionDef]:
 
 def _ttl_parameters(name: str, method: cst.FunctionDef) -> Iterator[str]:
     params = method.params
-    if name == "set":
-        for param in (*params.params, *params.kwonly_params):
-            if param.name.value in _SET_TTL_PARAMETERS:
-                yield param.name.value
-    elif name in _TTL_METHODS:
+    named = [*params.params, *params.kwonly_params]
+    if name in _TTL_METHODS:
         positional = [*params.posonly_params, *params.params]
         # (self, key, ttl, ...): the TTL follows the key.
         if len(positional) >= 3:
             yield positional[2].name.value
+        return
+    method_words = set(words(name))
+    for param in named:
+        parameter = param.name.value
+        if (
+            (name == "set" and parameter in _SET_TTL_PARAMETERS)
+            or parameter in _TTL_NAMES
+            or set(words(parameter)) & _TTL_WORDS
+            or (parameter == "timeout" and method_words & _TIMEOUT_METHOD_WORDS)
+        ):
+            yield parameter
 
 
 def _uses(method: cst.FunctionDef, parameter: str) -> bool:
@@ -161,6 +222,56 @@ def _is_placeholder(method: cst.FunctionDef) -> bool:
         or isinstance(small, cst.Raise)
         for small in statements
     )
+
+
+def _stores(method: cst.FunctionDef, methods: dict[str, cst.FunctionDef]) -> bool:
+    """Whether the method keeps anything: assigns to an attribute or an item, calls a
+    mutator on something, or calls another method of the fake that does. ``return True``
+    stores nothing, so there is nothing to expire."""
+    return _stores_directly(method) or any(
+        called in methods and called != method.name.value and _stores_directly(methods[called])
+        for called in _self_calls(method)
+    )
+
+
+def _stores_directly(method: cst.FunctionDef) -> bool:
+    for node in descendants(method.body):
+        if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
+            targets = (
+                [target.target for target in node.targets]
+                if isinstance(node, cst.Assign)
+                else [node.target]
+            )
+            if any(not isinstance(target, cst.Name) for target in targets):
+                return True
+        elif isinstance(node, cst.Del) or (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in _MUTATORS
+        ):
+            return True
+    return False
+
+
+def _logs_fed_by(method: cst.FunctionDef, parameter: str) -> set[str]:
+    """``self.x`` lists the parameter is appended to (``self.calls.append((key, ex))``)."""
+    found: set[str] = set()
+    for node in descendants(method.body):
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in ("append", "extend")
+            and isinstance(node.func.value, cst.Attribute)
+            and isinstance(node.func.value.value, cst.Name)
+            and node.func.value.value.value == "self"
+            and any(
+                isinstance(inner, cst.Name) and inner.value == parameter
+                for arg in node.args
+                for inner in descendants(arg.value)
+            )
+        ):
+            found.add(node.func.value.attr.value)
+    return found
 
 
 def _attributes_fed_by(method: cst.FunctionDef, parameter: str) -> set[str]:

@@ -22,8 +22,9 @@ class MissingModule(StaleImportRule):
     After a reorganisation, tests keep importing the old paths; the failure shows up late, as
     a collection error that hides every other test in the file. eventlint reads the project's
     files (never imports them) to know which modules exist: ``.py``, ``.pyi``, package and
-    PEP 420 namespace folders, and compiled extensions (``.so``/``.pyd``/``.pyx``), under the
-    project's import roots (see "Stale imports" in the README for how roots are found).
+    PEP 420 namespace folders, and compiled extensions (``.so``/``.pyd``/``.pyx``; any
+    submodule of a package that holds C, C++, Cython or Rust sources), under the project's
+    import roots (see "Stale imports" in the README for how roots are found).
 
     Only first-party modules are judged: a top-level name that no root holds is another
     library's, and is left alone. Also silent: imports inside ``try`` blocks that catch
