@@ -69,6 +69,8 @@ def discover(
         while pending:
             here, spelled = pending.pop()
             listing = listings.of(here)
+            if listing.config_error is not None:
+                raise ConfigError(listing.config_error)
             for name in sorted(listing.files):
                 kind = kind_of(here / name)
                 if kind is not None:

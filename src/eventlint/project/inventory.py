@@ -37,6 +37,9 @@ class Listing:
 
     files: frozenset[str]
     folders: frozenset[str]
+    # The folder's own config is broken: discovery (linting it) reports this; the project
+    # model of a neighbouring project leaves the folder out.
+    config_error: str | None = None
 
 
 EMPTY = Listing(frozenset(), frozenset())
@@ -93,10 +96,10 @@ class Listings:
             return EMPTY
         try:
             settings = self.resolver.for_directory(folder)
-        except ConfigError:
-            # A sub-project whose own config is broken: its files are not part of the model
-            # (they are not this project's). Linting one of them reports the error itself.
-            return EMPTY
+        except ConfigError as error:
+            # A sub-project whose own config is broken: its files are not part of another
+            # project's model; linting them (discovery) reports the error.
+            return Listing(frozenset(), frozenset(), config_error=str(error))
         return Listing(
             frozenset(name for name in files if not settings.is_excluded(folder / name)),
             frozenset(
