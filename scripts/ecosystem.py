@@ -52,6 +52,10 @@ GIT_REPOSITORIES = {
     "quixio/quix-streams": "dfb63318a6",
     "pyeventsourcing/eventsourcing": "dc9b7e4fa5",
     "faust-streaming/faust": "181b184002",
+    # Kafka consumers in service code (added for EVT401/EVT404: the client libraries' own
+    # code is not judged).
+    "openedx/event-bus-kafka": "ae3d646652",
+    "bytewax/bytewax": "9fce5b6ee4",
 }
 SDISTS = {"django": "django==5.2.8", "sqlalchemy": "sqlalchemy==2.0.44"}
 

@@ -6,14 +6,20 @@ from pathlib import Path
 
 import pytest
 from helpers import run_cli, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eventlint.project.deployment import read_yaml
 
 CONSUMER = """\
 from aiokafka import AIOKafkaConsumer
 
 
 async def consume() -> None:
-    consumer = AIOKafkaConsumer("orders")
+    consumer = AIOKafkaConsumer(group_id="billing")
     await consumer.start()
+    consumer.subscribe(["orders"])
+    print(await consumer.getone())
 """
 
 
@@ -59,8 +65,8 @@ def test_plain_import_template_and_no_fix_without_configuration(tmp_path: Path) 
     assert fixed.returncode == 0, fixed.stdout
     text = (tmp_path / "consumer.py").read_text()
     assert "import readiness\n" in text
-    assert '    await readiness.wait_for_topics(consumer, "orders", timeout=30)\n' in text
-    assert text.index("wait_for_topics") < text.index("await consumer.start()")
+    assert '    await readiness.wait_for_topics(consumer, ["orders"], timeout=30)\n' in text
+    assert text.index("wait_for_topics") < text.index("consumer.subscribe(")
 
 
 def test_the_module_defining_the_readiness_function_does_not_import_it(tmp_path: Path) -> None:
@@ -75,13 +81,14 @@ def test_the_module_defining_the_readiness_function_does_not_import_it(tmp_path:
     assert run_cli("--fix", "--unsafe-fixes", ".", cwd=tmp_path).returncode == 0
     text = (tmp_path / "app" / "kafka.py").read_text()
     assert "import wait_for_topics" not in text
-    assert '    await wait_for_topics(consumer, "orders")\n    await consumer.start()' in text
+    assert '    await wait_for_topics(consumer, ["orders"])\n    consumer.subscribe(' in text
 
 
 def test_configured_readiness_functions_replace_the_defaults(tmp_path: Path) -> None:
     checked = CONSUMER.replace(
         "    await consumer.start()", "    await await_ready(consumer)\n    await consumer.start()"
     )
+    assert checked != CONSUMER
     write(tmp_path / "consumer.py", checked)
     write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
     assert "EVT401" in run_cli(".", cwd=tmp_path).stdout  # await_ready is not known
@@ -90,3 +97,95 @@ def test_configured_readiness_functions_replace_the_defaults(tmp_path: Path) -> 
         "[tool.eventlint.kafka]\nreadiness-functions = ['platform.kafka.await_ready']\n",
     )
     assert run_cli(".", cwd=tmp_path).returncode == 0
+
+
+def test_a_client_library_project_is_not_judged(tmp_path: Path) -> None:
+    """The project *is* the client (its own tests exercise it): no EVT401/EVT404 there, while
+    the same test in a project that only uses the client is judged."""
+    test = (
+        "from kafka import KafkaConsumer, KafkaProducer\n\n\n"
+        "def test_poll_after_subscribe() -> None:\n"
+        "    consumer = KafkaConsumer(bootstrap_servers='localhost:9092')\n"
+        "    consumer.subscribe(['topic'])\n"
+        "    producer = KafkaProducer()\n"
+        "    producer.send('topic', b'x')\n"
+        "    assert consumer.poll(timeout_ms=100)\n"
+    )
+    library = tmp_path / "library"
+    write(library / "pyproject.toml", "[project]\nname = 'kafka-python'\n\n[tool.eventlint]\n")
+    write(library / "src" / "kafka" / "__init__.py", "class KafkaConsumer: ...\n")
+    write(library / "tests" / "test_consumer.py", test)
+    user = tmp_path / "user"
+    write(user / "pyproject.toml", "[tool.eventlint]\n")
+    write(user / "tests" / "test_consumer.py", test)
+    assert run_cli("--no-cache", "--select", "EVT4", ".", cwd=library).returncode == 0
+    judged = run_cli("--no-cache", "--select", "EVT4", ".", cwd=user)
+    assert judged.returncode == 1 and "EVT404" in judged.stdout, judged.stdout
+
+
+SERVICE = """\
+from confluent_kafka import Consumer
+
+
+def run() -> None:
+    consumer = Consumer({"bootstrap.servers": "kafka:9092", "group.id": "orders"})
+    consumer.subscribe(["orders"])
+    while True:
+        print(consumer.poll(1.0))
+"""
+
+COMPOSE = """\
+services:
+  topics:
+    image: bitnami/kafka
+    entrypoint: ["/bin/sh", "-c", "kafka-topics.sh --create --topic orders"]
+  orders:
+    build:
+      context: .
+      dockerfile: services/orders/Dockerfile
+    depends_on:
+      topics: {condition: service_completed_successfully}
+"""
+
+
+def test_a_compose_file_added_later_clears_the_cached_finding(tmp_path: Path) -> None:
+    """The deployment is a project-wide fact the cache keys on: adding the compose job that
+    creates the topics changes the next (cached) run's answer."""
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    write(tmp_path / "services" / "orders" / "worker.py", SERVICE)
+    first = run_cli(".", cwd=tmp_path)
+    assert first.returncode == 1 and "EVT401" in first.stdout
+    # A flow mapping for the condition is not read: still judged.
+    write(tmp_path / "docker-compose.prod.yml", COMPOSE)
+    assert "EVT401" in run_cli(".", cwd=tmp_path).stdout
+    write(
+        tmp_path / "docker-compose.prod.yml",
+        COMPOSE.replace(
+            "topics: {condition: service_completed_successfully}",
+            "topics:\n        condition: service_completed_successfully",
+        ),
+    )
+    assert run_cli(".", cwd=tmp_path).returncode == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" -:#'\"|>[]{},\nabc\t"))))
+def test_the_yaml_reader_returns_or_says_it_cannot(text: str) -> None:
+    """Compose files are user input: anything but a ValueError would be a crash."""
+    try:
+        document = read_yaml(text)
+    except ValueError:
+        return
+    assert document is None or isinstance(document, (dict, list, str))
+
+
+def test_the_yaml_reader_reads_compose_shapes() -> None:
+    document = read_yaml(COMPOSE + "  other:\n    command: |\n      rpk topic create a\n")
+    assert isinstance(document, dict)
+    services = document["services"]
+    assert isinstance(services, dict)
+    assert services["topics"] == {
+        "image": "bitnami/kafka",
+        "entrypoint": ["/bin/sh", "-c", "kafka-topics.sh --create --topic orders"],
+    }
+    assert services["other"] == {"command": "rpk topic create a"}

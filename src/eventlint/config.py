@@ -168,6 +168,9 @@ class KafkaOptions(_Options):
     """``[tool.eventlint.kafka]``: options of the EVT4xx rules."""
 
     readiness_functions: tuple[str, ...] = DEFAULT_READINESS_FUNCTIONS
+    # Globs (relative to the project root) of code whose topics the deployment creates before
+    # it starts, in a way eventlint cannot read (a Helm hook, a Terraform module...).
+    ready_by_deployment: tuple[str, ...] = ()
     # The EVT401 fix: a statement template with {consumer} and {topics}, and its import.
     readiness_call: str | None = None
     readiness_import: str | None = None

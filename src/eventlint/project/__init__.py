@@ -17,10 +17,12 @@ import hashlib
 import os
 import re
 import sys
+from collections.abc import Collection
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from eventlint import paths, sourcefile
+from eventlint import globs, paths, sourcefile
 from eventlint.cache_folder import CACHE_DIR_NAME
 from eventlint.config import Settings
 from eventlint.project.dependencies import (
@@ -30,6 +32,7 @@ from eventlint.project.dependencies import (
     index_key,
     listing_fingerprint,
 )
+from eventlint.project.deployment import COMPOSE_FILE, ReadyFolder, ready_folders
 from eventlint.project.inventory import (
     MODULE_SUFFIXES,
     NATIVE_SOURCE_SUFFIXES,
@@ -46,7 +49,12 @@ from eventlint.project.layout import (
 from eventlint.project.modules import ClassInfo, ModuleIndex
 from eventlint.project.raises import RaiseIndex
 from eventlint.project.store import STORE_NAME, SummaryStore, identity_of
-from eventlint.project.summaries import ModuleSummary, hash_helpers_of, summarise
+from eventlint.project.summaries import (
+    FixtureSummary,
+    ModuleSummary,
+    hash_helpers_of,
+    summarise,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -99,6 +107,25 @@ class Project:
             path
             for path in self.modules.all_module_files()
             if path.suffix == ".py" and not self._resolver.for_path(path).is_test_file(path)
+        ]
+
+    @cached_property
+    def deployment(self) -> list[ReadyFolder]:
+        """Code folders whose topics a compose file's job creates before they start."""
+        found: list[ReadyFolder] = []
+        for path in self.compose_files():
+            try:
+                data = sourcefile.read(path, self.store.max_bytes)
+            except sourcefile.SourceError:
+                continue
+            found += ready_folders(path, data.decode("utf-8", "replace"))
+        return found
+
+    def compose_files(self) -> list[Path]:
+        return [
+            path
+            for path in self.inventory.files((".yml", ".yaml"))
+            if COMPOSE_FILE.match(path.name)
         ]
 
     def extension_sources(self) -> list[Path]:
@@ -157,11 +184,12 @@ class Project:
         """A project-wide index's fingerprint: the identity of every file it reads."""
         found = self._fingerprints.get(name)
         if found is None:
-            files = (
-                self.modules.all_module_files()
-                if name == "modules"
-                else [*self.production_files(), *self.extension_sources()]
-            )
+            if name == "modules":
+                files = list(self.modules.all_module_files())
+            elif name == "deployment":
+                files = self.compose_files()
+            else:
+                files = [*self.production_files(), *self.extension_sources()]
             hasher = hashlib.sha256()
             for path in files:
                 hasher.update(f"{path}\0{identity_of(path)}\n".encode("utf-8", "surrogateescape"))
@@ -175,7 +203,7 @@ class Project:
         if kind == "dir":
             listing = self._listings.of(Path(rest))
             return listing_fingerprint(listing.files, listing.folders)
-        if kind == "index" and rest in ("modules", "production"):
+        if kind == "index" and rest in ("modules", "production", "deployment"):
             return self.index_fingerprint(rest)
         return None
 
@@ -252,6 +280,26 @@ class ProjectView:
     def hash_helper(self, qualified: str) -> tuple[int, ...] | None:
         """The hashed parameter positions of a project function that returns a digest of
         its arguments (``fingerprint_of(value)``), by its qualified name."""
+        found = self._defining_summary(qualified)
+        if found is None:
+            return None
+        summary, name = found
+        return summary.hash_helpers.get(name)
+
+    def kafka_helper(self, qualified: str) -> KafkaHelper | None:
+        """Whether a project function, by its qualified name, checks Kafka topics (or waits
+        for a consumer's assignment), and whether it waits for the assignment."""
+        found = self._defining_summary(qualified)
+        if found is None:
+            return None
+        summary, name = found
+        if name not in summary.kafka.ready:
+            return None
+        return KafkaHelper(waits_for_assignment=name in summary.kafka.waits_for_assignment)
+
+    def _defining_summary(self, qualified: str) -> tuple[ModuleSummary, str] | None:
+        """The summary of the first-party module that defines ``qualified`` (this file's
+        own when it is this module), and the name in it."""
         own = self.module_name()
         if qualified.startswith("."):
             resolved = self.modules.resolve_relative(qualified, self.file)
@@ -260,17 +308,103 @@ class ProjectView:
             qualified = resolved
         module, _, name = qualified.rpartition(".")
         if not module or module == own:
-            return self.own_summary.hash_helpers.get(name)
+            return self.own_summary, name
         if not self.is_first_party(module.split(".")[0]):
             return None
         location = self.modules.locate(module, self.roots)
         if location is None:
             return None
         for source in location.sources:
-            helper = self.modules.summary(source).hash_helpers.get(name)
-            if helper is not None:
-                return helper
+            summary = self.modules.summary(source)
+            if name in summary.defined or name in summary.imported:
+                return summary, name
         return None
+
+    def ready_by_deployment(self) -> str | None:
+        """What makes this file's Kafka topics ready before it runs, if the deployment does:
+        a compose job (named in the answer) or the ``ready-by-deployment`` option."""
+        settings = self.project.settings
+        if globs.matches_any(
+            settings.config.kafka.ready_by_deployment, settings.relative(self.file)
+        ):
+            return "ready-by-deployment"
+        self.project.recorder.note(
+            index_key("deployment"), self.project.index_fingerprint("deployment")
+        )
+        for ready in self.project.deployment:
+            if ready.folder in self.file.parents:
+                return f"{ready.compose_file.name}: {ready.service} after {ready.job}"
+        return None
+
+    def fixtures_make_topics_ready(
+        self, requested: Collection[str], configured: frozenset[str]
+    ) -> bool:
+        """Whether a test requesting these fixtures (or any autouse fixture in its reach) has
+        its Kafka topics checked or created first. Fixtures are found as pytest finds them:
+        this module, the ``conftest.py`` files from its folder up to the project root, and
+        the ``pytest_plugins`` modules those name."""
+        definitions: dict[str, tuple[FixtureSummary, ModuleSummary]] = {}
+        for summary in self._fixture_modules():
+            for name, fixture in summary.kafka.fixtures.items():
+                definitions.setdefault(name, (fixture, summary))  # the nearest one wins
+        ready: dict[str, bool] = {}
+
+        def is_ready(name: str, depth: int = 0) -> bool:
+            if name in ready or depth > 8:
+                return ready.get(name, False)
+            ready[name] = False  # a cycle is not readiness
+            found = definitions.get(name)
+            if found is not None:
+                fixture, summary = found
+                ready[name] = (
+                    fixture.ready
+                    or any(self._call_is_ready(call, summary, configured) for call in fixture.calls)
+                    or any(is_ready(request, depth + 1) for request in fixture.requests)
+                )
+            return ready[name]
+
+        autouse = [name for name, (fixture, _) in definitions.items() if fixture.autouse]
+        return any(is_ready(name) for name in (*requested, *autouse))
+
+    def _call_is_ready(
+        self, spelled: str, summary: ModuleSummary, configured: frozenset[str]
+    ) -> bool:
+        if spelled.rsplit(".", 1)[-1] in configured:
+            return True
+        head, _, rest = spelled.partition(".")
+        target = summary.imports.get(head)
+        if target is None or target.startswith("."):
+            return False
+        qualified = f"{target}.{rest}" if rest else target
+        return self.kafka_helper(qualified) is not None
+
+    def _fixture_modules(self) -> list[ModuleSummary]:
+        found: list[ModuleSummary] = [self.own_summary]
+        root = self.project.root
+        folder = self.file.parent
+        conftests: list[ModuleSummary] = []
+        while True:
+            listing = self.project.inventory.listing(folder)
+            self.project.recorder.note(
+                dir_key(folder), listing_fingerprint(listing.files, listing.folders)
+            )
+            if "conftest.py" in listing.files and folder / "conftest.py" != self.file:
+                conftests.append(self.modules.summary(folder / "conftest.py"))
+            if folder == root or root not in folder.parents:
+                break
+            folder = folder.parent
+        found += conftests
+        for summary in list(found):
+            for plugin in summary.kafka.plugins:
+                location = self.modules.locate(plugin, self.roots)
+                if location is not None:
+                    found += [self.modules.summary(source) for source in location.sources]
+        return found
+
+
+@dataclass(frozen=True)
+class KafkaHelper:
+    waits_for_assignment: bool
 
 
 class Projects:

@@ -10,6 +10,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from eventlint.project.kafka_readers import KAFKA_WORDS, read_kafka
 from eventlint.project.summaries import (
     ClassSummary,
     FieldSummary,
@@ -51,10 +52,12 @@ def read_module(tree: ast.Module, source: bytes, *, raises: bool = True) -> Modu
             for node in tree.body
             if isinstance(node, ast.ClassDef)
         }
-    if raises and b"raise" in source:
+    if raises and (b"raise" in source or b"assert" in source):
         summary.raises = _RaiseReader(source).read(tree)
     if any(word in source for word in (b"hashlib", b"uuid", b"hmac")):
         summary.hash_helpers = read_hash_helpers(tree, summary.imports)
+    if any(word in source for word in KAFKA_WORDS):
+        summary.kafka = read_kafka(tree)
     return summary
 
 

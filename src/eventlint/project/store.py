@@ -25,7 +25,7 @@ from eventlint.cache_folder import ensure_cache_folder
 from eventlint.project.summaries import ModuleSummary, summarise
 
 STORE_NAME = "module-summaries.json"
-_FORMAT = 3  # 3: identity-hashing classes; assert messages as raise sites
+_FORMAT = 4  # 4: Kafka readiness helpers and fixtures (3: identity hashing, asserts)
 
 Identity = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 # identity, content digest, summary (as JSON)

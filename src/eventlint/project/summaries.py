@@ -87,6 +87,28 @@ class RaiseSummary:
     keywords: dict[str, ValueRef] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class FixtureSummary:
+    """A pytest fixture, for the readiness of the Kafka topics the tests that use it read."""
+
+    requests: tuple[str, ...] = ()  # the fixtures it asks for (its parameters)
+    calls: tuple[str, ...] = ()  # dotted names it calls, as spelled
+    ready: bool = False  # it checks or creates topics, or waits for an assignment, itself
+    autouse: bool = False
+
+
+@dataclass(frozen=True)
+class KafkaSummary:
+    """What a module offers to make Kafka topics ready: functions (``f``, ``Class.m``) that
+    check, create or wait for topics, those among them that wait for a consumer's partition
+    assignment, its pytest fixtures, and the ``pytest_plugins`` it names."""
+
+    ready: tuple[str, ...] = ()
+    waits_for_assignment: tuple[str, ...] = ()
+    fixtures: dict[str, FixtureSummary] = field(default_factory=dict)
+    plugins: tuple[str, ...] = ()
+
+
 @dataclass
 class ModuleSummary:
     defined: set[str] = field(default_factory=set)  # bound by the module's own code
@@ -102,6 +124,7 @@ class ModuleSummary:
     raises: list[RaiseSummary] = field(default_factory=list)
     # function name -> the positions of the parameters whose value is hashed
     hash_helpers: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    kafka: KafkaSummary = field(default_factory=KafkaSummary)
     parsed: bool = True  # False: the source could not be read or parsed
 
     @classmethod

@@ -1,166 +1,163 @@
-"""Shared analysis of the EVT4xx rules: where Kafka consumers start, and what precedes it.
+"""Shared analysis of the EVT4xx rules: each Kafka consumer's lifecycle, and what makes its
+topics ready.
 
 Clients are known by import, never by name: ``aiokafka.AIOKafkaConsumer``,
 ``confluent_kafka.Consumer``/``DeserializingConsumer`` and ``kafka.KafkaConsumer``
 (kafka-python), however they are imported or aliased. A consumer is followed through the name
-or ``self.`` attribute its construction is assigned to; a consumer that arrives as a
-parameter is not judged (its readiness is its creator's business).
+or ``self.`` attribute its construction is assigned to, and through a function of the module
+that builds, subscribes and returns one (a factory, or a pytest fixture a test requests); a
+consumer that arrives as a plain parameter is its creator's business.
 
-Each function (and the module body) is read in source order into a list of events: checks
-(topic metadata, admin calls, a wait for partition assignment, readiness functions), starts
-of consumption, references to other functions, topic deletions and creations. "Before" means
-earlier in that order, whatever the branches: a check in one ``if`` arm counts for the code
-after it, which keeps the rules quiet where a reader could argue either way.
+A consumer's lifecycle: created, then subscribed (``subscribe``/``assign``, the topics given to
+the constructor, or, for aiokafka, ``start()``), then consuming: the first
+``getone``/``getmany``/``async for`` (aiokafka), ``poll``/``consume`` (confluent-kafka),
+``poll``/iteration (kafka-python). What each client does in between, read from their source:
+
+- aiokafka's ``start()`` waits for the metadata of the topics it was given before it (in the
+  constructor or ``subscribe(topics)``) and, with a group, for the partition assignment: such
+  a consumer is ready when ``start()`` returns (a missing topic fails loudly there). One
+  subscribed after ``start()``, or to a pattern, is not waited for.
+- confluent-kafka's ``subscribe()`` returns at once; the assignment happens inside ``poll()``.
+- kafka-python assigns partitions on the first ``poll()`` or iteration.
+
+Each function (and the module body) is read in source order into events: checks (topic
+metadata, admin calls, waits for the assignment, readiness helpers of the project), the
+subscriptions and consumptions of each consumer, productions, and topic deletions and
+creations. "Before" means earlier in that order, whatever the branches.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
-from typing import Literal
 
 import libcst as cst
 
 from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.walk import children, descendants
 from eventlint.rules.base import FileContext
+from eventlint.rules.kafka.construction import (
+    ASSIGNMENT_WAITS,
+    METADATA,
+    Factory,
+    factories,
+    mentions_assignment,
+    module_dicts,
+    offset_reset,
+    requested_fixtures,
+    topics_of,
+)
+from eventlint.rules.kafka.lifecycle import (
+    ADMINS,
+    CONSUMERS,
+    PRODUCERS,
+    Binding,
+    CallForm,
+    CallRef,
+    Function,
+    Point,
+    Production,
+    Subscription,
+    TopicCall,
+)
 
-Library = Literal["aiokafka", "confluent", "kafka-python"]
-
-CONSUMERS: dict[str, Library] = {
-    "aiokafka.AIOKafkaConsumer": "aiokafka",
-    "aiokafka.consumer.AIOKafkaConsumer": "aiokafka",
-    "aiokafka.consumer.consumer.AIOKafkaConsumer": "aiokafka",
-    "confluent_kafka.Consumer": "confluent",
-    "confluent_kafka.cimpl.Consumer": "confluent",
-    "confluent_kafka.DeserializingConsumer": "confluent",
-    "confluent_kafka.deserializing_consumer.DeserializingConsumer": "confluent",
-    "kafka.KafkaConsumer": "kafka-python",
-    "kafka.consumer.KafkaConsumer": "kafka-python",
-    "kafka.consumer.group.KafkaConsumer": "kafka-python",
-}
-ADMINS: dict[str, Library] = {
-    "aiokafka.admin.AIOKafkaAdminClient": "aiokafka",
-    "aiokafka.admin.client.AIOKafkaAdminClient": "aiokafka",
-    "confluent_kafka.admin.AdminClient": "confluent",
-    "kafka.KafkaAdminClient": "kafka-python",
-    "kafka.admin.KafkaAdminClient": "kafka-python",
-    "kafka.admin.client.KafkaAdminClient": "kafka-python",
-}
-PRODUCERS: dict[str, Library] = {
-    "aiokafka.AIOKafkaProducer": "aiokafka",
-    "aiokafka.producer.AIOKafkaProducer": "aiokafka",
-    "aiokafka.producer.producer.AIOKafkaProducer": "aiokafka",
-    "confluent_kafka.Producer": "confluent",
-    "confluent_kafka.SerializingProducer": "confluent",
-    "kafka.KafkaProducer": "kafka-python",
-    "kafka.producer.KafkaProducer": "kafka-python",
+_CONSUMING = {
+    "aiokafka": frozenset({"getone", "getmany"}),
+    "confluent": frozenset({"poll", "consume"}),
+    "kafka-python": frozenset({"poll"}),
 }
 # A write whose delivery was awaited: the topic exists and has a leader.
 _ACKED_WRITES = frozenset({"send_and_wait", "flush"})
-_METADATA = frozenset({"topics", "partitions_for_topic", "list_topics"})
 _ADMIN_CHECKS = frozenset({"describe_topics", "list_topics", "create_topics"})
+# Writes of a producer (or of a test helper that produces).
+_PRODUCING = frozenset({"send", "send_and_wait", "produce", "send_batch", "produce_batch"})
+_PRODUCING_HELPERS = ("produce", "send_message", "send_event", "publish")
 _QUIET_CALLS = frozenset({"print", "debug", "info", "warning", "warn", "error", "log", "exception"})
 _SLEEPS = ("sleep", "backoff", "wait", "retry")
-
-
-@dataclass(eq=False)
-class Binding:
-    """A consumer or admin client constructed here and assigned to a name or attribute."""
-
-    library: Library
-    call: cst.Call
-    function: Function
-    target: cst.BaseExpression | None = None  # what the construction is assigned to
-    subscribed: bool = False  # subscribe()/assign() seen (kafka-python)
-
-
-@dataclass(eq=False)
-class Start:
-    """Where consumption starts: the node reported, and what a fix needs."""
-
-    node: cst.CSTNode
-    index: int
-    consumer: cst.BaseExpression | None  # the consumer as written at the start
-    binding: Binding
-    function: Function
-    statement: cst.BaseStatement | None  # the statement holding the start
-    in_retry_loop: bool
-
-
-@dataclass(eq=False)
-class TopicCall:
-    call: cst.Call
-    index: int
-    topics: frozenset[str]  # the literal names and variables the call mentions
-
-
-class CallForm(enum.Enum):
-    """How a function is named at a call: ``f()``, ``self.f()`` or ``x.f()``."""
-
-    BARE = "f()"
-    SELF = "self.f()"
-    ATTRIBUTE = "x.f()"
-
-
-@dataclass(frozen=True)
-class CallRef:
-    index: int  # the position in the function's events
-    name: str  # the called name (the last part)
-    form: CallForm
-
-
-@dataclass(eq=False)
-class Function:
-    node: cst.FunctionDef | None  # None: the module body
-    name: str
-    owner: str | None = None  # the class of a method
-    is_async: bool = False
-    retried: bool = False  # under a retry decorator (tenacity, backoff, ...)
-    checks: list[int] = field(default_factory=list)  # indexes of readiness checks
-    calls: list[CallRef] = field(default_factory=list)
-    references: list[CallRef] = field(default_factory=list)  # names mentioned, not called
-
-    @property
-    def key(self) -> tuple[str | None, str]:
-        return (self.owner, self.name)
-
-    deletions: list[TopicCall] = field(default_factory=list)
-    creations: list[TopicCall] = field(default_factory=list)
+_EXPECTED_FAILURES = frozenset({"raises", "assertRaises", "assertRaisesRegex"})
 
 
 @dataclass
 class KafkaFlow:
+    context: FileContext
     functions: list[Function] = field(default_factory=list)
-    starts: list[Start] = field(default_factory=list)
-    subscribes: list[Start] = field(default_factory=list)  # start()/subscribe() calls (EVT402)
+    bindings: list[Binding] = field(default_factory=list)
     configured: frozenset[str] = frozenset()  # readiness-functions, by their last name
-    # Functions and methods (class, name) that check readiness, directly or by calling one.
+    # Functions and methods (class, name) of this module that check readiness, directly or by
+    # calling one; those that wait for a consumer's assignment.
     readiness: set[tuple[str | None, str]] = field(default_factory=set)
+    assignment_waiters: set[tuple[str | None, str]] = field(default_factory=set)
+    _fixture_readiness: dict[tuple[str, ...], bool] = field(default_factory=dict)
+
+    # -- what counts as ready --------------------------------------------------------------
+
+    def _helper(self, call: CallRef) -> bool | None:
+        """None: not a readiness helper; else whether it waits for an assignment."""
+        if call.form is CallForm.BARE and (None, call.name) in self.readiness:
+            return (None, call.name) in self.assignment_waiters
+        if call.form is CallForm.SELF:
+            return None
+        if call.qualified is not None:
+            helper = self.context.project.kafka_helper(call.qualified)
+            if helper is not None:
+                return helper.waits_for_assignment
+        return None
 
     def is_readiness_call(self, caller: Function, call: CallRef) -> bool:
         if call.name in self.configured:
             return True
-        if call.form is CallForm.BARE:
-            return (None, call.name) in self.readiness
-        return call.form is CallForm.SELF and (caller.owner, call.name) in self.readiness
+        if call.form is CallForm.SELF:
+            return (caller.owner, call.name) in self.readiness
+        return self._helper(call) is not None
+
+    def waits_for_assignment(self, caller: Function, call: CallRef) -> bool:
+        if call.form is CallForm.SELF:
+            return (caller.owner, call.name) in self.assignment_waiters
+        return self._helper(call) is True
 
     def checked_between(self, function: Function, after: int, before: int | None) -> bool:
         def inside(index: int) -> bool:
             return after < index and (before is None or index < before)
 
-        return any(inside(index) for index in function.checks) or any(
-            inside(call.index) and self.is_readiness_call(function, call) for call in function.calls
+        return (
+            any(inside(index) for index in [*function.checks, *function.waits])
+            or any(
+                inside(call.index) and self.is_readiness_call(function, call)
+                for call in function.calls
+            )
+            or (after <= 0 and self.fixtures_ready(function))
         )
 
-    def covered(self, start: Start) -> bool:
-        """Whether a readiness check runs on the path to ``start``."""
-        function = start.function
-        if self.checked_between(function, 0, start.index):
+    def assignment_waited_between(self, function: Function, after: int, before: int) -> bool:
+        return any(after < index < before for index in function.waits) or any(
+            after < call.index < before and self.waits_for_assignment(function, call)
+            for call in function.calls
+        )
+
+    def fixtures_ready(self, function: Function) -> bool:
+        """A test (or fixture) whose fixtures check or create the topics first."""
+        if not function.fixtures or not self.context.is_test_file:
+            return False
+        key = function.fixtures
+        if key not in self._fixture_readiness:
+            self._fixture_readiness[key] = self.context.project.fixtures_make_topics_ready(
+                function.fixtures, self.configured
+            )
+        return self._fixture_readiness[key]
+
+    def covered(self, binding: Binding, sub: Subscription) -> bool:
+        """Whether a readiness check runs between the consumer's creation and its first
+        consumption: before or after the subscription, in the function, in a method it calls
+        first, in a caller that checks and then runs the function, or in the test's
+        fixtures."""
+        if sub.signals_on_assign:
+            return True
+        function = sub.function
+        consumption = binding.first_consumption(sub)
+        upper = consumption.index if consumption and consumption.function is function else None
+        if self.checked_between(function, 0, upper):
             return True
         if function.node is None:
             return False
-        # A caller that checks, then runs (or hands to a thread) the consuming function.
         wanted = CallForm.SELF if function.owner is not None else CallForm.BARE
         return any(
             reference.name == function.name
@@ -171,51 +168,91 @@ class KafkaFlow:
             for reference in caller.references
         )
 
+    def race(self, binding: Binding, sub: Subscription) -> Production | None:
+        """In a test: the first production to the consumer's topics between its subscription
+        and its first consumption with no wait for the assignment in between, when it reads
+        from the latest offset (EVT404)."""
+        if not self.context.is_test_file or binding.offset_reset != "latest":
+            return None
+        if sub.signals_on_assign:
+            return None
+        consumption = binding.first_consumption(sub)
+        if consumption is None or consumption.function is not sub.function:
+            return None
+        function = sub.function
+        for production in sorted(function.productions, key=lambda p: p.index):
+            if (
+                sub.index < production.index < consumption.index
+                and not production.expecting_failure
+            ):
+                if self.assignment_waited_between(function, sub.index, production.index):
+                    return None
+                return production
+        return None
+
+    def starts_and_subscriptions(self) -> list[Point]:
+        """Every aiokafka ``start()`` and every ``subscribe``/``assign`` call (EVT402)."""
+        points: list[Point] = []
+        for binding in self.bindings:
+            points += binding.starts
+            points += [sub for sub in binding.subscriptions if sub.node is not binding.call]
+        return sorted(points, key=lambda point: point.index)
+
+    def activations(self) -> list[Point]:
+        """Where each consumer first becomes active in each function (started, subscribed or
+        consuming): what EVT403 asks about."""
+        found: dict[tuple[int, int], Point] = {}
+        for binding in self.bindings:
+            for point in (*binding.starts, *binding.subscriptions, *binding.consumptions):
+                key = (id(binding), id(point.function))
+                if key not in found or point.index < found[key].index:
+                    found[key] = point
+        return sorted(found.values(), key=lambda point: point.index)
+
 
 def flow_for(context: FileContext) -> KafkaFlow:
     return context.analysis(KafkaFlow, _build)
 
 
 def _build(context: FileContext) -> KafkaFlow:
-    builder = _Builder(context.imports, context.settings.config.kafka.readiness_functions)
+    builder = _Builder(context)
     builder.read_module(context.module)
     return builder.finish()
 
 
 @dataclass
 class _Place:
-    """Where the walk is: the function, the statement, and the loops around it."""
+    """Where the walk is: the function, the statement, and what surrounds it."""
 
     function: Function
     statement: cst.BaseStatement | None = None
     retry_loop: bool = False
+    expecting_failure: bool = False
 
 
 class _Builder:
-    def __init__(self, imports: ImportMap, readiness_functions: tuple[str, ...]) -> None:
-        self._imports = imports
-        self._configured = frozenset(name.rsplit(".", 1)[-1] for name in readiness_functions)
-        self.flow = KafkaFlow()
+    def __init__(self, context: FileContext) -> None:
+        self._context = context
+        self._imports: ImportMap = context.imports
+        readiness = context.settings.config.kafka.readiness_functions
+        self._configured = frozenset(name.rsplit(".", 1)[-1] for name in readiness)
+        self.flow = KafkaFlow(context)
         self._consumers: dict[tuple[int, str], Binding] = {}
         self._admins: dict[tuple[int, str], Binding] = {}
         self._producers: dict[tuple[int, str], Binding] = {}
         self._signal_callbacks: set[str] = set()
+        self._factories: dict[str, Factory] = {}
+        self._dicts: dict[str, cst.Dict] = {}  # module-level config dicts, by name
         self._index = 0
         self._module_function = Function(node=None, name="<module>")
-        # Confluent consumers only consume when polled: the keys that are.
-        self._polled: set[tuple[int, str]] = set()
-        self._candidate_subscribes: list[tuple[Start, tuple[int, str]]] = []
-        self._started_bindings: set[tuple[int, int]] = set()
         self._classes: list[str] = []  # the class being read, innermost last
-        # kafka-python polls and iterations; whether they consume is known after the walk.
-        self._kafka_python_reads: list[
-            tuple[cst.CSTNode, cst.BaseExpression | None, Binding, _Place, int]
-        ] = []
 
     # -- reading -------------------------------------------------------------------------
 
     def read_module(self, module: cst.Module) -> None:
         self._signal_callbacks = _signalling_functions(module)
+        self._dicts = module_dicts(module)
+        self._factories = factories(module, self._imports, self._dicts)
         self.flow.functions.append(self._module_function)
         self._visit(module, _Place(self._module_function))
 
@@ -228,15 +265,24 @@ class _Builder:
 
     def _bound(
         self, table: dict[tuple[int, str], Binding], target: cst.BaseExpression, function: Function
-    ) -> tuple[tuple[int, str] | None, Binding | None]:
+    ) -> Binding | None:
         """The binding a name refers to: local first, then the module's."""
         key = self._key(target, function)
         if key is None:
-            return None, None
+            return None
         if key in table:
-            return key, table[key]
-        module_key = (id(self._module_function), key[1])
-        return module_key, table.get(module_key)
+            return table[key]
+        return table.get((id(self._module_function), key[1]))
+
+    def _point(self, node: cst.CSTNode, place: _Place) -> Point:
+        return Point(
+            node=node,
+            index=self._index,
+            function=place.function,
+            statement=place.statement,
+            in_retry_loop=place.retry_loop or place.function.retried,
+            expecting_failure=place.expecting_failure or place.function.expects_failure,
+        )
 
     def _visit(self, node: cst.CSTNode, place: _Place) -> None:
         self._index += 1
@@ -244,17 +290,17 @@ class _Builder:
             self._function(node)
             return
         if isinstance(node, cst.BaseStatement) and not isinstance(node, cst.IndentedBlock):
-            place = _Place(place.function, node, place.retry_loop)
+            place = _Place(place.function, node, place.retry_loop, place.expecting_failure)
         if isinstance(node, (cst.While, cst.For)):
             self._loop(node, place)
+            return
+        if isinstance(node, cst.With):
+            self._with(node, place)
             return
         if isinstance(node, cst.Assign):
             self._assign([t.target for t in node.targets], node.value, place)
         elif isinstance(node, cst.AnnAssign) and node.value is not None:
             self._assign([node.target], node.value, place)
-        elif isinstance(node, cst.WithItem) and node.asname is not None:
-            if isinstance(node.asname.name, (cst.Name, cst.Attribute)):
-                self._assign([node.asname.name], node.item, place)
         elif isinstance(node, cst.Call):
             self._call(node, place)
         elif isinstance(node, (cst.Name, cst.Attribute)):
@@ -276,39 +322,56 @@ class _Builder:
             self._visit(child, place)
 
     def _function(self, node: cst.FunctionDef) -> None:
+        decorators = [d.decorator for d in node.decorators]
         function = Function(
             node=node,
             name=node.name.value,
             owner=self._classes[-1] if self._classes else None,
             is_async=node.asynchronous is not None,
-            retried=any(_is_retry_decorator(d.decorator) for d in node.decorators),
+            retried=any(_is_retry_decorator(d) for d in decorators),
+            expects_failure=any(_is_xfail(d) for d in decorators),
+            fixtures=requested_fixtures(node),
         )
         self.flow.functions.append(function)
         for decorator in node.decorators:
             self._visit(decorator, _Place(function))
+        self._index += 1
+        for parameter in function.fixtures:
+            factory = self._factories.get(parameter)
+            if factory is not None and factory.fixture:
+                self._fromfactory(cst.Name(parameter), factory, node, _Place(function))
         self._visit(node.body, _Place(function))
 
     def _loop(self, node: cst.While | cst.For, place: _Place) -> None:
-        if isinstance(node, cst.While) and _mentions_assignment(node.test):
-            place.function.checks.append(self._index)  # waiting for partitions to arrive
+        if mentions_assignment(node.test if isinstance(node, cst.While) else node):
+            place.function.waits.append(self._index)  # waiting for partitions to arrive
         retry = place.retry_loop or _sleeps_in(node.body)
-        inner = _Place(place.function, place.statement, retry)
+        inner = _Place(place.function, place.statement, retry, place.expecting_failure)
         if isinstance(node, cst.For):
-            self._iteration(node, place)
+            binding = self._bound(self._consumers, node.iter, place.function)
+            if binding is not None and (
+                (binding.library == "aiokafka" and node.asynchronous is not None)
+                or (binding.library == "kafka-python" and node.asynchronous is None)
+            ):
+                binding.consumptions.append(self._point(node, place))
         for child in children(node):
             self._visit(child, inner)
 
-    def _iteration(self, node: cst.For, place: _Place) -> None:
-        """``for message in consumer`` (kafka-python), ``async for`` (aiokafka)."""
-        _, binding = self._bound(self._consumers, node.iter, place.function)
-        if binding is None:
-            return
-        if binding.library == "aiokafka" and _topics_of(binding.call):
-            return  # given topics, the consumer started at start()
-        if binding.library == "aiokafka" and node.asynchronous is not None:
-            self._start(node, node.iter, binding, place)
-        elif binding.library == "kafka-python" and node.asynchronous is None:
-            self._kafka_python_reads.append((node, node.iter, binding, place, self._index))
+    def _with(self, node: cst.With, place: _Place) -> None:
+        expecting = place.expecting_failure or any(
+            isinstance(item.item, cst.Call)
+            and (dotted_name(item.item.func) or "").rsplit(".", 1)[-1] in _EXPECTED_FAILURES
+            for item in node.items
+        )
+        inner = _Place(place.function, place.statement, place.retry_loop, expecting)
+        for item in node.items:
+            self._visit(item.item, place)
+            if item.asname is not None and isinstance(item.asname.name, (cst.Name, cst.Attribute)):
+                self._assign([item.asname.name], item.item, place)
+                binding = self._bound(self._consumers, item.asname.name, place.function)
+                if binding is not None and node.asynchronous is not None:
+                    self._started(binding, item.item, place)  # ``async with consumer`` starts
+        self._visit(node.body, inner)
 
     def _assign(
         self, targets: list[cst.BaseExpression], value: cst.BaseExpression, place: _Place
@@ -321,16 +384,80 @@ class _Builder:
         library = CONSUMERS.get(qualified or "")
         admin = ADMINS.get(qualified or "")
         producer = PRODUCERS.get(qualified or "")
+        factory = self._factories.get(dotted_name(value.func) or "")
         for target in targets:
             key = self._key(target, place.function)
             if key is None:
                 continue
             if library is not None:
-                self._consumers[key] = Binding(library, value, place.function, target)
+                binding = Binding(
+                    library,
+                    value,
+                    place.function,
+                    target,
+                    name=dotted_name(target) or "consumer",
+                    topics_at_construction=bool(topics_of(value, library)),
+                    offset_reset=offset_reset(value, self._dicts),
+                )
+                self._consumers[key] = binding
+                self.flow.bindings.append(binding)
+                if library == "kafka-python" and binding.topics_at_construction:
+                    self._subscribed(binding, value, target, topics_of(value, library), place)
             elif admin is not None:
                 self._admins[key] = Binding(admin, value, place.function)
             elif producer is not None:
                 self._producers[key] = Binding(producer, value, place.function)
+            elif factory is not None and not factory.fixture:
+                self._fromfactory(target, factory, value, place)
+
+    def _fromfactory(
+        self, target: cst.BaseExpression, factory: Factory, node: cst.CSTNode, place: _Place
+    ) -> None:
+        """A consumer a function of the module built, subscribed and returned unready."""
+        key = self._key(target, place.function)
+        if key is None:
+            return
+        binding = Binding(
+            factory.library,
+            None,
+            place.function,
+            target,
+            name=dotted_name(target) or "consumer",
+            offset_reset=factory.offset_reset,
+            started_at=0 if factory.library == "aiokafka" else None,
+        )
+        self._consumers[key] = binding
+        self.flow.bindings.append(binding)
+        sub = Subscription(
+            **vars(self._point(node, place)), consumer=target, pattern=factory.pattern
+        )
+        binding.subscriptions.append(sub)
+
+    def _subscribed(
+        self,
+        binding: Binding,
+        node: cst.CSTNode,
+        consumer: cst.BaseExpression | None,
+        topics: list[cst.Arg],
+        place: _Place,
+        *,
+        pattern: bool = False,
+        signals: bool = False,
+    ) -> None:
+        binding.subscriptions.append(
+            Subscription(
+                **vars(self._point(node, place)),
+                consumer=consumer,
+                topics=tuple(topics),
+                pattern=pattern,
+                signals_on_assign=signals,
+            )
+        )
+
+    def _started(self, binding: Binding, node: cst.CSTNode, place: _Place) -> None:
+        if binding.started_at is None:
+            binding.started_at = self._index
+        binding.starts.append(self._point(node, place))
 
     def _call(self, call: cst.Call, place: _Place) -> None:
         function = place.function
@@ -343,52 +470,68 @@ class _Builder:
             if "." not in name
             else (CallForm.SELF if name == f"self.{method}" else CallForm.ATTRIBUTE)
         )
-        function.calls.append(CallRef(self._index, method, form))
+        qualified = self._imports.qualify(call.func) if form is not CallForm.SELF else None
+        function.calls.append(CallRef(self._index, method, form, qualified))
         if method in self._configured:
             function.checks.append(self._index)
         receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
-        key: tuple[int, str] | None = None
-        consumer = admin = None
+        consumer = admin = producer = None
         if receiver is not None:
-            key, consumer = self._bound(self._consumers, receiver, function)
-            _, admin = self._bound(self._admins, receiver, function)
-        if method in _METADATA and receiver is not None and admin is None:
+            consumer = self._bound(self._consumers, receiver, function)
+            admin = self._bound(self._admins, receiver, function)
+            producer = self._bound(self._producers, receiver, function)
+        if method in METADATA and receiver is not None and admin is None:
             function.checks.append(self._index)
-        elif method in _ACKED_WRITES and receiver is not None:
-            if self._bound(self._producers, receiver, function)[1] is not None:
-                function.checks.append(self._index)
+        elif method in ASSIGNMENT_WAITS and receiver is not None:
+            function.waits.append(self._index)
+        elif method in _ACKED_WRITES and producer is not None:
+            function.checks.append(self._index)
         elif method in _ADMIN_CHECKS and receiver is not None:
             self._admin_call(call, method, admin, place)
         if method == "delete_topics" and receiver is not None:
             function.deletions.append(TopicCall(call, self._index, _mentioned(call)))
-        if consumer is None or key is None:
-            return
-        if method in {"poll", "consume"}:
-            self._polled.add(key)
-        library = consumer.library
-        if library == "aiokafka":
-            if method == "start":
-                self._subscribe_point(call, receiver, consumer, place)
-                if _topics_of(consumer.call):
-                    self._start(call, receiver, consumer, place)
-            elif method in {"getone", "getmany"} and not _topics_of(consumer.call):
-                # With topics given, consumption started at start(), wherever that is.
-                self._start(call, receiver, consumer, place)
-            elif method == "subscribe":
-                self._subscribe_point(call, receiver, consumer, place)
-        elif library == "confluent" and method in {"subscribe", "assign"}:
+        if _produces(method, receiver, producer is not None):
+            function.productions.append(Production(call, self._index, place.expecting_failure))
+        if consumer is not None:
+            self._consumer_call(call, method, receiver, consumer, place)
+        elif form is CallForm.BARE and method in ("iter", "next") and call.args:
+            # ``next(iter(consumer))``: kafka-python's iteration, spelled out.
+            iterated = self._bound(self._consumers, call.args[0].value, function)
+            if iterated is not None and iterated.library == "kafka-python":
+                iterated.consumptions.append(self._point(call, place))
+
+    def _consumer_call(
+        self,
+        call: cst.Call,
+        method: str,
+        receiver: cst.BaseExpression | None,
+        consumer: Binding,
+        place: _Place,
+    ) -> None:
+        if method in _CONSUMING[consumer.library]:
+            consumer.consumptions.append(self._point(call, place))
+        elif method == "start" and consumer.library == "aiokafka":
+            self._started(consumer, call, place)
+        elif method in {"subscribe", "assign"}:
             if any(arg.star for arg in call.args):
                 return  # a wrapper forwarding its caller's arguments: the caller decides
-            start = self._make_start(call, receiver, consumer, place)
-            self.flow.subscribes.append(start)
-            if not _signals_on_assign(call, self._signal_callbacks):
-                self._candidate_subscribes.append((start, key))
-        elif library == "kafka-python":
-            if method == "poll":
-                self._kafka_python_reads.append((call, receiver, consumer, place, self._index))
-            elif method in {"subscribe", "assign"}:
-                consumer.subscribed = True
-                self._subscribe_point(call, receiver, consumer, place)
+            pattern = any(
+                arg.keyword is not None and arg.keyword.value == "pattern" for arg in call.args
+            )
+            topics = [arg for arg in call.args if arg.keyword is None][:1] or [
+                arg
+                for arg in call.args
+                if arg.keyword is not None and arg.keyword.value == "topics"
+            ]
+            self._subscribed(
+                consumer,
+                call,
+                receiver,
+                topics,
+                place,
+                pattern=pattern,
+                signals=_signals_on_assign(call, self._signal_callbacks),
+            )
 
     def _admin_call(
         self, call: cst.Call, method: str, admin: Binding | None, place: _Place
@@ -404,92 +547,40 @@ class _Builder:
         if not deferred or awaited or _results_taken(place):
             place.function.checks.append(self._index)
 
-    def _make_start(
-        self,
-        node: cst.CSTNode,
-        consumer: cst.BaseExpression | None,
-        binding: Binding,
-        place: _Place,
-    ) -> Start:
-        return Start(
-            node=node,
-            index=self._index,
-            consumer=consumer,
-            binding=binding,
-            function=place.function,
-            statement=place.statement,
-            in_retry_loop=place.retry_loop or place.function.retried,
-        )
-
-    def _subscribe_point(
-        self, call: cst.Call, receiver: cst.BaseExpression | None, binding: Binding, place: _Place
-    ) -> None:
-        self.flow.subscribes.append(self._make_start(call, receiver, binding, place))
-
-    def _start(
-        self,
-        node: cst.CSTNode,
-        consumer: cst.BaseExpression | None,
-        binding: Binding,
-        place: _Place,
-    ) -> None:
-        # One report per consumer per function: the first place it starts consuming.
-        seen = (id(binding), id(place.function))
-        if seen in self._started_bindings:
-            return
-        self._started_bindings.add(seen)
-        self.flow.starts.append(self._make_start(node, consumer, binding, place))
-
     # -- after the walk ------------------------------------------------------------------
-
-    def _kafka_python_starts(self) -> None:
-        """A kafka-python poll or iteration consumes only a subscribed consumer: one given
-        topics (reported at its construction, once) or one that ``subscribe``/``assign``
-        was called on. A bare ``poll()`` to drive the connection reads no topic."""
-        reported: set[int] = set()
-        for node, receiver, binding, place, index in self._kafka_python_reads:
-            with_topics = bool(_topics_of(binding.call))
-            if not (with_topics or binding.subscribed):
-                continue
-            reported_at = node
-            if with_topics:
-                if id(binding) in reported:
-                    continue
-                reported.add(id(binding))
-                reported_at = binding.call
-            elif (id(binding), id(place.function)) in self._started_bindings:
-                continue
-            self._started_bindings.add((id(binding), id(place.function)))
-            start = self._make_start(reported_at, receiver, binding, place)
-            start.index = index
-            self.flow.starts.append(start)
 
     def finish(self) -> KafkaFlow:
         flow = self.flow
-        self._kafka_python_starts()
-        for start, key in self._candidate_subscribes:
-            if key in self._polled:
-                flow.starts.append(start)
-        flow.starts.sort(key=lambda start: start.index)
-        # Functions that check readiness, directly or through another that does.
         flow.configured = self._configured
+        own = self._context.project.own_summary.kafka
+        # Functions of this module that check readiness, directly or through another.
+        for function in flow.functions:
+            if function.node is None:
+                continue
+            spelled = f"{function.owner}.{function.name}" if function.owner else function.name
+            if function.checks or function.waits or spelled in own.ready:
+                flow.readiness.add(function.key)
+            if function.waits or spelled in own.waits_for_assignment:
+                flow.assignment_waiters.add(function.key)
         changed = True
         while changed:
             changed = False
             for function in flow.functions:
                 if function.node is None or function.key in flow.readiness:
                     continue
-                if function.checks or any(
-                    flow.is_readiness_call(function, call) for call in function.calls
-                ):
+                if any(flow.is_readiness_call(function, call) for call in function.calls):
                     flow.readiness.add(function.key)
                     changed = True
         return flow
 
 
-def _topics_of(call: cst.Call) -> list[cst.Arg]:
-    """Topics given to a consumer's constructor: its positional arguments."""
-    return [arg for arg in call.args if arg.keyword is None]
+def _produces(method: str, receiver: cst.BaseExpression | None, is_producer: bool) -> bool:
+    if method in _PRODUCING:
+        if is_producer:
+            return True
+        name = (dotted_name(receiver) or "") if receiver is not None else ""
+        return "producer" in name.lower()
+    return method.startswith(_PRODUCING_HELPERS)
 
 
 def _mentioned(call: cst.Call) -> frozenset[str]:
@@ -500,13 +591,6 @@ def _mentioned(call: cst.Call) -> frozenset[str]:
         elif isinstance(inner, cst.Name):
             found.add(inner.value)
     return frozenset(found)
-
-
-def _mentions_assignment(test: cst.BaseExpression) -> bool:
-    return any(
-        isinstance(inner, cst.Call) and (dotted_name(inner.func) or "").endswith("assignment")
-        for inner in (test, *descendants(test))
-    )
 
 
 def _sleeps_in(body: cst.CSTNode) -> bool:
@@ -521,6 +605,11 @@ def _is_retry_decorator(decorator: cst.BaseExpression) -> bool:
     target = decorator.func if isinstance(decorator, cst.Call) else decorator
     name = dotted_name(target) or ""
     return name.startswith(("tenacity.", "backoff.", "on_exception")) or "retry" in name.lower()
+
+
+def _is_xfail(decorator: cst.BaseExpression) -> bool:
+    target = decorator.func if isinstance(decorator, cst.Call) else decorator
+    return (dotted_name(target) or "").endswith("xfail")
 
 
 def _results_taken(place: _Place) -> bool:

@@ -6,7 +6,8 @@ import libcst as cst
 
 from eventlint.analysis.imports import dotted_name
 from eventlint.rules.base import Rule
-from eventlint.rules.kafka.flow import Function, KafkaFlow, TopicCall, flow_for
+from eventlint.rules.kafka.flow import KafkaFlow, flow_for
+from eventlint.rules.kafka.lifecycle import Function, TopicCall
 
 
 class RecreatedTopicsConsumedWithoutWait(Rule):
@@ -63,9 +64,10 @@ def _recreates(function: Function, creation: TopicCall) -> bool:
 
 
 def _consumed_unwaited(flow: KafkaFlow, function: Function, creation: TopicCall) -> bool:
-    starts = [start for start in flow.starts if start.function is function]
+    activations = flow.activations()
+    starts = [start for start in activations if start.function is function]
     if not starts and _is_fixture(function):
-        starts = list(flow.starts)
+        starts = activations
     for start in starts:
         if start.function is function and start.index < creation.index:
             continue

@@ -38,7 +38,7 @@ class ConsumerStartWithoutRetry(Rule):
     triggers = ("Consumer",)
 
     def check(self) -> None:
-        for point in flow_for(self.context).subscribes:
+        for point in flow_for(self.context).starts_and_subscriptions():
             if not point.in_retry_loop:
                 self.report(
                     point.node,
