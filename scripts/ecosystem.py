@@ -299,7 +299,8 @@ def report(
     repositories: set[str],
     options: argparse.Namespace,
 ) -> int:
-    per_repo: dict[str, Counter[str]] = defaultdict(Counter)
+    # Every repository that was run has a row, those without findings too.
+    per_repo: dict[str, Counter[str]] = {name: Counter() for name in repositories}
     per_rule: dict[str, Counter[str]] = defaultdict(Counter)
     unreviewed: list[tuple[Key, dict[str, object]]] = []
     for key, finding in current.items():
@@ -310,7 +311,16 @@ def report(
             table[name][verdict] += 1
         if review is None:
             unreviewed.append((key, finding))
-    vanished = [key for key in reviews if key.repository in repositories and key not in current]
+    from eventlint.rules import all_rules
+
+    # Only the rules this run selected can vanish: the default ones, or with --opt-in the
+    # rules that are off by default.
+    selected = {rule.code for rule in all_rules() if rule.default_enabled != options.opt_in}
+    vanished = [
+        key
+        for key in reviews
+        if key.repository in repositories and key.code in selected and key not in current
+    ]
     for key in vanished:
         per_repo[key.repository]["vanished"] += 1
         per_rule[key.code]["vanished"] += 1
@@ -322,6 +332,7 @@ def report(
     for code in sorted(per_rule):
         counts = per_rule[code]
         judged = counts["true"] + counts["false"]
+        # Over the current findings: what a user of this version sees.
         precision = f"{counts['true'] / judged:.0%}" if judged else "-"
         print(f"{code:<38}" + "".join(f"{counts[c]:>11}" for c in columns) + f"{precision:>11}")
     if options.show_unreviewed:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from eventlint.rules.base import Rule
 from eventlint.rules.error_assertions.caught import TRIGGERS, analysis_for
+from eventlint.rules.error_assertions.exact_message import code_attribute
 
 
 class SubstringErrorMessage(Rule):
     """A test checks that a fragment occurs in a caught error's message.
 
-    Better than an exact comparison, and often the right thing; still, where the project has
-    error codes, comparing the code says what the test means and survives any rewording. Off
-    by default: turn it on with ``extend-select = ["EVT204"]`` in a codebase whose errors all
-    carry codes. Same notion of a caught error as EVT201, same silence for strings the test
-    module builds its own errors from. Test files only. No fix.
+    Better than an exact comparison, and often the right thing; still, where the error carries
+    a code, comparing the code says what the test means and survives any rewording. Flagged
+    only when the caught error's class (resolved in the project) has a code attribute
+    (``code-attributes``): without one, a fragment is the right check. Off by default: turn
+    it on with ``extend-select = ["EVT204"]``. Same notion of a caught error as EVT201, same
+    silence for strings the test module builds its own errors from. Test files only. No fix.
 
     Incorrect::
 
@@ -41,9 +43,10 @@ class SubstringErrorMessage(Rule):
             if (
                 comparison.operator == "in"
                 and comparison.literal.text not in analysis.built_literals
+                and code_attribute(self, analysis, comparison) is not None
             ):
                 self.report(
                     comparison.node,
-                    "test checks the text of the caught error's message; "
-                    "compare the error code if the error has one",
+                    "test checks the text of the caught error's message; compare its "
+                    f"`{code_attribute(self, analysis, comparison)}` instead",
                 )

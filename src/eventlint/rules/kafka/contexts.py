@@ -24,9 +24,10 @@ def is_non_service_code(context: FileContext) -> bool:
     return path.name == "__main__.py" or bool(set(path.parts[:-1]) & NON_SERVICE_FOLDERS)
 
 
-def is_client_library(context: FileContext, package: str) -> bool:
+def is_client_library(context: FileContext, binding: Binding) -> bool:
     """The project is the client library itself (it provides the package, with its own
     ``__init__``): its tests and examples exercise the client, not a service's readiness."""
+    package = _CLIENT_PACKAGE[binding.library]
     view = context.project
     if not view.is_first_party(package):
         return False
@@ -39,7 +40,7 @@ def judged(context: FileContext, flow: KafkaFlow) -> Iterator[tuple[Binding, Sub
     if is_non_service_code(context):
         return
     for binding in flow.bindings:
-        if is_client_library(context, _CLIENT_PACKAGE[binding.library]):
+        if is_client_library(context, binding):
             continue
         for sub in binding.judged_subscriptions():
             if not sub.expecting_failure:

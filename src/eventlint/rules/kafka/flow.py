@@ -190,13 +190,17 @@ class KafkaFlow:
                 return production
         return None
 
-    def starts_and_subscriptions(self) -> list[Point]:
-        """Every aiokafka ``start()`` and every ``subscribe``/``assign`` call (EVT402)."""
-        points: list[Point] = []
+    def connections(self) -> list[tuple[Binding, Point]]:
+        """Where a consumer first contacts the brokers, and can fail if they are down:
+        aiokafka's ``start()`` (bootstrap) and kafka-python's constructor. Subscriptions are
+        local in every client, and confluent-kafka never fails there (it retries inside)."""
+        found: list[tuple[Binding, Point]] = []
         for binding in self.bindings:
-            points += binding.starts
-            points += [sub for sub in binding.subscriptions if sub.node is not binding.call]
-        return sorted(points, key=lambda point: point.index)
+            if binding.library == "aiokafka":
+                found += [(binding, start) for start in binding.starts]
+            elif binding.library == "kafka-python" and binding.constructed is not None:
+                found.append((binding, binding.constructed))
+        return sorted(found, key=lambda pair: pair[1].index)
 
     def activations(self) -> list[Point]:
         """Where each consumer first becomes active in each function (started, subscribed or
@@ -399,6 +403,7 @@ class _Builder:
                     topics_at_construction=bool(topics_of(value, library)),
                     offset_reset=offset_reset(value, self._dicts),
                 )
+                binding.constructed = self._point(value, place)
                 self._consumers[key] = binding
                 self.flow.bindings.append(binding)
                 if library == "kafka-python" and binding.topics_at_construction:

@@ -137,6 +137,7 @@ class Binding:
     subscriptions: list[Subscription] = field(default_factory=list)
     consumptions: list[Point] = field(default_factory=list)
     starts: list[Point] = field(default_factory=list)  # aiokafka start() calls
+    constructed: Point | None = None  # where the construction runs
 
     def judged_subscriptions(self) -> list[Subscription]:
         """The subscriptions no client-side wait covers (see the module docstring)."""
