@@ -459,8 +459,9 @@ def test_a_file_name_that_is_not_utf8(project: Path) -> None:
             "use only {consumer} and {topics}, without format specs",
         ),
         (b"[tool.eventlint]\nmax-file-size = 0\n", "must be a positive number of bytes"),
+        (b"[tool.eventlint]\nmax-file-tokens = -1\n", "must be a number of tokens"),
     ],
-    ids=["tool-not-a-table", "not-utf8", "format-spec", "max-file-size"],
+    ids=["tool-not-a-table", "not-utf8", "format-spec", "max-file-size", "max-file-tokens"],
 )
 def test_bad_config_shapes_are_one_line_exit_2(
     project: Path, content: bytes, expected: str
@@ -764,3 +765,22 @@ def test_python_m_flake8_does_not_import_the_projects_own_modules(project: Path)
     result = _flake8("--select", "EVT", "keys.py", cwd=project)
     assert not marker.exists(), marker.read_text()
     assert "keys.py:6:27: EVT104" in result.stdout, result.stderr
+
+
+def test_a_file_over_max_file_tokens_is_evt002_in_both_doors_and_the_limit_can_be_lifted(
+    project: Path,
+) -> None:
+    """libcst took 500 MiB for one generated 336 KB test file of sympy: files with more
+    tokens than ``max-file-tokens`` are EVT002, not parsed, in both doors."""
+    write(project / "pyproject.toml", "[tool.eventlint]\nmax-file-tokens = 200\n")
+    padding = "".join(f"VALUE_{index} = {index}\n" for index in range(100))  # 300 tokens
+    (project / "a.py").write_text(VIOLATION + padding, encoding="utf-8")
+    cli = run_cli("--no-cache", "--output-format", "json", "a.py", cwd=project)
+    findings = json.loads(cli.stdout)
+    assert [f["code"] for f in findings] == ["EVT002"]
+    assert "more than max-file-tokens (200)" in findings[0]["message"]
+    flake8 = _flake8("--select", "EVT", "--format", "%(code)s", "a.py", cwd=project)
+    assert flake8.stdout.split() == ["EVT002"]
+    write(project / "pyproject.toml", "[tool.eventlint]\nmax-file-tokens = 0\n")
+    lifted = run_cli("--no-cache", "--output-format", "json", "a.py", cwd=project)
+    assert "EVT101" in {f["code"] for f in json.loads(lifted.stdout)}

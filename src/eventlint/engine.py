@@ -166,7 +166,8 @@ class Engine:
             if not chosen:
                 return LintPass([])
             if context.kind == PYTHON:
-                parsed = parsing.parse(context.text)
+                limit = context.settings.config.max_file_tokens
+                parsed = parsing.too_large(context.text, limit) or parsing.parse(context.text)
                 if isinstance(parsed, parsing.ParseFailure):
                     findings = self._engine_finding(selection, context.path, parsed)
                     return LintPass(_unsuppressed(findings, context, honour_noqa))

@@ -426,64 +426,62 @@ def _given_literals(module: cst.Module, judged: list[cst.CSTNode]) -> set[str]:
     Expected values are not given: the comparisons and patterns being judged, other
     comparisons, arguments of ``assert*`` calls (``self.assertRaisesMessage(E, msg)``,
     ``mock.assert_called_with(...)``), ``match=`` patterns, and variables used only there
-    (``msg = "..."`` then ``assertRaisesMessage(E, msg)``)."""
-    expected: set[int] = set()
-    for node in judged:
-        expected |= _ids_within(node)
-    assignments: list[tuple[str, cst.BaseExpression]] = []
-    for node in descendants(module):
-        # What the module compares (``if str(err) == "..."``) it does not hand over.
+    (``msg = "..."`` then ``assertRaisesMessage(E, msg)``). One walk over the module."""
+    finder = _GivenFinder({id(node) for node in judged})
+    walk(module, finder.enter, finder.leave)
+    return finder.given()
+
+
+class _GivenFinder:
+    def __init__(self, judged: set[int]) -> None:
+        self._expected_roots = set(judged)  # nodes whose subtree holds expected values
+        self._depth = 0  # how many expected regions the walk is inside
+        self._targets: set[int] = set()  # names being assigned, not used
+        self._uses: dict[str, list[bool]] = {}  # name -> whether each use is expected
+        self._found: list[tuple[str, str | None]] = []  # (text, the name it is assigned to)
+        self._assigned: dict[int, str] = {}  # string node -> the name it is assigned to
+
+    def enter(self, node: cst.CSTNode) -> bool:
+        if id(node) in self._expected_roots:
+            self._depth += 1
         if isinstance(node, cst.Comparison):
-            for operand in (node.left, *(target.comparator for target in node.comparisons)):
-                expected |= _ids_within(operand)
+            self._expected_roots.add(id(node.left))
+            self._expected_roots.update(id(target.comparator) for target in node.comparisons)
         elif isinstance(node, cst.Call):
-            if _is_expectation(node.func):
-                for arg in node.args:
-                    expected |= _ids_within(arg.value)
+            expectation = _is_expectation(node.func)
             for arg in node.args:
-                if arg.keyword is not None and arg.keyword.value == "match":
-                    expected |= _ids_within(arg.value)
-        elif (
-            isinstance(node, cst.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0].target, cst.Name)
-        ):
-            assignments.append((node.targets[0].target.value, node.value))
-        if isinstance(node, (cst.Module, cst.IndentedBlock)) and node.body:
+                if expectation or (arg.keyword is not None and arg.keyword.value == "match"):
+                    self._expected_roots.add(id(arg.value))
+        elif isinstance(node, (cst.Module, cst.IndentedBlock)) and node.body:
             first = node.body[0]
             if isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Expr):
-                expected |= _ids_within(first.body[0].value)
-    if assignments:
-        uses: dict[str, list[cst.Name]] = {}
-        targets = {
-            id(target.target)
-            for node in descendants(module)
-            if isinstance(node, cst.Assign)
-            for target in node.targets
-        }
-        for node in descendants(module):
-            if isinstance(node, cst.Name) and id(node) not in targets:
-                uses.setdefault(node.value, []).append(node)
-        for name, value in assignments:
-            found = uses.get(name, [])
-            if found and all(id(use) in expected for use in found):
-                expected |= _ids_within(value)
-    given: set[str] = set()
-    skip = set(expected)
-    for node in descendants(module):
-        if id(node) in skip:
-            continue
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-            if isinstance(node, cst.ConcatenatedString):
-                skip |= _ids_within(node)
+                self._expected_roots.add(id(first.body[0].value))  # a docstring
+        elif isinstance(node, cst.Assign):
+            self._targets.update(id(target.target) for target in node.targets)
+            if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+                self._assigned[id(node.value)] = node.targets[0].target.value
+        elif isinstance(node, cst.Name) and id(node) not in self._targets:
+            self._uses.setdefault(node.value, []).append(self._depth > 0)
+        if self._depth == 0 and isinstance(
+            node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+        ):
             literal = literal_of(node)
             if literal is not None:
-                given.add(literal.text)
-    return given
+                self._found.append((literal.text, self._assigned.get(id(node))))
+            # The parts of an implicit concatenation are not literals of their own.
+            return not isinstance(node, cst.ConcatenatedString)
+        return True
 
+    def leave(self, node: cst.CSTNode) -> None:
+        if id(node) in self._expected_roots:
+            self._depth -= 1
 
-def _ids_within(node: cst.CSTNode) -> set[int]:
-    return {id(inner) for inner in descendants(node)}
+    def given(self) -> set[str]:
+        return {
+            text
+            for text, name in self._found
+            if name is None or not self._uses.get(name) or not all(self._uses[name])
+        }
 
 
 def _is_expectation(func: cst.BaseExpression) -> bool:
