@@ -34,7 +34,9 @@ def test_flake8_and_cli_agree_on_the_example_project() -> None:
     cli = run_cli("--output-format", "json", "examples", cwd=REPO)
     ours = {f"{f['path']}:{f['line']}:{f['column']}:{f['code']}" for f in json.loads(cli.stdout)}
     theirs = {line.removeprefix("./") for line in flake8.stdout.splitlines()}
-    assert ours == theirs
+    # flake8 hands plugins Python files only: the Makefile's stale test path is the CLI's.
+    assert ours - theirs == {"examples/order_service/Makefile:4:9:EVT305"}
+    assert theirs < ours
     assert {line.rsplit(":", 1)[1] for line in theirs} == {
         "EVT101", "EVT102", "EVT103", "EVT104", "EVT105", "EVT201", "EVT202", "EVT203",
         "EVT301", "EVT302", "EVT303", "EVT401", "EVT404", "EVT501",
@@ -92,6 +94,8 @@ def test_example_fix_round_trip(tmp_path: Path) -> None:
     readiness = consumer.index('    await wait_for_topics(consumer, ["orders"])\n')
     assert consumer.index("await consumer.start()") < readiness
     assert readiness < consumer.index('consumer.subscribe(["orders"])')
+    makefile = (copy / "order_service" / "Makefile").read_text()
+    assert "\tpytest tests/test_stock.py tests/test_idempotency.py\n" in makefile  # EVT305, safe
     snapshot = {p: p.read_bytes() for p in copy.rglob("*.py")}
     run_cli("--fix", "--unsafe-fixes", ".", cwd=copy)
     assert {p: p.read_bytes() for p in copy.rglob("*.py")} == snapshot

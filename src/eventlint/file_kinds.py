@@ -1,8 +1,10 @@
 """What kind of file a path is, for discovery and for the rules that judge each kind.
 
 Python files are what most rules read. Rules may also declare other kinds (``file_kinds``):
-pytest configuration files for EVT304's ``testpaths`` half. Discovery finds every kind some
-enabled rule reads, under the same excludes as Python files.
+pytest configuration files for EVT304's ``testpaths`` half and EVT305's tox and task-runner
+commands; CI workflows, Makefiles, justfiles, the pre-commit config and Markdown/reST docs for
+EVT305. Discovery finds every kind, under the same excludes as Python files; the engine hands
+each file only to the rules that read its kind.
 """
 
 from __future__ import annotations
@@ -12,7 +14,30 @@ from pathlib import Path
 PYTHON = "python"
 PYTEST_CONFIG = "pytest-config"
 
+TEST_REFERENCES = "test-references"
+
 PYTEST_CONFIG_NAMES = frozenset({"pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"})
+TEST_REFERENCE_NAMES = frozenset(
+    {
+        "Makefile",
+        "makefile",
+        "GNUmakefile",
+        "justfile",
+        "Justfile",
+        ".justfile",
+        ".gitlab-ci.yml",
+        ".pre-commit-config.yaml",
+    }
+)
+TEST_REFERENCE_SUFFIXES = (".md", ".rst", ".mk")
+
+
+def is_workflow(path: Path) -> bool:
+    return (
+        path.suffix in (".yml", ".yaml")
+        and path.parent.name == "workflows"
+        and path.parent.parent.name == ".github"
+    )
 
 
 def kind_of(path: Path) -> str | None:
@@ -22,6 +47,8 @@ def kind_of(path: Path) -> str | None:
         return PYTHON
     if name in PYTEST_CONFIG_NAMES:
         return PYTEST_CONFIG
+    if name in TEST_REFERENCE_NAMES or name.endswith(TEST_REFERENCE_SUFFIXES) or is_workflow(path):
+        return TEST_REFERENCES
     return None
 
 

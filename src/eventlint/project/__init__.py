@@ -29,6 +29,7 @@ from eventlint.project.dependencies import (
     Dependencies,
     Recorder,
     dir_key,
+    file_key,
     index_key,
     listing_fingerprint,
 )
@@ -184,6 +185,8 @@ class Project:
         """A project-wide index's fingerprint: the identity of every file it reads."""
         found = self._fingerprints.get(name)
         if found is None:
+            if name == "files":
+                return self._files_fingerprint()
             if name == "modules":
                 files = list(self.modules.all_module_files())
             elif name == "deployment":
@@ -196,6 +199,24 @@ class Project:
             found = self._fingerprints[name] = hasher.hexdigest()[:32]
         return found
 
+    def _files_fingerprint(self) -> str:
+        """Which files and folders the project has (names, not contents): what a search for
+        a moved test file read."""
+        hasher = hashlib.sha256()
+        for folder in self.inventory.folders():
+            listing = self.inventory.listing(folder)
+            fingerprint = listing_fingerprint(listing.files, listing.folders)
+            hasher.update(f"{folder}\0{fingerprint}\n".encode("utf-8", "surrogateescape"))
+        found = self._fingerprints["files"] = hasher.hexdigest()[:32]
+        return found
+
+    def files_named(self, name: str) -> list[Path]:
+        """Every listed file called ``name``, in a stable order."""
+        return list(self.inventory.files(names=frozenset({name})))
+
+    def folders_named(self, name: str) -> list[Path]:
+        return [folder for folder in self.inventory.folders() if folder.name == name]
+
     def current_fingerprint(self, key: str) -> str | None:
         kind, _, rest = key.partition(":")
         if kind == "file":
@@ -203,7 +224,7 @@ class Project:
         if kind == "dir":
             listing = self._listings.of(Path(rest))
             return listing_fingerprint(listing.files, listing.folders)
-        if kind == "index" and rest in ("modules", "production", "deployment"):
+        if kind == "index" and rest in ("modules", "production", "deployment", "files"):
             return self.index_fingerprint(rest)
         return None
 
@@ -276,6 +297,42 @@ class ProjectView:
                 index_key("modules"), self.project.index_fingerprint("modules")
             )
         return any(os.path.lexists(path) for path in found)
+
+    # -- files by name, for references to tests (EVT305) -----------------------------------
+
+    def exists(self, path: Path) -> bool:
+        """Whether ``path`` exists (any kind of entry), recording its folder's listing."""
+        folder = path.parent
+        if self.project.inventory.contains(folder):
+            listing = self.project.inventory.listing(folder)
+            self.project.recorder.note(
+                dir_key(folder), listing_fingerprint(listing.files, listing.folders)
+            )
+        return os.path.lexists(path)
+
+    def project_files(self) -> list[Path]:
+        """Every listed file of the project (excluded folders and virtualenvs left out)."""
+        self._note_files()
+        return list(self.project.inventory.all_files())
+
+    def files_named(self, name: str) -> list[Path]:
+        self._note_files()
+        return self.project.files_named(name)
+
+    def folders_named(self, name: str) -> list[Path]:
+        self._note_files()
+        return self.project.folders_named(name)
+
+    def read_text_of(self, path: Path) -> bytes | None:
+        """Another file's bytes (None when unreadable), recorded by content."""
+        self.project.recorder.note(file_key(path), self.project.store.digest(path))
+        try:
+            return sourcefile.read(path, self.project.store.max_bytes)
+        except sourcefile.SourceError:
+            return None
+
+    def _note_files(self) -> None:
+        self.project.recorder.note(index_key("files"), self.project.index_fingerprint("files"))
 
     def hash_helper(self, qualified: str) -> tuple[int, ...] | None:
         """The hashed parameter positions of a project function that returns a digest of

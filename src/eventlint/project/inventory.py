@@ -147,6 +147,11 @@ class Inventory:
                 if name.endswith(suffixes) or name in names:
                     yield folder / name
 
+    def all_files(self) -> Iterator[Path]:
+        for folder in self.folders():
+            for name in sorted(self._listings.of(folder).files):
+                yield folder / name
+
     def sub_projects(self, markers: tuple[str, ...]) -> list[Path]:
         """Folders below the root holding a project marker (pyproject.toml, setup.cfg...)."""
         return [

@@ -1,0 +1,187 @@
+"""EVT305: stale references to tests in CI, Makefiles, task runners, pre-commit and docs.
+
+The fixture ``fixtures/test_references/moved_tests`` is a project whose tests moved from
+``tests/`` to ``tests/unit/``; it is copied into a fresh git repository for each test (a
+repository root is where a workflow's commands run).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import run_cli, write
+
+from eventlint.rules.test_references.arguments import targets
+from eventlint.rules.test_references.shell import invocations, words
+
+FIXTURE = Path(__file__).parent / "fixtures" / "test_references" / "moved_tests"
+
+# (file, line, column) of every stale reference, with a piece of its message.
+EXPECTED = {
+    (".github/workflows/ci.yml", 12, 21): "it is now `tests/unit/test_retry.py`",
+    (".github/workflows/ci.yml", 17, 55): "defines no test `TestRetry::test_gone`",
+    (".github/workflows/ci.yml", 18, 74): "defines no test `test_removed`",
+    (".github/workflows/ci.yml", 21, 21): "it is now `unit/test_codes.py`",
+    (".gitlab-ci.yml", 4, 14): "it is now `tests/unit/test_codes.py`",
+    (".pre-commit-config.yaml", 6, 23): "it is now `tests/unit/test_codes.py`",
+    (".pre-commit-config.yaml", 8, 16): "pattern `^tests/integration/` matches no file",
+    ("Makefile", 4, 21): "`unit/missing_module.py` does not exist; closest: `unit/test_codes.py`",
+    ("README.md", 3, 13): "it is now `tests/unit/test_retry.py`",
+    ("README.md", 3, 44): "`tests/unit/test_gone.py` does not exist",
+    ("README.md", 7, 10): "it is now `tests/unit/test_codes.py`",
+    ("docs/testing.rst", 7, 12): "it is now `tests/unit/test_codes.py`",
+    ("justfile", 2, 37): "`tests/e2e` does not exist",
+    ("noxfile.py", 6, 28): "it is now `tests/unit/test_codes.py`",
+    ("pyproject.toml", 5, 16): "it is now `tests/unit/test_retry.py`",
+    ("pyproject.toml", 6, 27): "it is now `tests/unit/test_retry.py`",
+    ("pyproject.toml", 11, 23): "`tests/integration` does not exist",
+    ("pyproject.toml", 14, 26): "it is now `tests/unit/test_retry.py`",
+    ("tox.ini", 6, 12): "it is now `tests/unit/test_retry.py`",
+    ("tox.ini", 7, 21): "`--ignore` target `tests/old` does not exist",
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "app"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("*.fixed.py", "*.findings.txt"))
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def _findings(project: Path, *extra: str) -> dict[tuple[str, int, int], str]:
+    result = run_cli(
+        "--no-cache", "--select", "EVT305", "--output-format", "json", *extra, ".", cwd=project
+    )
+    assert result.returncode in (0, 1), result.stderr
+    return {
+        (finding["path"], finding["line"], finding["column"]): finding["message"]
+        for finding in json.loads(result.stdout)
+    }
+
+
+def test_every_stale_reference_is_found_at_its_line_and_column(project: Path) -> None:
+    found = _findings(project)
+    assert set(found) == set(EXPECTED)
+    for where, fragment in EXPECTED.items():
+        assert fragment in found[where], (where, found[where])
+
+
+def test_variables_globs_created_paths_and_examples_stay_silent(project: Path) -> None:
+    found = _findings(project)
+    lines = {(path, line) for path, line, _ in found}
+    silent = {
+        (".github/workflows/ci.yml", 11),  # a step's name: is not a command
+        (".github/workflows/ci.yml", 15),  # mkdir -p tests/generated in the same job
+        (".github/workflows/ci.yml", 16),  # ${{ matrix.path }} and a glob
+        (".github/workflows/ci.yml", 19),  # exists under the step's working-directory
+        (".github/workflows/ci.yml", 23),  # noqa: EVT305
+        ("Makefile", 5),  # $(TESTS), and tests/unit exists
+        ("noxfile.py", 13),  # after session.chdir(<unknown>)
+        ("pyproject.toml", 10),  # TestRetry::test_twice exists
+        ("pyproject.toml", 17),  # $TEST_PATH and a glob
+        ("tox.ini", 11),  # relative to changedir
+        (".pre-commit-config.yaml", 12),  # ^tests/unit/ matches
+        ("README.md", 10),  # examples: a placeholder name, a folder that does not exist
+        ("README.md", 11),
+        ("docs/testing.rst", 6),  # the node ID exists
+        ("docs/testing.rst", 9),
+    }
+    assert not silent & lines
+
+
+def test_the_safe_fix_rewrites_the_unique_moves_and_a_second_run_changes_nothing(
+    project: Path,
+) -> None:
+    fixed = run_cli("--no-cache", "--select", "EVT305", "--fix", ".", cwd=project)
+    assert fixed.returncode == 1, fixed.stderr
+    assert "Fixed 12 findings" in fixed.stdout
+    workflow = (project / ".github/workflows/ci.yml").read_text()
+    assert "run: pytest tests/unit/test_retry.py::test_backoff" in workflow
+    assert "- run: pytest unit/test_codes.py" in workflow
+    pdm = (project / "pyproject.toml").read_text()
+    assert 'unit = {cmd = ["pytest", "tests/unit/test_retry.py::test_backoff"]}' in pdm
+    assert (
+        'session.run("pytest", "tests/unit/test_codes.py", "-q")'
+        in (project / "noxfile.py").read_text()
+    )
+    assert "    pytest tests/unit/test_retry.py {posargs}" in (project / "tox.ini").read_text()
+    assert "$ pytest tests/unit/test_codes.py" in (project / "README.md").read_text()
+    remaining = _findings(project)
+    assert len(remaining) == len(EXPECTED) - 12
+    assert not any("it is now" in message for message in remaining.values())
+    before = {path: path.read_bytes() for path in project.rglob("*") if path.is_file()}
+    run_cli("--no-cache", "--select", "EVT305", "--fix", ".", cwd=project)
+    assert {path: path.read_bytes() for path in project.rglob("*") if path.is_file()} == before
+
+
+def test_a_reference_fixed_by_moving_the_file_back_clears_the_cached_finding(
+    project: Path,
+) -> None:
+    """The finding depends on which files exist elsewhere: the results cache must see a
+    file appear."""
+    first = run_cli("--select", "EVT305", "justfile", cwd=project)
+    assert "tests/e2e" in first.stdout
+    write(project / "tests" / "e2e" / "test_flow.py", "def test_flow():\n    assert True\n")
+    second = run_cli("--select", "EVT305", "justfile", cwd=project)
+    assert "tests/e2e" not in second.stdout and second.returncode == 0
+
+
+def test_per_file_ignores_suppress_it_where_the_format_has_no_comments(project: Path) -> None:
+    write(
+        project / "pyproject.toml",
+        (project / "pyproject.toml").read_text()
+        + '\n[tool.eventlint]\nper-file-ignores = { "*.md" = ["EVT305"] }\n',
+    )
+    found = _findings(project)
+    assert not any(path == "README.md" for path, _, _ in found)
+    assert any(path == "docs/testing.rst" for path, _, _ in found)
+
+
+def test_under_flake8_only_the_noxfile_is_checked(project: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "EVT305", "."],
+        cwd=project, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.stdout.splitlines() == [
+        "./noxfile.py:6:28: EVT305 test path `tests/test_codes.py` does not exist; "
+        "it is now `tests/unit/test_codes.py`"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("pytest tests/test_a.py -q", ["tests/test_a.py"]),
+        ("python -m pytest -x tests/unit::TestA::test_b", ["tests/unit"]),
+        ("uv run pytest --ignore=tests/old tests", ["tests/old", "tests"]),
+        ("coverage run -m pytest --deselect tests/a.py::test_x", ["tests/a.py"]),
+        ("pip install pytest tests/requirements.txt", []),
+        ("pytest -k tests/a.py --junitxml tests/out.xml", []),
+        ("pytest --pyargs app.tests", []),
+        ("pytest $TESTS tests/*.py '${{ matrix.path }}'", []),
+        ("echo pytest tests/a.py", []),
+        ('pytest "tests/a b.py"', ["tests/a b.py"]),
+        ("pytest --some-plugin-option tests/a.py tests/b.py", ["tests/b.py"]),
+        ("pytest --ignore=tmp-build --ignore build tests/...", []),
+    ],
+)
+def test_which_arguments_are_judged(command: str, expected: list[str]) -> None:
+    judged = [
+        target.path
+        for invocation in invocations(list(words(command)))
+        for target in targets(invocation.arguments)
+    ]
+    assert judged == expected
+
+
+def test_a_cd_in_front_of_the_command_moves_its_paths() -> None:
+    found = list(invocations(list(words("cd services/orders && pytest tests"))))
+    assert [invocation.cd for invocation in found] == ["services/orders"]
+    unknown = list(invocations(list(words("cd $WORK && pytest tests"))))
+    assert unknown[0].cd is not None and unknown[0].cd != "$WORK"
