@@ -161,7 +161,7 @@ class StaleImportOptions(_Options):
     check_all_files: bool = False
 
 
-DEFAULT_MAX_FILE_TOKENS = 100_000
+DEFAULT_MAX_FILE_TOKENS = 50_000
 DEFAULT_READINESS_FUNCTIONS = ("wait_for_topic_availability", "wait_for_topics", "ensure_topics")
 
 
@@ -243,8 +243,8 @@ class EventlintConfig(_Options):
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     # Files with more tokens than this are EVT002, not parsed: libcst's tree costs 2 to 4 KiB
     # per token on ordinary code, up to 7 on deeply nested expressions (a 150,000-token sympy
-    # test file took 570 MiB). The default stops such outliers (2 of the 6,000 files of the
-    # pinned corpora) and nothing hand-written; 0: no limit.
+    # test file took 570 MiB). 50,000 keeps a worker within 200 MiB on the pinned corpora;
+    # of their 4,000 files, one is over it (django's largest test module). 0: no limit.
     max_file_tokens: int = DEFAULT_MAX_FILE_TOKENS
     event_ids: EventIdOptions = EventIdOptions()
     error_assertions: ErrorAssertionOptions = ErrorAssertionOptions()
@@ -456,6 +456,7 @@ class ConfigResolver:
         self._overrides = overrides
         self._by_directory: dict[Path, Settings] = {}
         self._by_config: dict[Path | None, Settings] = {}
+        self._tables: dict[Path, Mapping[str, Any] | None] = {}
         for code in (overrides.select or ()) + overrides.extend_select + overrides.ignore:
             if not code or not any(known.startswith(code) for known in self._known):
                 close = difflib.get_close_matches(code, list(self._known), n=1)
@@ -503,10 +504,17 @@ class ConfigResolver:
                 return known
             pyproject = candidate / "pyproject.toml"
             if paths.is_regular_file(pyproject):
-                table = _eventlint_table(pyproject, _load_toml(pyproject))
+                table = self._table_of(pyproject)
                 if table is not None:
                     return self._cached_config(candidate, pyproject, table)
         return self._cached_config(paths.root_without_config(directory), None, {})
+
+    def _table_of(self, pyproject: Path) -> Mapping[str, Any] | None:
+        """The ``[tool.eventlint]`` table of a pyproject.toml, read once per run: every folder
+        below a project without one would read it again on its way up."""
+        if pyproject not in self._tables:
+            self._tables[pyproject] = _eventlint_table(pyproject, _load_toml(pyproject))
+        return self._tables[pyproject]
 
     def _cached_config(self, root: Path, path: Path | None, table: Mapping[str, Any]) -> Settings:
         key = path if path is not None else root

@@ -14,7 +14,7 @@ class NotAnalysable(EngineRule):
     crash the process on the deepest of these, so eventlint measures the nesting with
     CPython's own parser first and does not hand such files to libcst; shallower ones that
     still exhaust Python's recursion limit are caught. A file with more tokens than
-    ``max-file-tokens`` (default 100,000): libcst's tree takes 2 to 7 KiB per token, so
+    ``max-file-tokens`` (default 50,000): libcst's tree takes 2 to 7 KiB per token, so
     such a file would cost hundreds of MiB (raise the option, or set it to 0, to analyse it
     anyway). Or syntax newer than the installed libcst understands.
 

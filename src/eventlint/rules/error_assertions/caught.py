@@ -403,11 +403,14 @@ def analyse(context: FileContext) -> ErrorAssertionAnalysis:
                 break
     judged: list[cst.CSTNode] = [comparison.literal.node for comparison in comparisons]
     judged += [pattern.pattern for pattern in collector.patterns]
+    # The given strings only matter against something judged: most test modules compare no
+    # message, and skip the second walk.
+    given = _given_literals(module, judged) if judged else set()
     return ErrorAssertionAnalysis(
         imports=imports,
         comparisons=comparisons,
         patterns=collector.patterns,
-        built_literals=collector.built | _given_literals(module, judged),
+        built_literals=collector.built | given,
         codes_checked=codes_checked,
         context=context,
     )
