@@ -87,6 +87,7 @@ def test_variables_globs_created_paths_and_examples_stay_silent(project: Path) -
         ("pyproject.toml", 17),  # $TEST_PATH and a glob
         ("tox.ini", 11),  # relative to changedir
         (".pre-commit-config.yaml", 12),  # ^tests/unit/ matches
+        (".pre-commit-config.yaml", 16),  # about build/, a folder eventlint does not list
         ("README.md", 10),  # examples: a placeholder name, a folder that does not exist
         ("README.md", 11),
         ("docs/testing.rst", 6),  # the node ID exists

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from eventlint.analysis.event_fields import envelope_field, sensitive_field
 from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.name_words import any_word_matches, names_field
 from eventlint.analysis.scopes import Scope, scopes_of, string_value
@@ -575,24 +576,11 @@ def analysis_for(context: FileContext) -> EventIdAnalysis:
 
 
 def is_envelope_field(name: str, context: FileContext) -> str | None:
-    options = context.settings.config.event_ids
-    if names_field(name, options.allowed_fields) is not None:
-        return None
-    fields = options.envelope_fields + options.extend_envelope_fields
-    # Envelope fields are matched exactly (after camelCase folding): ``offset`` in
-    # ``page_offset`` is not Kafka metadata.
-    return names_field(name, fields, exact_only=fields)
-
-
-SENSITIVE_EXACT_ONLY = ("token",)
+    return envelope_field(name, context.settings.config.event_ids)
 
 
 def is_sensitive_field(name: str, context: FileContext) -> str | None:
-    options = context.settings.config.event_ids
-    if names_field(name, options.allowed_fields) is not None:
-        return None
-    fields = options.sensitive_fields + options.extend_sensitive_fields
-    return names_field(name, fields, exact_only=SENSITIVE_EXACT_ONLY)
+    return sensitive_field(name, context.settings.config.event_ids)
 
 
 # Values that already differ per process: a counter's next value, an object's address.
