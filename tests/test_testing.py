@@ -167,7 +167,7 @@ def _junit(tmp_path: Path, *args: str, cwd: Path, env: dict[str, str]) -> dict[s
 
 
 def test_the_example_projects_contracts_pass_and_fail_as_its_bugs_say(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(EXAMPLE / "src")}
+    env = dict(os.environ)  # the example's pytest config puts src/ on the path
     outcomes = _junit(tmp_path, "tests/test_id_contracts.py", cwd=EXAMPLE, env=env)
     assert outcomes["test_stable_payment_key_keeps_the_contract"] is None
     expected = {
@@ -208,3 +208,48 @@ def test_the_plugin_offers_a_marker_and_a_fixture(tmp_path: Path) -> None:
     outcomes = _junit(tmp_path, "test_contracts.py", cwd=tmp_path, env=env)
     assert outcomes["test_marker_good"] is None and outcomes["test_fixture"] is None
     assert "envelope invariance: changing field `event_id`" in (outcomes["test_marker_bad"] or "")
+
+
+def test_event_id_contracts_runs_every_id_function_the_analysis_finds(tmp_path: Path) -> None:
+    outcomes = _junit(
+        tmp_path,
+        "--event-id-contracts",
+        "-k",
+        "event-id-contract",
+        "tests/test_id_contracts.py",
+        cwd=EXAMPLE,
+        env=dict(os.environ),
+    )
+    found = {name.removeprefix("event-id-contract[orders.idempotency.").rstrip("]"): message
+             for name, message in outcomes.items()}  # fmt: skip
+    assert set(found) == {
+        "order_key", "order_uuid", "payment_dedup_key", "payment_idempotency_key",
+        "stable_payment_key",
+    }  # fmt: skip
+    # A business field the function never reads (amount_cents) is left out on purpose.
+    assert found["stable_payment_key"] is None
+    assert "envelope invariance: changing field `event_id`" in (found["order_key"] or "")
+    assert "envelope invariance" in (found["order_uuid"] or "")
+    assert "determinism" in (found["payment_dedup_key"] or "")
+    assert "cross-process stability" in (found["payment_idempotency_key"] or "")
+
+
+def test_id_functions_that_cannot_take_one_event_are_skipped_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.pytest.ini_options]\npythonpath = ["."]\n')
+    write(
+        tmp_path / "keys.py",
+        "import hashlib\n\n\n"
+        "def pair_key(a, b):\n    return hashlib.sha256(f'{a}{b}'.encode()).hexdigest()\n\n\n"
+        "class Keys:\n    def order_key(self, event):\n"
+        "        return hashlib.sha256(event.order_id.encode()).hexdigest()\n",
+    )
+    write(tmp_path / "test_nothing.py", "def test_nothing():\n    pass\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--event-id-contracts", "-rs"],
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert "keys.pair_key: takes 2 arguments, not one event" in result.stdout
+    assert "keys.Keys.order_key: a method: needs an instance" in result.stdout
+    assert "1 passed, 2 skipped" in result.stdout

@@ -2,7 +2,7 @@
 
 The first test passes. The others fail on purpose: each function is one of the bugs this
 service has, and the failure names the property and the field. Run them with
-``PYTHONPATH=src pytest tests/test_id_contracts.py`` in this folder.
+``pytest tests/test_id_contracts.py`` in this folder (``--event-id-contracts`` adds the rest).
 """
 
 from __future__ import annotations

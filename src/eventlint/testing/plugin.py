@@ -1,4 +1,5 @@
-"""The pytest plugin (entry point ``pytest11``): the ``event_id_contract`` marker and fixture.
+"""The pytest plugin (entry point ``pytest11``): the ``event_id_contract`` marker and fixture,
+and ``--event-id-contracts``, which adds one test per ID function the static analysis finds.
 
 Loaded by every pytest run where eventlint is installed, so it imports nothing heavy until a
 test asks for a contract (hypothesis is an optional extra).
@@ -6,10 +7,19 @@ test asks for a contract (hypothesis is an optional extra).
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import typing
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from eventlint.testing.discovery import IdFunction
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -34,3 +44,83 @@ def event_id_contract() -> Callable[..., Any]:
     from eventlint.testing import check_event_id
 
     return check_event_id
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--event-id-contracts",
+        action="store_true",
+        default=False,
+        help="check the event-ID contract of every ID function eventlint's static analysis "
+        "finds in the project (eventlint.testing)",
+    )
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    if not config.getoption("event_id_contracts"):
+        return
+    from eventlint.testing.discovery import id_functions
+
+    for found in id_functions(Path(config.rootpath)):
+        items.append(
+            EventIdContractItem.from_parent(
+                session, name=f"event-id-contract[{found.label}]", found=found
+            )
+        )
+
+
+class EventIdContractItem(pytest.Item):
+    """One ID function's contract; skipped, with the reason, when it cannot be called with
+    one event."""
+
+    def __init__(self, *, found: IdFunction, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.found = found
+
+    def runtest(self) -> None:
+        from eventlint.testing import check_event_id
+
+        found = self.found
+        if found.problem is not None or found.module is None:
+            pytest.skip(f"{found.label}: {found.problem}")
+        try:
+            target: Any = importlib.import_module(found.module)
+            for part in found.qualname.split("."):
+                target = getattr(target, part)
+        except Exception as error:  # any import failure: a reason to report, not a crash
+            pytest.skip(f"{found.label}: cannot be imported ({type(error).__name__}: {error})")
+        model = _event_model(target)
+        if model is None:
+            pytest.skip(f"{found.label}: its parameter's annotation is not a pydantic model")
+        # A business field the function never reads is left out on purpose (a team states
+        # this with ignore= in a test of its own; here the code says it).
+        unread = (
+            []
+            if found.reads is None
+            else [name for name in model.model_fields if name not in found.reads]
+        )
+        check_event_id(target, model=model, ignore=unread)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.found.path, self.found.line - 1, f"event ID contract of {self.found.label}"
+
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> str | Any:
+        if isinstance(excinfo.value, AssertionError):
+            return f"{self.found.label} ({self.found.path}:{self.found.line}):\n{excinfo.value}"
+        return super().repr_failure(excinfo, style=style)
+
+
+def _event_model(function: Callable[..., Any]) -> type[BaseModel] | None:
+    from pydantic import BaseModel
+
+    try:
+        hints = typing.get_type_hints(function)
+        first = next(iter(inspect.signature(function).parameters))
+    except (NameError, TypeError, ValueError, StopIteration):
+        return None
+    model = hints.get(first)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None

@@ -1,0 +1,162 @@
+"""The ID functions the static EVT1xx analysis knows, for ``pytest --event-id-contracts``.
+
+Each production module of the project (not its tests) is read and analysed as the linter
+does, without importing it; every function holding a deterministic ID or idempotency key is
+listed with the model its event parameter is annotated with, or the reason it cannot be
+exercised with one event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+
+from eventlint import parsing, sourcefile
+from eventlint.config import ConfigError, ConfigResolver
+from eventlint.engine import Engine
+from eventlint.file_kinds import PYTHON
+from eventlint.project.inventory import is_virtualenv
+from eventlint.rules import known_codes
+from eventlint.rules.event_ids.flow import analysis_for
+
+_SKIPPED_FOLDERS = frozenset({".git", ".venv", "venv", "node_modules", "build", "dist", ".tox"})
+
+
+@dataclass(frozen=True)
+class IdFunction:
+    """An ID function: where it is, how to import it, and its event's model (or why it
+    cannot be called with one event)."""
+
+    path: Path
+    line: int
+    module: str | None
+    qualname: str
+    model: str | None  # the dotted annotation of its one parameter, as written
+    problem: str | None = None
+    # The event's fields the function reads (``event.order_id``); None when it hands the
+    # whole event on (``event.model_dump_json()``, ``f(event)``).
+    reads: frozenset[str] | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.module or self.path.name}.{self.qualname}"
+
+
+def id_functions(root: Path) -> list[IdFunction]:
+    """Every function of the project's production code that builds an event ID."""
+    try:
+        engine = Engine(ConfigResolver(known_codes()))
+    except ConfigError:
+        return []
+    found: dict[tuple[Path, str], IdFunction] = {}
+    for path in _python_files(root):
+        settings = engine.resolver.for_path(path)
+        if settings.is_test_file(path) or settings.is_excluded(path):
+            continue
+        try:
+            text = sourcefile.decode(sourcefile.read(path, settings.config.max_file_size)).text
+        except sourcefile.SourceError:
+            continue
+        if "hash" not in text and "uuid" not in text and "digest" not in text:
+            continue
+        parsed = parsing.parse(text)
+        if isinstance(parsed, parsing.ParseFailure):
+            continue
+        context = engine.context(text, path, str(path), PYTHON)
+        context.attach(parsed)
+        module = context.project.module_name()
+        for site in analysis_for(context).sites:
+            scope = site.scope
+            if not site.is_id_context or not isinstance(scope.node, cst.FunctionDef):
+                continue
+            key = (path, scope.display_name)
+            if key not in found:
+                line = context.position(scope.node).start.line
+                found[key] = _describe(path, line, module, scope)
+    return sorted(found.values(), key=lambda item: (str(item.path), item.line))
+
+
+def _describe(path: Path, line: int, module: str | None, scope: object) -> IdFunction:
+    from eventlint.analysis.scopes import Scope  # typed import, only for the isinstance
+
+    assert isinstance(scope, Scope) and isinstance(scope.node, cst.FunctionDef)
+    name = scope.node.name.value
+    if scope.class_name is not None:
+        qualname = f"{scope.class_name}.{name}"
+        return IdFunction(path, line, module, qualname, None, "a method: needs an instance")
+    parameters = list(scope.parameters.items())
+    if module is None:
+        return IdFunction(path, line, module, name, None, "its module has no importable name")
+    if len(parameters) != 1:
+        count = len(parameters)
+        return IdFunction(path, line, module, name, None, f"takes {count} arguments, not one event")
+    annotation = parameters[0][1]
+    model = _dotted(annotation)
+    if model is None:
+        return IdFunction(path, line, module, name, None, "its parameter has no model annotation")
+    return IdFunction(
+        path, line, module, name, model, reads=_fields_read(scope.node, parameters[0][0])
+    )
+
+
+# Methods of a pydantic model that hand the whole event on.
+_WHOLE_EVENT_METHODS = frozenset({"model_dump", "model_dump_json", "dict", "json", "model_copy"})
+
+
+def _fields_read(function: cst.FunctionDef, parameter: str) -> frozenset[str] | None:
+    """The attributes read from ``parameter`` in the body; None if the event is used whole."""
+    finder = _AttributeReads(parameter)
+    function.body.visit(finder)
+    return None if finder.whole else frozenset(finder.names)
+
+
+class _AttributeReads(cst.CSTVisitor):
+    def __init__(self, parameter: str) -> None:
+        self.parameter = parameter
+        self.names: set[str] = set()
+        self.whole = False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if isinstance(node.value, cst.Name) and node.value.value == self.parameter:
+            if node.attr.value in _WHOLE_EVENT_METHODS:
+                self.whole = True
+            else:
+                self.names.add(node.attr.value)
+            return False
+        return True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.parameter:
+            self.whole = True  # the event itself is passed on or stored
+
+
+def _dotted(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        inner = _dotted(node.value)
+        return f"{inner}.{node.attr.value}" if inner else None
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) and value.replace(".", "").isidentifier() else None
+    return None
+
+
+def _python_files(root: Path) -> list[Path]:
+    found: list[Path] = []
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir() and not entry.is_symlink():
+                if entry.name not in _SKIPPED_FOLDERS and not is_virtualenv(entry):
+                    pending.append(entry)
+            elif entry.suffix == ".py" and entry.is_file():
+                found.append(entry)
+    return found
