@@ -90,7 +90,7 @@ def test_a_correct_function_passes_and_reports_what_it_checked(tmp_path: Path) -
         tmp_path / "pyproject.toml",
         '[tool.eventlint.event-ids]\nextend-envelope-fields = ["batch_id"]\n',
     )
-    report = check_event_id(signup_key, model=Signup, max_examples=20, root=tmp_path)
+    report = check_event_id(signup_key, model=Signup, max_examples=20, deadline=5000, root=tmp_path)
     assert report.affecting == {"user_id"} and report.examples >= 20
 
 

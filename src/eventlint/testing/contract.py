@@ -58,13 +58,16 @@ def check_event_id(
     ignore: Iterable[str] = (),
     classification: Mapping[str, Kind] | None = None,
     max_examples: int = 50,
+    deadline: float | None = None,
     cross_process: bool = True,
     root: Path | None = None,
 ) -> ContractReport:
     """Check ``id_function``'s contract on events of ``model`` (or variations of ``example``);
     raise :class:`ContractViolation` (an ``AssertionError``) naming the property, the field,
     both events and both IDs when one fails. ``ignore``: business fields left out of the ID on
-    purpose (not required to change it); ``classification``: per-field overrides."""
+    purpose (not required to change it); ``classification``: per-field overrides;
+    ``max_examples``: events generated; ``deadline``: milliseconds one example may take (None:
+    no limit, since an ID function may do I/O the first time)."""
     model = model or (type(example) if example is not None else None)
     if model is None or not (isinstance(model, type) and issubclass(model, BaseModel)):
         raise TypeError("check_event_id needs a pydantic model (model=) or an event (example=)")
@@ -80,7 +83,7 @@ def check_event_id(
 
     @settings(
         max_examples=max_examples,
-        deadline=None,
+        deadline=deadline,
         database=None,
         suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
     )
