@@ -17,11 +17,8 @@ from eventlint import parsing, sourcefile
 from eventlint.config import ConfigError, ConfigResolver
 from eventlint.engine import Engine
 from eventlint.file_kinds import PYTHON
-from eventlint.project.inventory import is_virtualenv
 from eventlint.rules import known_codes
 from eventlint.rules.event_ids.flow import analysis_for
-
-_SKIPPED_FOLDERS = frozenset({".git", ".venv", "venv", "node_modules", "build", "dist", ".tox"})
 
 
 @dataclass(frozen=True)
@@ -51,7 +48,8 @@ def id_functions(root: Path) -> list[IdFunction]:
     except ConfigError:
         return []
     found: dict[tuple[Path, str], IdFunction] = {}
-    for path in _python_files(root):
+    # The project's listing: the linter's excludes, virtualenvs left out.
+    for path in engine.project_for(root).inventory.files(suffixes=(".py",)):
         settings = engine.resolver.for_path(path)
         if settings.is_test_file(path) or settings.is_excluded(path):
             continue
@@ -142,21 +140,3 @@ def _dotted(node: cst.BaseExpression | None) -> str | None:
         value = node.evaluated_value
         return value if isinstance(value, str) and value.replace(".", "").isidentifier() else None
     return None
-
-
-def _python_files(root: Path) -> list[Path]:
-    found: list[Path] = []
-    pending = [root]
-    while pending:
-        folder = pending.pop()
-        try:
-            entries = sorted(folder.iterdir())
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir() and not entry.is_symlink():
-                if entry.name not in _SKIPPED_FOLDERS and not is_virtualenv(entry):
-                    pending.append(entry)
-            elif entry.suffix == ".py" and entry.is_file():
-                found.append(entry)
-    return found

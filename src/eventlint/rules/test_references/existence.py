@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from eventlint import sourcefile
 from eventlint.parsing import parse_ast
 
 _PARAMETERS = re.compile(r"\[.*\]$")
@@ -29,10 +28,11 @@ class TestNames:
     classes: dict[str, frozenset[str] | None]  # class -> its methods, None if inherited too
 
 
-def read_test_names(path: Path, max_bytes: int) -> TestNames | None:
+def read_test_names(source: bytes) -> TestNames | None:
+    """The test names a module's source defines (None: it does not parse)."""
     try:
-        tree = parse_ast(sourcefile.read(path, max_bytes))
-    except (sourcefile.SourceError, SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = parse_ast(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     functions: set[str] = set()
     classes: dict[str, frozenset[str] | None] = {}

@@ -35,7 +35,6 @@ class Segment:
     start: int
     end: int
     bases: tuple[str, ...] = ("",)
-    inline: bool = False  # a Markdown/reST code span: a bare tests/... path counts too
 
 
 def logical_lines(text: str) -> Iterator[tuple[int, int]]:
@@ -256,7 +255,7 @@ def markdown_segments(text: str) -> Iterator[Segment]:
         if line.startswith("    "):
             continue  # an indented code block: could be anything
         for span in _CODE_SPAN.finditer(line):
-            yield Segment(start + span.start(2), start + span.end(2), _DOC_BASES, inline=True)
+            yield Segment(start + span.start(2), start + span.end(2), _DOC_BASES)
 
 
 _RST_DIRECTIVE = re.compile(
@@ -288,7 +287,7 @@ def rst_segments(text: str) -> Iterator[Segment]:
             block_indent = indent
             shell = True
         for span in _RST_LITERAL.finditer(line):
-            yield Segment(start + span.start("code"), start + span.end("code"), _DOC_BASES, True)
+            yield Segment(start + span.start("code"), start + span.end("code"), _DOC_BASES)
 
 
 # Docs name paths from the project root or from their own folder (a fix writes the first).

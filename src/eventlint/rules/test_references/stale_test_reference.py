@@ -32,7 +32,6 @@ from eventlint.rules.test_references.shell import (
 )
 from eventlint.rules.test_references.task_tables import pyproject_commands
 
-_TEST_FOLDERS = ("tests/", "test/", "testing/")
 # Placeholder names of docs' examples: never a reference to this project's files.
 _PLACEHOLDER = re.compile(r"(?:^|/)(?:test_(?:foo|bar|baz|example|something|module|file|x|y)\b)")
 
@@ -62,18 +61,19 @@ class StaleTestReference(Rule):
     ``tox.ini`` commands (relative to ``changedir``), ``noxfile.py``'s ``session.run(...)``,
     the task-runner tables of ``pyproject.toml``, ``.pre-commit-config.yaml`` (local hooks'
     ``entry`` and ``files:``/``exclude:`` patterns that mention tests and match no file), and
-    Markdown/reST docs (shell code blocks and inline code that run pytest or name a
-    ``tests/...`` path). Judged: the paths and ``path::Class::test`` node IDs among pytest's
-    arguments (the module is read statically for the test), and the targets of ``--ignore``
-    and ``--deselect``, relative to the file's folder, the step's ``working-directory`` or a
-    ``cd`` in front of the command.
+    Markdown/reST docs (shell code blocks and inline code that run pytest). Judged: the
+    paths and ``path::Class::test`` node IDs among pytest's arguments (the module is read
+    statically for the test), and the targets of ``--ignore`` and ``--deselect``, relative to
+    the file's folder, the step's ``working-directory`` or a ``cd`` in front of the command.
 
     Not judged, to stay silent when unsure: variables and globs (``$TEST_DIR``,
     ``${{ matrix.path }}``, ``tests/*``), the value of any option (``--junitxml out.xml``), an
     unknown option's next word, ``--pyargs`` modules, paths that another command of the file
     names (``mkdir -p tests/generated``), anything outside the project, a test a class may
     inherit, and in docs a path whose folder does not exist or that reads like an example
-    (``tests/test_foo.py``).
+    (``tests/test_foo.py``). A bare ``tests/...`` path in prose is not judged either: on
+    eventlint's own docs all three were about another folder (the example project's tests),
+    another codebase or a file the text asks the reader to create.
 
     Fix (safe): when the missing file (or the node ID's test) now exists at exactly one place
     in the project, the reference is rewritten to it; otherwise the message names the
@@ -160,15 +160,8 @@ class StaleTestReference(Rule):
                     root if base == sources.ROOT else folder / base for base in segment.bases
                 )
             )
-            items = list(words(text, segment.start, segment.end))
-            found = False
-            for invocation in invocations(items):
-                found = True
+            for invocation in invocations(list(words(text, segment.start, segment.end))):
                 yield from self._from_invocation(invocation, bases, in_docs)
-            if segment.inline and not found and len(items) == 1:
-                bare = items[0]
-                if bare.plain and bare.text.startswith(_TEST_FOLDERS):
-                    yield from self._from_arguments([bare], bases, True)
 
     def _from_invocation(
         self, invocation: Invocation, bases: tuple[Path, ...], in_docs: bool
@@ -254,13 +247,8 @@ class StaleTestReference(Rule):
             moved = [path for path in moved if defines(self._test_names(path), target.node)]
         what = _describe(target)
         base = located.bases[0]
-        if len(moved) == 1 and (len(located.bases) == 1 or located.in_docs):
-            new = relative(moved[0], base)
-            self.report_span(
-                self._span(target),
-                f"{what} does not exist; it is now `{new}`",
-                Fix(Applicability.SAFE, (TextEdit(target.start, target.end, new),)),
-            )
+        if len(moved) == 1 and _fixable(located):
+            self._rewrite(located, moved[0], base, f"{what} does not exist; it is now")
             return
         if moved:
             options = [relative(path, base) for path in moved]
@@ -289,17 +277,22 @@ class StaleTestReference(Rule):
         ]
         test = "::".join(target.node)
         message = f"`{target.path}` defines no test `{test}`"
-        if len(holders) == 1 and (len(located.bases) == 1 or located.in_docs):
-            new = relative(holders[0], base)
-            self.report_span(
-                self._span(target),
-                f"{message}; it is now in `{new}`",
-                Fix(Applicability.SAFE, (TextEdit(target.start, target.end, new),)),
-            )
+        if len(holders) == 1 and _fixable(located):
+            self._rewrite(located, holders[0], base, f"{message}; it is now in")
             return
         if holders:
             message += f"; it is in {_listed([relative(p, base) for p in holders[:3]])}"
         self.report_span(self._span(target), message)
+
+    def _rewrite(self, located: _Located, to: Path, base: Path, message: str) -> None:
+        """Report the reference with the safe fix that points it at ``to``."""
+        target = located.target
+        new = relative(to, base)
+        self.report_span(
+            self._span(target),
+            f"{message} `{new}`",
+            Fix(Applicability.SAFE, (TextEdit(target.start, target.end, new),)),
+        )
 
     def _judge_pattern(self, line: tuple[int, str, str], folder: Path) -> None:
         """A pre-commit ``files:``/``exclude:`` pattern about tests that matches no file."""
@@ -323,11 +316,7 @@ class StaleTestReference(Rule):
     def _test_names(self, path: Path) -> TestNames | None:
         if path not in self._names:
             data = self.context.project.read_text_of(path)
-            self._names[path] = (
-                None
-                if data is None
-                else read_test_names(path, self.context.settings.config.max_file_size)
-            )
+            self._names[path] = None if data is None else read_test_names(data)
         return self._names[path]
 
     def _span(self, target: Target) -> tuple[int, int, int, int]:
@@ -353,6 +342,11 @@ def _line_index(starts: list[int], offset: int) -> int:
         else:
             high = middle - 1
     return low
+
+
+def _fixable(located: _Located) -> bool:
+    """A rewrite is certain when the reference has one base (docs: the project root first)."""
+    return len(located.bases) == 1 or located.in_docs
 
 
 def _defines_strictly(names: TestNames | None, node: tuple[str, ...]) -> bool:
