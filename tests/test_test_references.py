@@ -187,3 +187,24 @@ def test_a_cd_in_front_of_the_command_moves_its_paths() -> None:
     assert [invocation.cd for invocation in found] == ["services/orders"]
     unknown = list(invocations(list(words("cd $WORK && pytest tests"))))
     assert unknown[0].cd is not None and unknown[0].cd != "$WORK"
+
+
+def test_huge_ci_files_and_long_lines_do_not_hang(tmp_path: Path) -> None:
+    """Regression: a 20,000-line `run: |` block made the step lookup quadratic (minutes), and
+    50,000 findings on one long Makefile line lowered the line once per finding."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    block = "\n".join(f"          pytest tests/x{index}.py" for index in range(20_000))
+    write(
+        tmp_path / ".github" / "workflows" / "big.yml",
+        f"jobs:\n  t:\n    steps:\n      - run: |\n{block}\n        working-directory: sub\n",
+    )
+    paths = " ".join(f"tests/t{index}.py" for index in range(50_000))
+    write(tmp_path / "Makefile", f"test:\n\tpytest {paths}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "eventlint", "--no-cache", "--select", "EVT305", "--output-format",
+         "json", "."],
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    findings = json.loads(result.stdout)
+    assert len(findings) == 70_000
+    assert {finding["path"] for finding in findings} == {".github/workflows/big.yml", "Makefile"}

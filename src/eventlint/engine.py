@@ -204,7 +204,7 @@ class Engine:
         fix_of: dict[int, Fix] = {}
         for report in reports:
             finding = _finding(context, report, lines)
-            if honour_noqa and suppression.line_suppresses(noqa.line(finding.line), finding.code):
+            if honour_noqa and noqa.suppresses(finding.line, finding.code):
                 continue
             result.findings.append(finding)
             if report.fix is not None:

@@ -54,13 +54,26 @@ def suppressed_by_file(code: str, suppression: frozenset[str] | None) -> bool:
 
 
 def line_suppresses(line: str, code: str) -> bool:
+    return _suppressed(_line_codes(line), code)
+
+
+# What a line's ``# noqa`` says: nothing (False), every code (None), or these codes.
+_LineNoqa = frozenset[str] | None | bool
+
+
+def _line_codes(line: str) -> _LineNoqa:
     if "noqa" not in line.lower():
         return False
     match = _LINE_NOQA.search(line)
     if match is None:
         return False
-    codes = _codes(match.group("codes"))
-    return codes is None or code.startswith(tuple(codes))
+    return _codes(match.group("codes"))
+
+
+def _suppressed(noqa: _LineNoqa, code: str) -> bool:
+    if isinstance(noqa, frozenset):
+        return code.startswith(tuple(noqa))
+    return noqa is None  # a bare ``# noqa``; False: no comment
 
 
 class NoqaLines:
@@ -71,10 +84,20 @@ class NoqaLines:
         self._text = text
         self._lines = lines
         self._mapping: dict[int, str] | None = None
+        # Asked once per finding: a file (or one long line) with thousands of findings must
+        # not be searched thousands of times.
+        self._text_has_noqa = "noqa" in text.lower()
+        self._parsed: dict[int, _LineNoqa] = {}
+
+    def suppresses(self, number: int, code: str) -> bool:
+        """Whether line ``number``'s ``# noqa`` (of its logical line) suppresses ``code``."""
+        if number not in self._parsed:
+            self._parsed[number] = _line_codes(self.line(number))
+        return _suppressed(self._parsed[number], code)
 
     def line(self, number: int) -> str:
         physical = self._lines[number - 1] if 0 < number <= len(self._lines) else ""
-        if "noqa" not in self._text.lower():
+        if not self._text_has_noqa:
             return physical
         if self._mapping is None:
             self._mapping = self._logical_lines()

@@ -82,52 +82,44 @@ def yaml_ci_segments(text: str, *, github: bool) -> Iterator[Segment]:
     """Command values of a CI file. In a GitHub workflow a step's ``working-directory``
     moves its commands; defaults set elsewhere in the file are tried as alternatives."""
     lines = list(_lines(text))
+    outline = _Outline(lines)
     defaults = tuple(
         _unquote_yaml(match[1]) or "\0unknown"
         for number, (_, _, line) in enumerate(lines)
-        if (match := _WORKING_DIRECTORY.match(line)) and _under_defaults(lines, number)
+        if (match := _WORKING_DIRECTORY.match(line)) and outline.under("defaults", number)
     )
-    in_block_of: int | None = None  # indent of the key whose block scalar we are in
+
+    def bases(number: int) -> tuple[str, ...]:
+        if not github:
+            return ("",)
+        own = outline.step_directory(number)
+        return (own,) if own is not None else ("", *defaults)
+
+    block: tuple[int, tuple[str, ...]] | None = None  # a block scalar: its key's indent, bases
     for number, (start, end, line) in enumerate(lines):
         stripped = line.strip()
         indent = len(line) - len(line.lstrip())
-        if in_block_of is not None:
-            if stripped and indent <= in_block_of:
-                in_block_of = None
+        if block is not None:
+            if stripped and indent <= block[0]:
+                block = None
             else:
                 if stripped and not stripped.startswith("#"):
-                    yield Segment(start, end, _bases(lines, number, defaults, github))
+                    yield Segment(start, end, block[1])
                 continue
         key = _YAML_KEY.match(line)
         if key is not None:
-            name = key[2]
             value_start = key.end()
             value = line[value_start:].strip()
-            if name not in _COMMAND_KEYS:
+            if key[2] not in _COMMAND_KEYS:
                 continue
             if value.startswith(("|", ">")):
-                in_block_of = len(key[1])
-                continue
-            if value and not value.startswith("#"):
-                yield Segment(start + value_start, end, _bases(lines, number, defaults, github))
+                block = (len(key[1]), bases(number))
+            elif value and not value.startswith("#"):
+                yield Segment(start + value_start, end, bases(number))
             continue
         item = _LIST_ITEM.match(line)
-        if item is not None and _in_command_list(lines, number):
-            yield Segment(start + item.end(), end, _bases(lines, number, defaults, github))
-
-
-def _under_defaults(lines: list[tuple[int, int, str]], number: int) -> bool:
-    """Whether line ``number`` is inside a ``defaults:`` mapping (of the workflow or a job)."""
-    indent = len(lines[number][2]) - len(lines[number][2].lstrip())
-    for _, _, line in reversed(lines[:number]):
-        own = len(line) - len(line.lstrip())
-        if not line.strip() or own >= indent:
-            continue
-        indent = own
-        key = _YAML_KEY.match(line)
-        if key is not None and key[2] == "defaults":
-            return True
-    return False
+        if item is not None and outline.in_command_list(number):
+            yield Segment(start + item.end(), end, bases(number))
 
 
 def _lines(text: str) -> Iterator[tuple[int, int, str]]:
@@ -138,55 +130,77 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
         offset += len(raw)
 
 
-def _in_command_list(lines: list[tuple[int, int, str]], number: int) -> bool:
-    """Whether a ``- item`` line belongs to a ``script:``-like key's list."""
-    indent = len(lines[number][2]) - len(lines[number][2].lstrip())
-    for _, _, line in reversed(lines[:number]):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        own = len(line) - len(line.lstrip())
-        if own < indent or (own == indent and not line.lstrip().startswith("-")):
-            key = _YAML_KEY.match(line)
-            return key is not None and key[2] in _COMMAND_KEYS and not line[key.end() :].strip()
-    return False
+class _Outline:
+    """The nesting of a YAML file by indentation, built in one pass: each line's parent (the
+    key or list item it belongs to), so that every question about a line costs its depth, not
+    the file's length (a workflow with 20,000 command lines must not take minutes)."""
 
+    def __init__(self, lines: list[tuple[int, int, str]]) -> None:
+        self._lines = lines
+        self.parent: list[int | None] = []
+        self._directories: dict[int, str | None] = {}
+        stack: list[tuple[int, int, bool]] = []  # (indent, line, is a list item)
+        for number, (_, _, line) in enumerate(lines):
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                self.parent.append(stack[-1][1] if stack else None)
+                continue
+            indent = len(line) - len(line.lstrip())
+            item = _LIST_ITEM.match(line) is not None
+            # At the same indent a key closes everything; a list item closes only items (its
+            # key may sit at the same indent: ``script:`` then ``- pytest``).
+            while stack and (
+                stack[-1][0] > indent or (stack[-1][0] == indent and (stack[-1][2] or not item))
+            ):
+                stack.pop()
+            self.parent.append(stack[-1][1] if stack else None)
+            stack.append((indent, number, item))
 
-def _bases(
-    lines: list[tuple[int, int, str]], number: int, defaults: tuple[str, ...], github: bool
-) -> tuple[str, ...]:
-    if not github:
-        return ("",)
-    own = _step_directory(lines, number)
-    if own is not None:
-        return (own,)
-    return ("", *defaults)
+    def _key(self, number: int) -> str | None:
+        match = _YAML_KEY.match(self._lines[number][2])
+        return match[2] if match is not None else None
 
+    def under(self, key: str, number: int) -> bool:
+        """Whether line ``number`` is inside a mapping under ``key`` (``defaults:``)."""
+        ancestor = self.parent[number]
+        while ancestor is not None:
+            if self._key(ancestor) == key and not _LIST_ITEM.match(self._lines[ancestor][2]):
+                return True
+            ancestor = self.parent[ancestor]
+        return False
 
-def _step_directory(lines: list[tuple[int, int, str]], number: int) -> str | None:
-    """The ``working-directory`` of the step (a ``- `` list item) holding line ``number``."""
-    line = lines[number][2]
-    indent = len(line) - len(line.lstrip())
-    step = number
-    if not _LIST_ITEM.match(line):
-        step = -1
-        for index in range(number - 1, -1, -1):
-            candidate = lines[index][2]
-            own = len(candidate) - len(candidate.lstrip())
-            if candidate.strip() and own < indent and _LIST_ITEM.match(candidate):
-                step = index
-                break
-        if step < 0:
+    def in_command_list(self, number: int) -> bool:
+        """Whether a ``- item`` line belongs to a ``script:``-like key's list."""
+        ancestor = self.parent[number]
+        if ancestor is None:
+            return False
+        line = self._lines[ancestor][2]
+        key = _YAML_KEY.match(line)
+        return key is not None and key[2] in _COMMAND_KEYS and not line[key.end() :].strip()
+
+    def step_directory(self, number: int) -> str | None:
+        """The ``working-directory`` of the step (a ``- `` list item) holding line ``number``."""
+        step: int | None = number
+        while step is not None and not _LIST_ITEM.match(self._lines[step][2]):
+            step = self.parent[step]
+        if step is None:
             return None
-    step_indent = len(lines[step][2]) - len(lines[step][2].lstrip())
-    for index in range(step, len(lines)):
-        candidate = lines[index][2]
-        own = len(candidate) - len(candidate.lstrip())
-        if index > step and candidate.strip() and own <= step_indent:
-            break
-        match = _WORKING_DIRECTORY.match(candidate)
-        if match is not None:
-            return _unquote_yaml(match[1]) or "\0unknown"
-    return None
+        if step not in self._directories:
+            self._directories[step] = self._read_directory(step)
+        return self._directories[step]
+
+    def _read_directory(self, step: int) -> str | None:
+        step_line = self._lines[step][2]
+        step_indent = len(step_line) - len(step_line.lstrip())
+        for index in range(step, len(self._lines)):
+            candidate = self._lines[index][2]
+            own = len(candidate) - len(candidate.lstrip())
+            if index > step and candidate.strip() and own <= step_indent:
+                break
+            match = _WORKING_DIRECTORY.match(candidate)
+            if match is not None:
+                return _unquote_yaml(match[1]) or "\0unknown"
+        return None
 
 
 _TOX_SECTION = re.compile(r"^\[(?P<name>[^\]]+)\]\s*$")

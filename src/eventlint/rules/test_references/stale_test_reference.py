@@ -112,6 +112,8 @@ class StaleTestReference(Rule):
 
     def check(self) -> None:
         self._names: dict[Path, TestNames | None] = {}
+        self._tests: list[Path] | None = None
+        self._hints_left = _MAX_HINTS
         folder = self.context.absolute_path.parent
         if is_workflow(self.context.absolute_path):
             folder = folder.parent.parent  # a workflow's commands run at the repository root
@@ -253,14 +255,14 @@ class StaleTestReference(Rule):
         if moved:
             options = [relative(path, base) for path in moved]
             hint = f"; it may be one of {_listed(options[:3])}"
-        else:
-            known = [
-                relative(path, base)
-                for path in view.project_files()
-                if path.suffix == ".py" and "test" in path.name and self._within in path.parents
-            ]
-            nearby = closest(target.path, known)
+        elif self._hints_left > 0:
+            # The closest names cost a comparison with every test file: a file with thousands
+            # of missing references gets them for the first few only.
+            self._hints_left -= 1
+            nearby = closest(target.path, [relative(path, base) for path in self._test_files()])
             hint = f"; closest: {_listed(nearby)}" if nearby else ""
+        else:
+            hint = ""
         self.report_span(self._span(target), f"{what} does not exist{hint}")
 
     def _report_missing_test(self, located: _Located, base: Path, path: Path) -> None:
@@ -283,6 +285,15 @@ class StaleTestReference(Rule):
         if holders:
             message += f"; it is in {_listed([relative(p, base) for p in holders[:3]])}"
         self.report_span(self._span(target), message)
+
+    def _test_files(self) -> list[Path]:
+        if self._tests is None:
+            self._tests = [
+                path
+                for path in self.context.project.project_files()
+                if path.suffix == ".py" and "test" in path.name and self._within in path.parents
+            ]
+        return self._tests
 
     def _rewrite(self, located: _Located, to: Path, base: Path, message: str) -> None:
         """Report the reference with the safe fix that points it at ``to``."""
@@ -330,6 +341,7 @@ class StaleTestReference(Rule):
         return line + 1, offset - starts[line]
 
 
+_MAX_HINTS = 20
 _PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 
 
