@@ -10,6 +10,7 @@ import inspect
 import sys
 from pathlib import Path
 
+from eventlint.file_kinds import KIND_DESCRIPTIONS
 from eventlint.rules import RuleDocs, all_rules
 
 _FIX_TEXT = {"safe": "safe fix", "unsafe": "unsafe fix (`--unsafe-fixes`)", "none": "no fix"}
@@ -49,7 +50,7 @@ def _facts(rule: type[RuleDocs]) -> str:
     scope = "test files only" if rule.test_files_only else "all files"
     kinds = sorted(rule.file_kinds - {"python"})
     if kinds:
-        scope += " (also " + ", ".join(kind.replace("-", " ") + " files" for kind in kinds) + ")"
+        scope += " (also " + "; ".join(KIND_DESCRIPTIONS.get(kind, kind) for kind in kinds) + ")"
     return f"*{rule.name}* · default: {default} · {_FIX_TEXT[rule.fix_availability]} · {scope}"
 
 

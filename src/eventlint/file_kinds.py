@@ -16,6 +16,12 @@ PYTEST_CONFIG = "pytest-config"
 
 TEST_REFERENCES = "test-references"
 
+# How the docs name each kind a rule reads besides Python files.
+KIND_DESCRIPTIONS = {
+    PYTEST_CONFIG: "pytest.ini, pyproject.toml, tox.ini and setup.cfg",
+    TEST_REFERENCES: "CI workflows, Makefiles, justfiles, pre-commit config, Markdown/reST",
+}
+
 PYTEST_CONFIG_NAMES = frozenset({"pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"})
 TEST_REFERENCE_NAMES = frozenset(
     {
