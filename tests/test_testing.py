@@ -253,3 +253,36 @@ def test_id_functions_that_cannot_take_one_event_are_skipped_with_the_reason(
     assert "keys.pair_key: takes 2 arguments, not one event" in result.stdout
     assert "keys.Keys.order_key: a method: needs an instance" in result.stdout
     assert "1 passed, 2 skipped" in result.stdout
+
+
+# A finder that refuses hypothesis, as in a project without the testing extra (hypothesis's
+# own pytest plugin is switched off with it).
+_WITHOUT_HYPOTHESIS = (
+    "import sys\n"
+    "class Refuse:\n"
+    "    def find_spec(self, name, path=None, target=None):\n"
+    "        if name.split('.')[0] == 'hypothesis':\n"
+    "            raise ImportError('No module named hypothesis')\n"
+    "sys.meta_path.insert(0, Refuse())\n"
+)
+
+
+def test_without_the_testing_extra_pytest_still_runs_and_the_api_says_what_is_missing(
+    tmp_path: Path,
+) -> None:
+    """The plugin is loaded by every pytest run where eventlint is installed: a project that
+    did not install the ``testing`` extra (no hypothesis) must still run its tests."""
+    write(tmp_path / "test_plain.py", "def test_plain():\n    assert True\n")
+    plain = subprocess.run(
+        [sys.executable, "-c",
+         _WITHOUT_HYPOTHESIS + "import pytest\nsys.exit(pytest.main(['-q', '-p', 'no:cacheprovider',"
+         " '-p', 'no:hypothesispytest']))"],
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert plain.returncode == 0 and "1 passed" in plain.stdout, plain.stdout + plain.stderr
+    api = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_HYPOTHESIS + "import eventlint.testing\n"],
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert api.returncode == 1
+    assert 'eventlint.testing needs hypothesis: pip install "eventlint[testing]"' in api.stderr

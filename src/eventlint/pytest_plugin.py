@@ -1,8 +1,9 @@
 """The pytest plugin (entry point ``pytest11``): the ``event_id_contract`` marker and fixture,
 and ``--event-id-contracts``, which adds one test per ID function the static analysis finds.
 
-Loaded by every pytest run where eventlint is installed, so it imports nothing heavy until a
-test asks for a contract (hypothesis is an optional extra).
+Loaded by every pytest run where eventlint is installed, so it lives outside
+``eventlint.testing`` and imports nothing heavy until a test asks for a contract: hypothesis
+is an optional extra, and a project without it must still run its tests.
 """
 
 from __future__ import annotations
