@@ -280,6 +280,15 @@ def test_without_the_testing_extra_pytest_still_runs_and_the_api_says_what_is_mi
         cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert plain.returncode == 0 and "1 passed" in plain.stdout, plain.stdout + plain.stderr
+    option = subprocess.run(
+        [sys.executable, "-c",
+         _WITHOUT_HYPOTHESIS + "import pytest\nsys.exit(pytest.main(['-q', '-p', 'no:cacheprovider',"
+         " '-p', 'no:hypothesispytest', '--event-id-contracts']))"],
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert option.returncode == 4, option.stdout + option.stderr  # pytest's usage error
+    assert "--event-id-contracts: eventlint.testing needs hypothesis" in option.stderr
+    assert "INTERNALERROR" not in option.stdout + option.stderr
     api = subprocess.run(
         [sys.executable, "-c", _WITHOUT_HYPOTHESIS + "import eventlint.testing\n"],
         cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,

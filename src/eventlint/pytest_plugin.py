@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("event_id_contracts", default=False):
+        try:
+            import eventlint.testing  # noqa: F401 - hypothesis is an optional extra
+        except ImportError as error:
+            raise pytest.UsageError(f"--event-id-contracts: {error}") from None
     config.addinivalue_line(
         "markers",
         "event_id_contract(id_function, model=None, example=None, **options): check the "
