@@ -267,31 +267,31 @@ _WITHOUT_HYPOTHESIS = (
 )
 
 
+_PYTEST = (
+    "import pytest\n"
+    "sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-p', 'no:hypothesispytest'{extra}]))"
+)
+
+
+def _without_hypothesis(cwd: Path, code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", _WITHOUT_HYPOTHESIS + code],
+        cwd=cwd, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+
+
 def test_without_the_testing_extra_pytest_still_runs_and_the_api_says_what_is_missing(
     tmp_path: Path,
 ) -> None:
     """The plugin is loaded by every pytest run where eventlint is installed: a project that
     did not install the ``testing`` extra (no hypothesis) must still run its tests."""
     write(tmp_path / "test_plain.py", "def test_plain():\n    assert True\n")
-    plain = subprocess.run(
-        [sys.executable, "-c",
-         _WITHOUT_HYPOTHESIS + "import pytest\nsys.exit(pytest.main(['-q', '-p', 'no:cacheprovider',"
-         " '-p', 'no:hypothesispytest']))"],
-        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
+    plain = _without_hypothesis(tmp_path, _PYTEST.format(extra=""))
     assert plain.returncode == 0 and "1 passed" in plain.stdout, plain.stdout + plain.stderr
-    option = subprocess.run(
-        [sys.executable, "-c",
-         _WITHOUT_HYPOTHESIS + "import pytest\nsys.exit(pytest.main(['-q', '-p', 'no:cacheprovider',"
-         " '-p', 'no:hypothesispytest', '--event-id-contracts']))"],
-        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
+    option = _without_hypothesis(tmp_path, _PYTEST.format(extra=", '--event-id-contracts'"))
     assert option.returncode == 4, option.stdout + option.stderr  # pytest's usage error
     assert "--event-id-contracts: eventlint.testing needs hypothesis" in option.stderr
     assert "INTERNALERROR" not in option.stdout + option.stderr
-    api = subprocess.run(
-        [sys.executable, "-c", _WITHOUT_HYPOTHESIS + "import eventlint.testing\n"],
-        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
+    api = _without_hypothesis(tmp_path, "import eventlint.testing\n")
     assert api.returncode == 1
     assert 'eventlint.testing needs hypothesis: pip install "eventlint[testing]"' in api.stderr

@@ -325,11 +325,13 @@ class ProjectView:
 
     def read_text_of(self, path: Path) -> bytes | None:
         """Another file's bytes (None when unreadable), recorded by content."""
-        self.project.recorder.note(file_key(path), self.project.store.digest(path))
         try:
-            return sourcefile.read(path, self.project.store.max_bytes)
+            data = sourcefile.read(path, self.project.store.max_bytes)
         except sourcefile.SourceError:
+            self.project.recorder.note(file_key(path), "")  # what the store says of it too
             return None
+        self.project.recorder.note(file_key(path), sourcefile.content_digest(data))
+        return data
 
     def _note_files(self) -> None:
         self.project.recorder.note(index_key("files"), self.project.index_fingerprint("files"))

@@ -18,7 +18,7 @@ from eventlint.config import ConfigError, ConfigResolver
 from eventlint.engine import Engine
 from eventlint.file_kinds import PYTHON
 from eventlint.rules import known_codes
-from eventlint.rules.event_ids.flow import analysis_for
+from eventlint.rules.event_ids.flow import analysis_for, annotation_class
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def _describe(path: Path, line: int, module: str | None, scope: object) -> IdFun
         count = len(parameters)
         return IdFunction(path, line, module, name, None, f"takes {count} arguments, not one event")
     annotation = parameters[0][1]
-    model = _dotted(annotation)
+    model = annotation_class(annotation)
     if model is None:
         return IdFunction(path, line, module, name, None, "its parameter has no model annotation")
     return IdFunction(
@@ -128,15 +128,3 @@ class _AttributeReads(cst.CSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         if node.value == self.parameter:
             self.whole = True  # the event itself is passed on or stored
-
-
-def _dotted(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        inner = _dotted(node.value)
-        return f"{inner}.{node.attr.value}" if inner else None
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) and value.replace(".", "").isidentifier() else None
-    return None

@@ -172,11 +172,11 @@ class EventIdAnalysis:
                 class_name = scope.class_name
             elif scope.parameters.get(expr.value) is not None:
                 annotation = scope.parameters[expr.value]
-                class_name = _annotation_class(annotation)
+                class_name = annotation_class(annotation)
             else:
                 for value in scope.values_of(expr.value):
                     if isinstance(value, cst.Call):
-                        class_name = _annotation_class(value.func)
+                        class_name = annotation_class(value.func)
                         if class_name:
                             break
         if class_name is None:
@@ -184,7 +184,7 @@ class EventIdAnalysis:
         return self.context.project.resolve_class(class_name)
 
 
-def _annotation_class(node: cst.BaseExpression | None) -> str | None:
+def annotation_class(node: cst.BaseExpression | None) -> str | None:
     if node is None:
         return None
     if isinstance(node, cst.SimpleString):  # a forward reference "Event"

@@ -11,6 +11,7 @@ import libcst as cst
 
 from eventlint.file_kinds import PYTEST_CONFIG, PYTHON, TEST_REFERENCES, is_workflow
 from eventlint.finding import Applicability, Fix, TextEdit
+from eventlint.paths import PROJECT_MARKERS, VCS_MARKERS
 from eventlint.rules.base import FileContext, Rule
 from eventlint.rules.test_references import sources
 from eventlint.rules.test_references.arguments import Target, targets
@@ -114,6 +115,7 @@ class StaleTestReference(Rule):
         self._names: dict[Path, TestNames | None] = {}
         self._tests: list[Path] | None = None
         self._hints_left = _MAX_HINTS
+        self._segments: list[tuple[sources.Segment, list[Word], list[Invocation]]] | None = None
         folder = self.context.absolute_path.parent
         if is_workflow(self.context.absolute_path):
             folder = folder.parent.parent  # a workflow's commands run at the repository root
@@ -154,7 +156,7 @@ class StaleTestReference(Rule):
             for line in pattern_lines(text):
                 self._judge_pattern(line, folder)
         in_docs = kind in (sources.MARKDOWN, sources.RESTRUCTURED_TEXT)
-        for segment in _segments(kind, text, self.context.absolute_path):
+        for segment, _, found in self._shell_segments():
             if "\0unknown" in "".join(segment.bases):
                 continue
             bases = tuple(
@@ -162,8 +164,21 @@ class StaleTestReference(Rule):
                     root if base == sources.ROOT else folder / base for base in segment.bases
                 )
             )
-            for invocation in invocations(list(words(text, segment.start, segment.end))):
+            for invocation in found:
                 yield from self._from_invocation(invocation, bases, in_docs)
+
+    def _shell_segments(self) -> list[tuple[sources.Segment, list[Word], list[Invocation]]]:
+        """The file's shell text, split into words and pytest commands once: both the
+        references and the paths other commands create are read from it."""
+        if self._segments is None:
+            text = self.context.text
+            self._segments = []
+            for segment in _segments(
+                _source_kind(self.context.absolute_path), text, self.context.absolute_path
+            ):
+                items = list(words(text, segment.start, segment.end))
+                self._segments.append((segment, items, list(invocations(items))))
+        return self._segments
 
     def _from_invocation(
         self, invocation: Invocation, bases: tuple[Path, ...], in_docs: bool
@@ -195,12 +210,8 @@ class StaleTestReference(Rule):
         if kind in (PYTHON, sources.PYPROJECT, sources.MARKDOWN, sources.RESTRUCTURED_TEXT):
             return frozenset()
         found: set[str] = set()
-        text = self.context.text
-        for segment in _segments(kind, text, self.context.absolute_path):
-            items = list(words(text, segment.start, segment.end))
-            judged = {
-                id(word) for invocation in invocations(items) for word in invocation.arguments
-            }
+        for _, items, commands in self._shell_segments():
+            judged = {id(word) for invocation in commands for word in invocation.arguments}
             found |= {
                 word.text.rstrip("/").removeprefix("./")
                 for word in items
@@ -342,7 +353,7 @@ class StaleTestReference(Rule):
 
 
 _MAX_HINTS = 20
-_PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+_PROJECT_MARKERS = PROJECT_MARKERS + VCS_MARKERS
 
 
 def _line_index(starts: list[int], offset: int) -> int:
