@@ -26,6 +26,7 @@ from eventlint.runner import (
     Terminated,
     install_termination_handler,
     run_files,
+    tune_garbage_collector,
 )
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -213,6 +214,7 @@ def _lint(options: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     install_termination_handler()
+    tune_garbage_collector()
     exit_zero = "--exit-zero" in arguments
     try:
         if arguments[:1] == ["rules"]:

@@ -457,6 +457,10 @@ class ConfigResolver:
         self._by_directory: dict[Path, Settings] = {}
         self._by_config: dict[Path | None, Settings] = {}
         self._tables: dict[Path, Mapping[str, Any] | None] = {}
+        # Folders with no configured pyproject.toml at or above them, and the markers above
+        # each folder: a large tree's folders share their parents' answers.
+        self._unconfigured: set[Path] = set()
+        self._marked = paths.MarkedFolders()
         for code in (overrides.select or ()) + overrides.extend_select + overrides.ignore:
             if not code or not any(known.startswith(code) for known in self._known):
                 close = difflib.get_close_matches(code, list(self._known), n=1)
@@ -497,7 +501,10 @@ class ConfigResolver:
         return self.for_directory(absolute if absolute.is_dir() else absolute.parent)
 
     def _discover(self, directory: Path) -> Settings:
+        walked: list[Path] = []
         for candidate in (directory, *directory.parents):
+            if candidate in self._unconfigured:
+                break
             known = self._by_directory.get(candidate) if candidate != directory else None
             if known is not None and known.config_path is not None:
                 # No config between here and there (each folder on the way was checked).
@@ -507,7 +514,9 @@ class ConfigResolver:
                 table = self._table_of(pyproject)
                 if table is not None:
                     return self._cached_config(candidate, pyproject, table)
-        return self._cached_config(paths.root_without_config(directory), None, {})
+            walked.append(candidate)
+        self._unconfigured.update(walked)
+        return self._cached_config(paths.root_without_config(directory, self._marked), None, {})
 
     def _table_of(self, pyproject: Path) -> Mapping[str, Any] | None:
         """The ``[tool.eventlint]`` table of a pyproject.toml, read once per run: every folder

@@ -175,6 +175,10 @@ class Engine:
             reports: list[Report] = []
             for rule in chosen:
                 rule(context, reports.append).check()
+            # The analyses refer back to the context (and so to the libcst tree): dropped now,
+            # the tree is freed by reference counting when the file is done, not by the
+            # cyclic GC, whose full collections grow with every tree waiting for it.
+            context.forget_analyses()
             return self._findings(context, reports, honour_noqa)
         except (RecursionError, MemoryError):
             # libcst's code generation and the analyses recurse: a structure just under the

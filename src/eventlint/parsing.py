@@ -7,11 +7,16 @@ attribute and call chains, unary and ternary chains. Two guards run before libcs
 
 - brackets nested deeper than CPython allows (200) make the file invalid Python: ``ast``
   (which fails cleanly) gives the error;
-- when the file holds enough chain-forming tokens to build such a chain at all
-  (``_CHAIN_TOKEN_BUDGET``), ``ast`` parses it and the nesting libcst would build is measured
-  iteratively (a ``BoolOp`` of *n* values is *n* levels deep for libcst); beyond
-  ``MAX_NESTING`` libcst is not called and the file is reported as too deeply nested to
-  analyse (EVT002, not EVT001: the file is valid Python).
+- when one statement holds enough chain-forming tokens to build such a chain at all
+  (``_CHAIN_TOKEN_BUDGET``), ``ast`` parses the file and the nesting libcst would build is
+  measured iteratively (a ``BoolOp`` of *n* values is *n* levels deep for libcst), skipping
+  statements too short to reach the bound; beyond ``MAX_NESTING`` libcst is not called and
+  the file is reported as too deeply nested to analyse (EVT002, not EVT001: the file is
+  valid Python).
+
+Both guards are cheap text scans on ordinary files; the ``ast`` pass runs only for files that
+may really hold a deep chain. If a crafted file still slipped past them, the process pool's
+crash isolation is the second defence (``runner``).
 
 Below the bound, libcst's own code generation can still hit Python's recursion limit; the
 engine catches that and reports EVT002 too. A file CPython accepts but libcst rejects is
@@ -24,6 +29,7 @@ import ast
 import os
 import re
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import libcst as cst
@@ -33,7 +39,7 @@ _MAX_VALID_NESTING = 200
 # libcst's native parser crashes the process from about 7,000 chained operators; its code
 # generation raises RecursionError (caught) from about 1,000. Past this estimate, do not parse.
 MAX_NESTING = 2000
-# A file with fewer chain-forming tokens than this cannot build a chain deep enough to crash
+# A statement with fewer chain-forming tokens than this cannot build a chain deep enough to crash
 # libcst: no ``ast`` pass. Measured (libcst 1.9, one token per level): lambda chains crash
 # from about 3,500 levels, ternaries from 5,600, attribute chains from 5,900, the rest from
 # 6,300 to 8,200. Shallower chains only raise RecursionError, which is caught.
@@ -71,10 +77,28 @@ class ParseFailure:
 
 def parse_ast(source: str | bytes) -> ast.Module:
     """``ast.parse`` without the SyntaxWarnings (``"\\d"``, ``1(2)``) it prints about the code
-    it reads: eventlint's output is its findings. Raises what ``ast.parse`` raises."""
+    it reads: eventlint's output is its findings. Raises what ``ast.parse`` raises.
+
+    The same text is often parsed more than once in a run (the parse guard, the stale-import
+    pre-check and the project's summary of the same test file), so the last few trees are kept
+    by content. Callers must not modify the tree they get."""
+    # Keyed on the text itself: str and bytes cache their hash, so a repeat costs one compare.
+    tree = _recent_trees.get(source)
+    if tree is not None:
+        _recent_trees.move_to_end(source)
+        return tree
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return ast.parse(source)
+        tree = ast.parse(source)
+    _recent_trees[source] = tree
+    if len(_recent_trees) > _RECENT_TREES:
+        _recent_trees.popitem(last=False)
+    return tree
+
+
+# A handful: the repeats come within one file's lint, and a large module's tree is tens of MiB.
+_RECENT_TREES = 4
+_recent_trees: OrderedDict[str | bytes, ast.Module] = OrderedDict()
 
 
 def _max_nesting(text: str) -> int:
@@ -124,26 +148,107 @@ def nesting_limit() -> int:
         return MAX_NESTING
 
 
-def libcst_nesting(tree: ast.AST) -> int:
-    """How deep libcst's tree of this code would nest, measured without recursion."""
-    deepest = 0
-    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+def nests_deeper_than(tree: ast.AST, text: str, limit: int) -> bool:
+    """Whether libcst's tree of this code would nest more than ``limit`` levels, measured
+    without recursion.
+
+    Every level of nesting takes at least one byte of source (``-x``, ``a.b``, ``a+b``; a
+    ``BoolOp`` of *n* values, *n* levels deep for libcst, takes at least four per value), so a
+    statement or expression narrower than the levels left cannot reach the limit and is not
+    walked: on ordinary files only the few very long statements are."""
+    data = text.encode("utf-8", "surrogatepass")
+    # A lone \r is a line end for some readers and not others: measure such a file fully.
+    line_starts = None if _LONE_CR.search(data) else _line_starts(data)
+    # (node, depth, whether its position can be trusted)
+    stack: list[tuple[ast.AST, int, bool]] = [(tree, 0, line_starts is not None)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, positioned = stack.pop()
         if isinstance(node, ast.BoolOp):
             depth += len(node.values) - 1  # binary for libcst, flat for ast
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return deepest
+        if depth > limit:
+            return True
+        width = _width(node, line_starts) if positioned and line_starts else None
+        # Twice the width plus a margin: wrappers without text of their own (an expression
+        # statement, a keyword, a load context) add a level here and there.
+        if width is not None and depth + 2 * width + 8 <= limit:
+            continue
+        # Positions inside f-strings have been wrong in some Python versions: not used there.
+        inner = positioned and not isinstance(node, ast.JoinedStr)
+        stack.extend((child, depth + 1, inner) for child in ast.iter_child_nodes(node))
+    return False
 
 
-def _may_chain_too_deep(text: str) -> bool:
+def _line_starts(data: bytes) -> list[int]:
+    """Byte offsets of each line's start (index 0 is line 1), as ``ast`` counts lines."""
+    starts = [0]
+    for match in _LINE_END.finditer(data):
+        starts.append(match.end())
+    return starts
+
+
+# ast's positions are UTF-8 byte offsets on lines.
+_LINE_END = re.compile(rb"\n")
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _width(node: ast.AST, line_starts: list[int]) -> int | None:
+    """The node's extent in bytes of source; None when ast gives no position."""
+    if not isinstance(node, (ast.stmt, ast.expr)):
+        return None
+    end_line, end_column = node.end_lineno, node.end_col_offset
+    if end_line is None or end_column is None or end_line > len(line_starts):
+        return None
+    start = line_starts[node.lineno - 1] + node.col_offset
+    width = line_starts[end_line - 1] + end_column - start
+    return width if width > 0 else None
+
+
+def _chain_tokens(text: str, stop_at: int) -> int:
+    """How many chain-forming tokens ``text`` holds, counting no further than ``stop_at``."""
     total = 0
     for token in _CHAIN_TOKENS:
         total += text.count(token)
-        if total >= _CHAIN_TOKEN_BUDGET:
+        if total >= stop_at:
+            break
+    return total
+
+
+def _may_chain_too_deep(text: str) -> bool:
+    """Whether one statement may hold enough chain-forming tokens to crash libcst.
+
+    A chain lives in one logical line (a statement, with its bracketed continuations), so
+    tokens are counted per logical line, not per file: a long file of ordinary statements
+    needs no ``ast`` pass. Logical lines are found from brackets and backslashes outside
+    strings and comments; tokens are counted on the raw text, strings included (an f-string
+    holds expressions). Brackets that do not balance make the answer yes."""
+    if _chain_tokens(text, _CHAIN_TOKEN_BUDGET) < _CHAIN_TOKEN_BUDGET:
+        return False
+    # Strings and comments blanked to spaces: offsets still match ``text``.
+    code = _STRINGS_AND_COMMENTS.sub(_blanked, text)
+    depth = start = offset = 0
+    # Only \n ends a line here: ``str.splitlines`` also splits at a form feed, which Python
+    # reads as whitespace inside a statement.
+    for line in code.split("\n"):
+        offset += len(line) + 1
+        depth += sum(line.count(char) for char in "([{") - sum(line.count(c) for c in ")]}")
+        if depth < 0:
             return True
-    return False
+        if depth > 0 or line.rstrip("\r\n").endswith("\\"):
+            continue
+        # Every token is at least a character long: a short logical line is not counted.
+        if (
+            offset - start >= _CHAIN_TOKEN_BUDGET
+            and _chain_tokens(text[start:offset], _CHAIN_TOKEN_BUDGET) >= _CHAIN_TOKEN_BUDGET
+        ):
+            return True
+        start = offset
+    return depth > 0
+
+
+def _blanked(match: re.Match[str]) -> str:
+    # Newlines inside a string go too: a line break in a triple-quoted f-string does not end
+    # the statement around it.
+    return " " * len(match.group())
 
 
 # A rough token: a string literal or a comment (one token each, however long), a word, or one
@@ -193,7 +298,7 @@ def parse(text: str) -> cst.Module | ParseFailure:
             )
         except (RecursionError, MemoryError, ValueError):
             return ParseFailure(TOO_DEEP, 1, 1, NOT_ANALYSABLE)
-        if libcst_nesting(tree) > nesting_limit():
+        if nests_deeper_than(tree, text, nesting_limit()):
             return ParseFailure(TOO_DEEP, 1, 1, NOT_ANALYSABLE)
     try:
         return cst.parse_module(text)

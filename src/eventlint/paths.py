@@ -29,13 +29,44 @@ def is_regular_file(path: Path | str) -> bool:
         return False
 
 
-def root_without_config(directory: Path) -> Path:
-    topmost: Path | None = None
-    for folder in (directory, *directory.parents):
-        if any(os.path.lexists(folder / marker) for marker in VCS_MARKERS):
-            return folder
-        if any(is_regular_file(folder / marker) for marker in PROJECT_MARKERS):
-            topmost = folder
+class MarkedFolders:
+    """For each folder: the nearest version-control root at or above it, else the topmost
+    folder holding a project marker. Remembered per folder, so that the thousands of folders
+    of a large tree share their parents' answers instead of each walking up to ``/``."""
+
+    def __init__(self) -> None:
+        self._known: dict[Path, tuple[Path | None, Path | None]] = {}
+
+    def above(self, folder: Path) -> tuple[Path | None, Path | None]:
+        """(version-control root, topmost marked folder); the second only without the first."""
+        walked: list[Path] = []
+        found: tuple[Path | None, Path | None] = (None, None)
+        for candidate in (folder, *folder.parents):
+            known = self._known.get(candidate)
+            if known is not None:
+                found = known
+                break
+            if any(os.path.lexists(candidate / marker) for marker in VCS_MARKERS):
+                found = (candidate, None)
+                self._known[candidate] = found
+                break
+            walked.append(candidate)
+        # Down again: each folder's topmost marked folder is the highest one below the
+        # version-control root (or ``/``).
+        vcs, topmost = found
+        for candidate in reversed(walked):
+            if topmost is None and any(
+                is_regular_file(candidate / marker) for marker in PROJECT_MARKERS
+            ):
+                topmost = candidate
+            self._known[candidate] = (vcs, topmost)
+        return self._known.get(folder, found)
+
+
+def root_without_config(directory: Path, marked: MarkedFolders | None = None) -> Path:
+    vcs, topmost = (marked or MarkedFolders()).above(directory)
+    if vcs is not None:
+        return vcs
     if topmost is not None:
         return topmost
     working = Path.cwd()

@@ -9,6 +9,7 @@ worker, and a file that kills its worker again is reported as EVT002. No
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -168,6 +169,17 @@ class EngineSettings:
         return ResultsCache(self.cache_dir, frozenset(known_codes()))
 
 
+def tune_garbage_collector() -> None:
+    """Collect young objects every 10,000 allocations instead of 700.
+
+    A lint run allocates millions of short-lived libcst nodes, freed by reference counting,
+    while the project model keeps a large, long-lived heap: at the default threshold the
+    collector ran some 12,000 times on django and each full collection walked that heap (a
+    fifth of the run's time). Only for eventlint's own processes: the flake8 plugin leaves its
+    host's collector alone."""
+    gc.set_threshold(10_000, 10, 10)
+
+
 # Below this many files, starting processes costs more than it saves.
 PARALLEL_THRESHOLD = 32
 _worker_engine: Engine | None = None
@@ -189,6 +201,7 @@ def _exit_with_parent(parent: int) -> None:
 def _start_worker(settings: EngineSettings, known: dict[Path, Listing]) -> None:
     global _worker_engine, _worker_cache, _worker_settings
     install_termination_handler()
+    tune_garbage_collector()
     # A worker reports through its results (warnings included) and errors reach the parent
     # through the futures. When a sibling dies, multiprocessing tears this one down and
     # prints its traceback: noise the user must not see, since the parent recovers.

@@ -85,8 +85,10 @@ class _ScopeCollector:
         self.scopes: list[Scope] = [Scope(node=module, name="<module>", class_name=None)]
         self._stack: list[Scope] = [self.scopes[0]]
         self._classes: list[str] = []
-        self._handlers: dict[type[cst.CSTNode], Callable[[Any], None]] = {
-            getattr(cst, name.removeprefix("visit_")): getattr(self, name)
+        # Functions, not bound methods: bound methods kept on the instance would make it a
+        # reference cycle, and the file's whole libcst tree would wait for the cyclic GC.
+        self._handlers: dict[type[cst.CSTNode], Callable[[_ScopeCollector, Any], None]] = {
+            getattr(cst, name.removeprefix("visit_")): getattr(type(self), name)
             for name in dir(self)
             if name.startswith("visit_")
         }
@@ -94,7 +96,7 @@ class _ScopeCollector:
     def enter(self, node: cst.CSTNode) -> bool:
         handler = self._handlers.get(type(node))
         if handler is not None:
-            handler(node)
+            handler(self, node)
         return True
 
     def leave(self, node: cst.CSTNode) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from eventlint.project.kafka_readers import KAFKA_WORDS, read_kafka
@@ -377,7 +378,7 @@ def _method_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef) -> set[st
         arguments = method.args
         parameters = [*arguments.posonlyargs, *arguments.args][1:] + arguments.kwonlyargs
         found |= {parameter.arg for parameter in parameters}
-    for inner in ast.walk(method):
+    for inner in _statements_within(method):
         targets: list[ast.AST] = []
         if isinstance(inner, ast.Assign):
             targets = list(inner.targets)
@@ -391,6 +392,20 @@ def _method_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef) -> set[st
             ):
                 found.add(target.attr)
     return found
+
+
+def _statements_within(scope: ast.AST) -> Iterator[ast.stmt]:
+    """Every statement inside ``scope``, nested blocks and definitions included, without
+    descending into expressions: an assignment is always a statement, and a method's
+    expressions are most of its nodes."""
+    stack: list[ast.AST] = [scope]
+    while stack:
+        node = stack.pop()
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(node, name, ()):
+                if isinstance(child, ast.stmt):
+                    yield child
+                stack.append(child)  # ExceptHandler and match_case hold statements too
 
 
 def _init_message(method: ast.FunctionDef | ast.AsyncFunctionDef) -> Template | None:

@@ -81,6 +81,10 @@ class FileContext:
         """What each imported name refers to (built once per file, for every rule)."""
         return self.analysis(ImportMap, lambda context: ImportMap.build(context.module))
 
+    def forget_analyses(self) -> None:
+        """Once every rule has judged the file: its analyses are not needed any more."""
+        self._analyses.clear()
+
     def analysis(self, key: object, build: Callable[[FileContext], _AnalysisT]) -> _AnalysisT:
         """Build a shared analysis once per file, whichever rule asks first."""
         if key not in self._analyses:

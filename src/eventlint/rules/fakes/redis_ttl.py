@@ -10,7 +10,7 @@ import libcst as cst
 from eventlint.analysis.imports import dotted_name
 from eventlint.analysis.name_words import words
 from eventlint.analysis.walk import descendants
-from eventlint.rules.base import Rule
+from eventlint.rules.base import FileContext, Rule
 
 _FAKE_NAME = re.compile(r"^(Mock\w*Redis\w*|Fake\w*Redis\w*|\w*RedisStub\w*)$")
 _SET_TTL_PARAMETERS = ("ex", "px", "exat", "pxat", "keepttl")
@@ -35,6 +35,9 @@ _MUTATORS = frozenset(
     {"append", "add", "update", "setdefault", "insert", "extend", "put", "__setitem__",
      "set", "hset", "sadd", "lpush", "rpush", "zadd"}
 )  # fmt: skip
+# What a TTL-taking method leaves in the (lower-cased) text: a TTL word, a TTL method's name
+# (``setex``, ``expire``...) or ``timeout``.
+_TTL_HINTS = ("ttl", "expir", "setex", "max_age", "expires_in", "timeout")
 _SIMULATE = "simulate it with an injectable clock, or use fakeredis"
 _ADVICE = f"keys never expire in the tests, so expiry is never exercised; {_SIMULATE}"
 
@@ -96,12 +99,22 @@ class FakeRedisIgnoresTtl(Rule):
     code = "EVT501"
     name = "fake-redis-ignores-ttl"
     summary = "Fake Redis client accepts TTLs and ignores them"
-    # A fake that takes a TTL defines one of these methods or names one of these parameters
-    # (or is named like a Redis fake).
-    triggers = (
-        "def set(", "def setex(", "def psetex(", "def expire", "def pexpire", "ttl", "expiry",
-        "expiration", "max_age", "Redis",
-    )  # fmt: skip
+    # A class named like a Redis fake, or (in tests) a class with a ``get`` method.
+    triggers = ("Redis", "def get(")
+
+    @classmethod
+    def precheck(cls, context: FileContext) -> bool:
+        """Outside tests only classes named like a Redis fake are judged; in a test file also
+        a class with ``get`` and a ``set`` or a TTL-named parameter, which leaves its words."""
+        text = context.text
+        if "Redis" in text:
+            return True
+        if not context.is_test_file or "def get(" not in text:
+            return False
+        if "def set(" in text or "def setex(" in text:
+            return True
+        lowered = text.lower()  # parameter names are split into words case-insensitively
+        return any(word in lowered for word in _TTL_HINTS)
 
     def check(self) -> None:
         for node in descendants(self.context.module):
