@@ -6,9 +6,9 @@ Downloads the pinned source distributions (faust-streaming 0.15.3, django 5.2.8,
 sqlalchemy 2.0.44) and Fixit 2.2.1 (into its own venv), then times, on each corpus:
 eventlint with an empty cache, eventlint again (warm), ``flake8 --select E999`` (flake8's own
 cost: it runs pycodestyle and pyflakes whatever is selected), ``flake8 --select EVT`` and
-``fixit lint`` with one built-in rule. Prints wall time, peak memory (of the largest process
-of the run; ``benchmarks/memory.py`` sums the whole process tree) and the ratios the project
-targets. Not a test: numbers depend on the machine.
+``fixit lint`` with one built-in rule, and ``eventlint events`` (the inventory). Prints
+wall time, peak memory (of the largest process of the run; ``benchmarks/memory.py`` sums the
+whole process tree) and the ratios the project targets. Not a test: numbers depend on the machine.
 """
 
 from __future__ import annotations
@@ -122,6 +122,10 @@ def main() -> int:
                 root, python, "-m", "flake8", "--isolated", "--select", "EVT", "--exit-zero", "."
             ),
             "fixit (1 rule)": measure(root, str(fixit), "--rules", FIXIT_RULE, "lint", "."),
+            # The inventory reads every production module's classes (``eventlint events``).
+            "eventlint events": measure(
+                root, python, "-m", "eventlint", "events", "--output-format", "json", "."
+            ),
         }
         shutil.rmtree(cache, ignore_errors=True)
         rows.append((name, files, results))

@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="eventlint",
         description="Lint event-driven Python services. "
-        "`eventlint rules` lists the rules; `eventlint rule CODE` explains one.",
+        "`eventlint rules` lists the rules; `eventlint rule CODE` explains one; "
+        "`eventlint events` writes the inventory of event models and IDs "
+        "(`eventlint events --help`).",
     )
     parser.add_argument("paths", nargs="*", default=["."], help="files or folders (default: .)")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes")
@@ -221,6 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _print_rules()
         if arguments[:1] == ["rule"]:
             return _print_rule(arguments[1:])
+        if arguments[:1] == ["events"]:
+            from eventlint.events import command  # only this subcommand needs it
+
+            return command.main(arguments[1:])
         return _lint(build_parser().parse_args(arguments))
     except ConfigError as error:
         sys.stderr.write(f"eventlint: error: {error}\n")

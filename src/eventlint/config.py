@@ -133,6 +133,20 @@ class EventIdOptions(_Options):
     extend_sensitive_fields: tuple[str, ...] = ()
     id_name_pattern: str = DEFAULT_ID_NAME_PATTERN
     hash_functions: tuple[str, ...] = ()
+    # ``Annotated[str, PII]`` markers of the team's own and the class each stands for:
+    # {"myapp.types.PII" = "sensitive", "Business" = "business"}.
+    field_markers: dict[str, str] = {}
+
+    @field_validator("field_markers")
+    @classmethod
+    def _known_classes(cls, value: dict[str, str]) -> dict[str, str]:
+        allowed = ("envelope", "sensitive", "business")
+        for marker, kind in value.items():
+            if kind not in allowed:
+                raise ValueError(
+                    f"`{marker}` = `{kind}`: the class must be one of {', '.join(allowed)}"
+                )
+        return value
 
     @field_validator("id_name_pattern")
     @classmethod
@@ -226,6 +240,14 @@ class KafkaOptions(_Options):
         return value
 
 
+class EventsOptions(_Options):
+    """``[tool.eventlint.events]``: what ``eventlint events`` counts as an event model."""
+
+    # Base classes (dotted as imported, or bare class names) whose subclasses are events,
+    # besides the project's own classes named like an event or envelope base.
+    base_classes: tuple[str, ...] = ()
+
+
 class EventlintConfig(_Options):
     """The ``[tool.eventlint]`` table."""
 
@@ -250,6 +272,7 @@ class EventlintConfig(_Options):
     error_assertions: ErrorAssertionOptions = ErrorAssertionOptions()
     stale_imports: StaleImportOptions = StaleImportOptions()
     kafka: KafkaOptions = KafkaOptions()
+    events: EventsOptions = EventsOptions()
 
     @field_validator("max_file_size")
     @classmethod

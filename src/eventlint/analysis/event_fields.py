@@ -1,15 +1,100 @@
-"""Which configured list a field name belongs to: envelope metadata or sensitive data.
+"""How a field of an event is classified: envelope metadata, sensitive data, business data, or
+unclassified (no basis to say), with the reason.
 
-One definition for the static EVT1xx rules and for ``eventlint.testing``'s contracts.
+One definition for the static EVT1xx rules, ``eventlint events`` and ``eventlint.testing``'s
+contracts, so that the document a team commits says exactly what the rules enforce. In order,
+the first that applies decides:
+
+1. configuration: a name in ``allowed-fields`` is business (the team hashes it deliberately);
+2. an explicit marker: ``Field(json_schema_extra={"classification": "pii"})`` or
+   ``{"sensitive": True}``, or ``Annotated[str, PII]`` with ``PII`` listed in
+   ``field-markers``;
+3. the type: ``SecretStr`` / ``SecretBytes`` are sensitive;
+4. the name: the ``sensitive-fields`` and ``envelope-fields`` lists;
+5. otherwise unclassified: the rules treat it as business data, the inventory leaves it for
+   the team to decide.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
 from eventlint.analysis.name_words import names_field
 from eventlint.config import EventIdOptions
 
+Kind = Literal["envelope", "sensitive", "business", "unclassified"]
+
 # Too generic to match as a suffix: ``token`` in ``page_token`` is not a credential.
 SENSITIVE_EXACT_ONLY = ("token",)
+
+# What a ``classification`` marker's value (or a ``{"<word>": True}`` marker) means.
+MARKER_KINDS: Mapping[str, Kind] = {
+    "sensitive": "sensitive",
+    "pii": "sensitive",
+    "secret": "sensitive",
+    "confidential": "sensitive",
+    "personal": "sensitive",
+    "restricted": "sensitive",
+    "envelope": "envelope",
+    "metadata": "envelope",
+    "business": "business",
+    "public": "business",
+}
+
+
+@dataclass(frozen=True)
+class FieldFacts:
+    """What is known about a field, read statically or from the model class at runtime."""
+
+    name: str
+    marker: str | None = None  # a classification marker's value, lower-cased
+    annotated_markers: tuple[str, ...] = ()  # dotted names of ``Annotated[...]`` metadata
+    secret_typed: bool = False
+
+
+@dataclass(frozen=True)
+class Classification:
+    kind: Kind
+    reason: str
+
+
+def classify(facts: FieldFacts, options: EventIdOptions) -> Classification:
+    allowed = names_field(facts.name, options.allowed_fields)
+    if allowed is not None:
+        return Classification("business", f"configured: `{allowed}` is in allowed-fields")
+    if facts.marker is not None and facts.marker in MARKER_KINDS:
+        return Classification(MARKER_KINDS[facts.marker], f"marked `{facts.marker}`")
+    marked = _configured_marker(facts.annotated_markers, options.field_markers)
+    if marked is not None:
+        marker, kind = marked
+        return Classification(kind, f"annotated with `{marker}` (field-markers)")
+    if facts.secret_typed:
+        return Classification("sensitive", "type SecretStr/SecretBytes")
+    listed = sensitive_field(facts.name, options)
+    if listed is not None:
+        return Classification("sensitive", f"name matches sensitive field `{listed}`")
+    listed = envelope_field(facts.name, options)
+    if listed is not None:
+        return Classification("envelope", f"name matches envelope field `{listed}`")
+    return Classification("unclassified", "no marker, type or name says")
+
+
+def _configured_marker(
+    markers: Iterable[str], configured: Mapping[str, str]
+) -> tuple[str, Kind] | None:
+    """The first ``Annotated`` marker listed in ``field-markers``: by its dotted name as
+    the defining module imports it, or by its last part."""
+    for marker in markers:
+        for spelled, kind in configured.items():
+            if (
+                marker == spelled
+                or marker.endswith(f".{spelled}")
+                or spelled.endswith(f".{marker}")
+            ):
+                return spelled, MARKER_KINDS.get(kind, "unclassified")
+    return None
 
 
 def envelope_field(name: str, options: EventIdOptions) -> str | None:

@@ -41,7 +41,6 @@ from eventlint.project.store import SummaryStore
 from eventlint.project.summaries import ClassSummary, ModuleSummary, Template, ValueRef
 
 # Classification markers that mean personal or secret data.
-SENSITIVE_MARKERS = frozenset({"sensitive", "pii", "secret", "confidential", "personal"})
 _MAX_STAR_DEPTH = 8
 _MAX_CLASS_DEPTH = 8
 # Every module has these, whatever its source says.
@@ -78,11 +77,6 @@ class FieldInfo:
     marker: str | None = None
     annotated_markers: tuple[str, ...] = ()
     declared_in: str = ""  # the qualified name of the class that declares it
-
-    @property
-    def marked_sensitive(self) -> bool:
-        """``Field(json_schema_extra={"sensitive": True})``, ``{"classification": "pii"}``."""
-        return self.marker in SENSITIVE_MARKERS
 
 
 @dataclass

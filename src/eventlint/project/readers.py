@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from eventlint.analysis.event_fields import MARKER_KINDS
 from eventlint.project.kafka_readers import KAFKA_WORDS, read_kafka
 from eventlint.project.summaries import (
     ClassSummary,
@@ -358,8 +359,8 @@ def _classification(value: ast.AST | None) -> str | None:
                 continue
             if key.value == "classification" and isinstance(item.value, str):
                 return item.value.lower()
-            if item.value is True and key.value in {"sensitive", "pii", "secret", "envelope"}:
-                return key.value
+            if item.value is True and key.value.lower() in MARKER_KINDS:
+                return key.value.lower()
     return None
 
 

@@ -25,7 +25,7 @@ from eventlint.cache_folder import ensure_cache_folder
 from eventlint.project.summaries import ModuleSummary, summarise
 
 STORE_NAME = "module-summaries.json"
-_FORMAT = 4  # 4: Kafka readiness helpers and fixtures (3: identity hashing, asserts)
+_FORMAT = 5  # 5: every classification marker (4: Kafka readiness helpers and fixtures)
 
 Identity = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 # identity, content digest, summary (as JSON)

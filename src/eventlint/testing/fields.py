@@ -1,6 +1,6 @@
 """How each field of an event model is classified for the ID contract: envelope, sensitive or
-business, with the reason, from the project's ``[tool.eventlint.event-ids]`` (the same lists
-and matching as the static EVT1xx rules), the field's type and explicit markers."""
+business, with the reason, by the static rules' own classification (``analysis.event_fields``:
+configuration, markers, types, names) applied to what the model class says at runtime."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, SecretBytes, SecretStr
 
-from eventlint.analysis.event_fields import envelope_field, sensitive_field
+from eventlint.analysis.event_fields import MARKER_KINDS, FieldFacts
+from eventlint.analysis.event_fields import classify as classify_field
 from eventlint.config import ConfigError, ConfigResolver, EventIdOptions
 
 Kind = Literal["envelope", "sensitive", "business"]
-_SENSITIVE_MARKS = frozenset({"pii", "sensitive", "secret", "personal"})
 
 
 @dataclass(frozen=True)
@@ -53,34 +53,47 @@ def classify(
         if overrides and name in overrides:
             found.append(FieldClass(name, overrides[name], "given to check_event_id"))
             continue
-        found.append(_classify_one(name, info.annotation, info.json_schema_extra, options))
+        found.append(
+            _classify_one(name, info.annotation, info.json_schema_extra, info.metadata, options)
+        )
     return found
 
 
-def _classify_one(name: str, annotation: Any, extra: Any, options: EventIdOptions) -> FieldClass:
-    marks = _marks(extra)
-    if marks & _SENSITIVE_MARKS:
-        return FieldClass(name, "sensitive", f"marked {sorted(marks & _SENSITIVE_MARKS)[0]}")
-    if _is_secret(annotation):
-        return FieldClass(name, "sensitive", "type SecretStr/SecretBytes")
-    listed = sensitive_field(name, options)
-    if listed is not None:
-        return FieldClass(name, "sensitive", f"name matches sensitive field `{listed}`")
-    listed = envelope_field(name, options)
-    if listed is not None:
-        return FieldClass(name, "envelope", f"name matches envelope field `{listed}`")
-    return FieldClass(name, "business", "not envelope or sensitive")
+def _classify_one(
+    name: str, annotation: Any, extra: Any, metadata: list[Any], options: EventIdOptions
+) -> FieldClass:
+    """The static rules' classification (``analysis.event_fields``), from what the model
+    class says at runtime. What eventlint has no basis to classify is business data here:
+    the contract checks that it makes IDs differ."""
+    facts = FieldFacts(
+        name,
+        marker=_marker(extra),
+        annotated_markers=tuple(_dotted(item) for item in metadata),
+        secret_typed=_is_secret(annotation),
+    )
+    verdict = classify_field(facts, options)
+    if verdict.kind == "unclassified":
+        return FieldClass(name, "business", "not envelope or sensitive")
+    return FieldClass(name, verdict.kind, verdict.reason.replace("`", ""))
 
 
-def _marks(extra: Any) -> set[str]:
+def _marker(extra: Any) -> str | None:
     """``Field(json_schema_extra={"sensitive": True})`` or ``{"classification": "pii"}``."""
     if not isinstance(extra, dict):
-        return set()
-    marks = {str(key).lower() for key, value in extra.items() if value is True}
+        return None
     classification = extra.get("classification")
     if isinstance(classification, str):
-        marks.add(classification.lower())
-    return marks
+        return classification.lower()
+    for key, value in extra.items():
+        if value is True and str(key).lower() in MARKER_KINDS:
+            return str(key).lower()
+    return None
+
+
+def _dotted(item: Any) -> str:
+    """``Annotated`` metadata by the dotted name of its class (or of itself, for a class)."""
+    kind = item if isinstance(item, type) else type(item)
+    return f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _is_secret(annotation: Any) -> bool:

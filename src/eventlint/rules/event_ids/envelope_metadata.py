@@ -14,6 +14,8 @@ from eventlint.rules.event_ids.flow import (
     HashSite,
     Leaf,
     NameUse,
+    declared_field,
+    field_class,
     is_envelope_field,
     nodes_within,
 )
@@ -41,7 +43,9 @@ class EnvelopeMetadataInEventId(EventIdRule):
     literal, or add the envelope fields to ``exclude={...}`` of a pydantic dump.
 
     Options (``[tool.eventlint.event-ids]``): ``envelope-fields``, ``extend-envelope-fields``,
-    ``allowed-fields`` (fields your team hashes deliberately).
+    ``allowed-fields`` (fields your team hashes deliberately), ``field-markers``. A field is
+    envelope metadata by the classification ``eventlint events`` documents: its name, or an
+    explicit ``{"classification": "envelope"}`` marker; a field marked business is not.
 
     Incorrect::
 
@@ -64,7 +68,14 @@ class EnvelopeMetadataInEventId(EventIdRule):
     def judge(self, analysis: EventIdAnalysis) -> None:
         for site in self.id_sites(analysis):
             leaves = list(site.all_leaves())
-            flagged = list(flagged_leaves(leaves, self._is_envelope))
+
+            def is_envelope(leaf: Leaf, site: HashSite = site) -> bool:
+                if isinstance(leaf, FieldUse):
+                    declared = declared_field(analysis, site, leaf)
+                    return field_class(leaf.name, declared, self.context).kind == "envelope"
+                return isinstance(leaf, DumpUse)
+
+            flagged = list(flagged_leaves(leaves, is_envelope))
             fields = [leaf for leaf in flagged if isinstance(leaf, FieldUse)]
             fixes = self._dict_fixes(leaves, fields)
             # One finding per field per ID: ``{"event_id": event_id}`` after
@@ -78,11 +89,6 @@ class EnvelopeMetadataInEventId(EventIdRule):
             for dump in flagged:
                 if isinstance(dump, DumpUse):
                     self._report_dump(analysis, site, dump, leaves)
-
-    def _is_envelope(self, leaf: Leaf) -> bool:
-        if isinstance(leaf, FieldUse):
-            return is_envelope_field(leaf.name, self.context) is not None
-        return isinstance(leaf, DumpUse)
 
     def _dict_fixes(self, leaves: list[Leaf], fields: list[FieldUse]) -> dict[int, Fix]:
         """One fix per hashed dict literal, removing every envelope key it holds (so one
@@ -121,9 +127,9 @@ class EnvelopeMetadataInEventId(EventIdRule):
                 leaf.owner, (cst.Name, cst.Attribute)
             ):
                 return False
-            return is_envelope_field(leaf.name, self.context) is None
+            return not is_envelope_field(leaf.name, self.context)
         if isinstance(leaf, NameUse):
-            return not leaf.bound and is_envelope_field(leaf.name, self.context) is None
+            return not leaf.bound and not is_envelope_field(leaf.name, self.context)
         return isinstance(leaf, (CallUse, DumpUse))
 
     def _report_field(self, site: HashSite, leaf: FieldUse, fix: Fix | None) -> None:
@@ -144,8 +150,8 @@ class EnvelopeMetadataInEventId(EventIdRule):
             return
         fields = [
             name
-            for name in info.fields
-            if is_envelope_field(name, self.context) is not None
+            for name, declared in info.fields.items()
+            if field_class(name, declared, self.context).kind == "envelope"
             and name not in leaf.excluded
             and (leaf.included is None or name in leaf.included)
         ]

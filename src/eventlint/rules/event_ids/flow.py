@@ -19,13 +19,20 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from eventlint.analysis.event_fields import envelope_field, sensitive_field
+from eventlint.analysis.event_fields import (
+    Classification,
+    FieldFacts,
+    classify,
+    envelope_field,
+    sensitive_field,
+)
 from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.name_words import any_word_matches, names_field
 from eventlint.analysis.scopes import Scope, scopes_of, string_value
 from eventlint.analysis.walk import descendants
 from eventlint.config import Settings
 from eventlint.project import ClassInfo
+from eventlint.project.modules import FieldInfo
 from eventlint.rules.base import FileContext
 
 HASHLIB_CONSTRUCTORS = frozenset(
@@ -575,12 +582,36 @@ def analysis_for(context: FileContext) -> EventIdAnalysis:
     return context.analysis(EventIdAnalysis, analyse)
 
 
-def is_envelope_field(name: str, context: FileContext) -> str | None:
-    return envelope_field(name, context.settings.config.event_ids)
+def declared_field(analysis: EventIdAnalysis, site: HashSite, leaf: FieldUse) -> FieldInfo | None:
+    """The declaration of the field a leaf reads, when its owner's class is known. A hashed
+    dict's key is the field its value reads (``{"email": event.email}``): the key says what
+    the value is, and the declaration (a marker, a type) decides for both."""
+    owner, name = leaf.owner, leaf.name
+    if owner is None and isinstance(leaf.covers, cst.Attribute):
+        owner, name = leaf.covers.value, leaf.covers.attr.value
+    if owner is None:
+        return None
+    info = analysis.class_of(owner, site.scope)
+    return info.fields.get(name) if info is not None else None
 
 
-def is_sensitive_field(name: str, context: FileContext) -> str | None:
-    return sensitive_field(name, context.settings.config.event_ids)
+def field_class(name: str, declared: FieldInfo | None, context: FileContext) -> Classification:
+    """How a field is classified (see ``analysis.event_fields``): from its declaration when
+    the owner's class is known, else from its name alone."""
+    facts = (
+        FieldFacts(name)
+        if declared is None
+        else FieldFacts(name, declared.marker, declared.annotated_markers, declared.secret_typed)
+    )
+    return classify(facts, context.settings.config.event_ids)
+
+
+def is_envelope_field(name: str, context: FileContext) -> bool:
+    return envelope_field(name, context.settings.config.event_ids) is not None
+
+
+def is_sensitive_field(name: str, context: FileContext) -> bool:
+    return sensitive_field(name, context.settings.config.event_ids) is not None
 
 
 # Values that already differ per process: a counter's next value, an object's address.

@@ -11,6 +11,8 @@ from eventlint.rules.event_ids.flow import (
     HashSite,
     Leaf,
     NameUse,
+    declared_field,
+    field_class,
     is_sensitive_field,
 )
 
@@ -27,9 +29,14 @@ class SensitiveDataInEventId(EventIdRule):
     Flags, inside an ID hash: a field or variable whose name says it is personal or secret
     (``email``, ``customer_email``, ``phone``, ``ssn``, ``password``, ``api_key``,
     ``card_number``, ``iban``, ``date_of_birth``, ``ip_address``, ... and the exact name
-    ``token``), and a pydantic field typed ``SecretStr``/``SecretBytes`` or declared with
-    ``json_schema_extra={"sensitive": True}``, read directly or through a whole-object dump.
-    A name like ``email_verified`` is not flagged: the sensitive word must end the name.
+    ``token``), and a pydantic field typed ``SecretStr``/``SecretBytes``, declared with
+    ``json_schema_extra={"sensitive": True}`` or ``{"classification": "pii"}``, or annotated
+    with a marker listed in ``field-markers`` (``Annotated[str, PII]``), read directly, as a
+    hashed dict's value or through a whole-object dump. A name like ``email_verified`` is not
+    flagged: the sensitive word must end the name. A field the team classified as business
+    (``allowed-fields``, a ``{"classification": "business"}`` marker or a business
+    ``field-markers`` entry) is never flagged, whatever its name: the rule reads the same
+    classification as ``eventlint events``.
     Builtin ``hash()`` counts where it makes a value shared between processes (where EVT105
     flags it): an email in ``user_id = hash(email)`` is both salted and personal.
 
@@ -37,7 +44,7 @@ class SensitiveDataInEventId(EventIdRule):
     design decision.
 
     Options (``[tool.eventlint.event-ids]``): ``sensitive-fields``,
-    ``extend-sensitive-fields``, ``allowed-fields``.
+    ``extend-sensitive-fields``, ``allowed-fields``, ``field-markers``.
 
     Incorrect::
 
@@ -72,19 +79,14 @@ class _Judge:
         self.site = site
 
     def _field_of_owner(self, leaf: FieldUse) -> FieldInfo | None:
-        if leaf.owner is None:
-            return None
-        info = self.analysis.class_of(leaf.owner, self.site.scope)
-        return info.fields.get(leaf.name) if info is not None else None
+        return declared_field(self.analysis, self.site, leaf)
 
     def sensitive_name(self, leaf: Leaf) -> bool:
         context = self.rule.context
         if isinstance(leaf, FieldUse):
             declared = self._field_of_owner(leaf)
-            if declared is not None and (declared.secret_typed or declared.marked_sensitive):
-                return True
-            return is_sensitive_field(leaf.name, context) is not None
-        if isinstance(leaf, NameUse) and is_sensitive_field(leaf.name, context) is not None:
+            return field_class(leaf.name, declared, context).kind == "sensitive"
+        if isinstance(leaf, NameUse) and is_sensitive_field(leaf.name, context):
             # ``email = form.email`` already reported at ``form.email``: report the variable
             # only when nothing it was built from is itself flagged.
             return not any(self.sensitive_name(origin) for origin in leaf.origins)
@@ -93,14 +95,13 @@ class _Judge:
     def message(self, leaf: Leaf) -> str:
         name = leaf.name if isinstance(leaf, (FieldUse, NameUse)) else "?"
         declared = self._field_of_owner(leaf) if isinstance(leaf, FieldUse) else None
+        reason = field_class(name, declared, self.rule.context).reason
         why = (
             "is declared secret"
-            if declared and declared.secret_typed
-            else (
-                "is marked sensitive"
-                if declared and declared.marked_sensitive
-                else "looks personal or secret"
-            )
+            if reason.startswith("type ")
+            else "is marked sensitive"
+            if reason.startswith(("marked", "annotated"))
+            else "looks personal or secret"
         )
         return (
             f"`{name}` {why} and is hashed into the ID made in "
@@ -118,11 +119,7 @@ class _Judge:
         fields = [
             name
             for name, declared in info.fields.items()
-            if (
-                declared.secret_typed
-                or declared.marked_sensitive
-                or is_sensitive_field(name, context) is not None
-            )
+            if field_class(name, declared, context).kind == "sensitive"
             and name not in leaf.excluded
             and (leaf.included is None or name in leaf.included)
         ]
