@@ -63,9 +63,18 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_pre_commit_hooks_file() -> None:
-    hooks = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
-    assert "- id: eventlint\n" in hooks and "- id: eventlint-fix\n" in hooks
-    assert hooks.count("types: [python]") == 2
+    import yaml  # pre-commit's own dependency
+
+    hooks = {
+        hook["id"]: hook
+        for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    }
+    assert hooks["eventlint"]["entry"] == "eventlint --force-exclude"
+    assert hooks["eventlint-fix"]["entry"] == "eventlint --fix --force-exclude"
+    # The inventory check reads the whole project, not the files pre-commit names.
+    assert hooks["eventlint-events"]["entry"] == "eventlint events --check docs/events.md"
+    assert hooks["eventlint-events"]["pass_filenames"] is False
+    assert all(hook["types"] == ["python"] and hook["require_serial"] for hook in hooks.values())
 
 
 def test_a_rule_is_registered_by_its_module_alone() -> None:

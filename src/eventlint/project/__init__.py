@@ -269,6 +269,12 @@ class ProjectView:
         return self.modules.resolve_class(spelled, self.file, self.own_summary)
 
     def module_name(self) -> str | None:
+        return self._module_name
+
+    @cached_property
+    def _module_name(self) -> str | None:
+        # Asked for every call a rule resolves; the view lives for one file's lint, whose
+        # recording holds what the first answer read.
         return self.modules.module_name(self.file)
 
     def is_first_party(self, top: str) -> bool:

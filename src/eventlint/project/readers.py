@@ -59,7 +59,7 @@ def read_module(tree: ast.Module, source: bytes, *, raises: bool = True) -> Modu
     if any(word in source for word in (b"hashlib", b"uuid", b"hmac")):
         summary.hash_helpers = read_hash_helpers(tree, summary.imports)
     if any(word in source for word in KAFKA_WORDS):
-        summary.kafka = read_kafka(tree)
+        summary.kafka = read_kafka(tree, source)
     return summary
 
 

@@ -87,6 +87,8 @@ class KafkaFlow:
     readiness: set[tuple[str | None, str]] = field(default_factory=set)
     assignment_waiters: set[tuple[str | None, str]] = field(default_factory=set)
     _fixture_readiness: dict[tuple[str, ...], bool] = field(default_factory=dict)
+    # The project helpers' answers, by qualified name: asked again for every readiness pass.
+    _helpers: dict[str, bool | None] = field(default_factory=dict)
 
     # -- what counts as ready --------------------------------------------------------------
 
@@ -96,11 +98,12 @@ class KafkaFlow:
             return (None, call.name) in self.assignment_waiters
         if call.form is CallForm.SELF:
             return None
-        if call.qualified is not None:
+        if call.qualified is None:
+            return None
+        if call.qualified not in self._helpers:
             helper = self.context.project.kafka_helper(call.qualified)
-            if helper is not None:
-                return helper.waits_for_assignment
-        return None
+            self._helpers[call.qualified] = None if helper is None else helper.waits_for_assignment
+        return self._helpers[call.qualified]
 
     def is_readiness_call(self, caller: Function, call: CallRef) -> bool:
         if call.name in self.configured:
