@@ -131,7 +131,9 @@ def build(engine: Engine, paths: list[Path]) -> tuple[Inventory, list[str]]:
     unreadable: list[str] = []
     readable: list[Path] = []
     for path in files:
-        problem = _parse_problem(engine, path)
+        # The summary parses the module anyway: only a module it could not parse is parsed
+        # again, for the error's message and position.
+        problem = None if project.modules.summary(path).parsed else _parse_problem(engine, path)
         if problem is None:
             readable.append(path)
         else:
@@ -156,7 +158,7 @@ def build(engine: Engine, paths: list[Path]) -> tuple[Inventory, list[str]]:
     return inventory, unreadable
 
 
-def _parse_problem(engine: Engine, path: Path) -> parsing.ParseFailure | None:
+def _parse_problem(engine: Engine, path: Path) -> parsing.ParseFailure:
     settings = engine.resolver.for_path(path)
     try:
         text = sourcefile.decode(sourcefile.read(path, settings.config.max_file_size)).text
@@ -170,7 +172,7 @@ def _parse_problem(engine: Engine, path: Path) -> parsing.ParseFailure | None:
         )
     except (ValueError, RecursionError, MemoryError):
         return parsing.ParseFailure(parsing.TOO_DEEP, 1, 1, parsing.NOT_ANALYSABLE)
-    return None
+    return parsing.ParseFailure("cannot be analysed", 1, 1, parsing.NOT_ANALYSABLE)
 
 
 def _production_files(engine: Engine, paths: list[Path]) -> list[Path]:

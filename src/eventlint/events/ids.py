@@ -11,7 +11,7 @@ input, so the table never claims to be complete when it is not.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import libcst as cst
@@ -21,6 +21,7 @@ from eventlint.analysis.name_words import words
 from eventlint.engine import Engine
 from eventlint.events.records import EventId, HashedField
 from eventlint.file_kinds import PYTHON
+from eventlint.project.modules import FieldInfo
 from eventlint.rules.event_ids.flow import (
     NONDETERMINISTIC_CALLS,
     NONDETERMINISTIC_MODULES,
@@ -37,11 +38,10 @@ from eventlint.rules.event_ids.flow import (
 
 
 def event_ids(
-    engine: Engine, files: list[Path], relative: object
+    engine: Engine, files: list[Path], relative: Callable[[Path], str]
 ) -> Iterator[tuple[EventId, bool]]:
     """The IDs made in ``files`` (production modules), in file and line order, each with
     whether its names say it identifies an event (see :func:`_says_event`)."""
-    assert callable(relative)
     for path in files:
         settings = engine.resolver.for_path(path)
         try:
@@ -52,9 +52,9 @@ def event_ids(
         triggers = hash_trigger_words(settings) + tuple(project.hash_helper_names)
         if not any(word in text for word in triggers):
             continue
-        parsed = parsing.parse(text)
+        parsed = parsing.too_large(text, settings.config.max_file_tokens) or parsing.parse(text)
         if isinstance(parsed, parsing.ParseFailure):
-            continue  # reported by the command, as EVT001/EVT002 would be
+            continue  # too large or too deep for libcst: its IDs are not listed
         context = engine.context(text, path, str(path), PYTHON)
         context.attach(parsed)
         analysis = analysis_for(context)
@@ -72,11 +72,8 @@ def _describe(analysis: EventIdAnalysis, site: HashSite, path: str) -> EventId:
     keys: list[str] = []
     varying: list[str] = []
 
-    def add(name: str, model: str | None, via: str, declared: object = None) -> None:
-        from eventlint.project.modules import FieldInfo
-
-        field = declared if isinstance(declared, FieldInfo) else None
-        kind = field_class(name, field, context).kind
+    def add(name: str, model: str | None, via: str, declared: FieldInfo | None = None) -> None:
+        kind = field_class(name, declared, context).kind
         hashed.setdefault((name, model), HashedField(name, model, kind, via))
         if model is not None:
             models.add(model)

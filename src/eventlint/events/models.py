@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from eventlint import sourcefile
 from eventlint.analysis.event_fields import Classification, FieldFacts, classify
 from eventlint.analysis.name_words import words
 from eventlint.config import EventIdOptions
@@ -97,14 +98,12 @@ class ModelFinder:
             style = self._style(info)
             if style is not None:
                 self._classes[info.qualified] = _Class(info, style)
-        data = self.project.store.read(path)
-        if data.digest:
-            self._dynamic(path)
+        self._dynamic(path)
 
     def _dynamic(self, path: Path) -> None:
         try:
-            source = path.read_bytes()
-        except OSError:
+            source = sourcefile.read(path, self.project.store.max_bytes)
+        except sourcefile.SourceError:
             return
         if b"create_model" not in source:
             return
@@ -120,10 +119,11 @@ class ModelFinder:
             )
 
     def _style(self, info: ClassInfo, depth: int = 0) -> str | None:
-        """pydantic model, dataclass, attrs class; None for other classes."""
-        known = self._styles.get(info.qualified, "?")
-        if known != "?":
-            return known
+        """What kind of model the class is (inherited from a project base, too): pydantic
+        model, dataclass, attrs class, named tuple, typed dict, or a class whose bases cannot
+        be read; None for a plain class, which declares no fields a model would."""
+        if info.qualified in self._styles:
+            return self._styles[info.qualified]
         style: str | None = None
         bases = set(info.base_names) | set(info.unresolved_bases)
         if bases & _PYDANTIC_BASES:
