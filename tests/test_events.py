@@ -220,7 +220,7 @@ def test_bad_configuration_is_exit_2(shop: Path) -> None:
 def test_help_describes_every_option() -> None:
     result = run_cli("events", "--help", cwd=SHOP)
     assert result.returncode == 0
-    for option in ("--output-format", "--check", "--write", "--config", "begin -->"):
+    for option in ("--output-format", "--check", "--write", "--config", "begin -->", "exit codes"):
         assert option in result.stdout
 
 

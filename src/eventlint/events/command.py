@@ -36,6 +36,16 @@ is generated; the rest of the document is kept as written.
 """
 
 
+_EPILOG = """\
+exit codes: 0 done (or the document is current), 1 the document is out of date (--check),
+2 usage error, bad configuration, or a document that cannot be read or written.
+
+How models are recognised and fields classified: README, "Event inventory". Options:
+[tool.eventlint.events] base-classes; [tool.eventlint.event-ids] field-markers,
+envelope-fields, sensitive-fields, allowed-fields.
+"""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"eventlint events: error: {message} (see `eventlint events --help`)\n")
@@ -47,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="eventlint events",
         description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EPILOG,
     )
     parser.add_argument(
         "paths", nargs="*", default=["."], help="files or folders to read (default: .)"
