@@ -29,7 +29,6 @@ import ast
 import os
 import re
 import warnings
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import libcst as cst
@@ -77,28 +76,10 @@ class ParseFailure:
 
 def parse_ast(source: str | bytes) -> ast.Module:
     """``ast.parse`` without the SyntaxWarnings (``"\\d"``, ``1(2)``) it prints about the code
-    it reads: eventlint's output is its findings. Raises what ``ast.parse`` raises.
-
-    The same text is often parsed more than once in a run (the parse guard, the stale-import
-    pre-check and the project's summary of the same test file), so the last few trees are kept
-    by content. Callers must not modify the tree they get."""
-    # Keyed on the text itself: str and bytes cache their hash, so a repeat costs one compare.
-    tree = _recent_trees.get(source)
-    if tree is not None:
-        _recent_trees.move_to_end(source)
-        return tree
+    it reads: eventlint's output is its findings. Raises what ``ast.parse`` raises."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        tree = ast.parse(source)
-    _recent_trees[source] = tree
-    if len(_recent_trees) > _RECENT_TREES:
-        _recent_trees.popitem(last=False)
-    return tree
-
-
-# A handful: the repeats come within one file's lint, and a large module's tree is tens of MiB.
-_RECENT_TREES = 4
-_recent_trees: OrderedDict[str | bytes, ast.Module] = OrderedDict()
+        return ast.parse(source)
 
 
 def _max_nesting(text: str) -> int:
