@@ -341,11 +341,16 @@ class Settings:
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the root, posix style; the absolute path if outside it."""
-        absolute = Path(os.path.abspath(path))
-        try:
-            return absolute.relative_to(self.root).as_posix()
-        except ValueError:
-            return absolute.as_posix()
+        # String operations, not pathlib: asked for every file and folder of a run (a warm
+        # run of django asks 25,000 times).
+        absolute = os.path.abspath(path)
+        root = str(self.root)
+        if absolute == root:
+            return "."
+        prefix = root if root.endswith(os.sep) else root + os.sep
+        if absolute.startswith(prefix):
+            absolute = absolute[len(prefix) :]
+        return absolute.replace(os.sep, "/") if os.sep != "/" else absolute
 
     def is_excluded(self, path: Path, *, with_ancestors: bool = False) -> bool:
         """Whether ``exclude``/``extend-exclude`` match ``path`` (and, if asked, a folder
@@ -478,6 +483,7 @@ class ConfigResolver:
         self._known = dict(known_rules)
         self._overrides = overrides
         self._by_directory: dict[Path, Settings] = {}
+        self._by_path: dict[str, Settings] = {}
         self._by_config: dict[Path | None, Settings] = {}
         self._tables: dict[Path, Mapping[str, Any] | None] = {}
         # Folders with no configured pyproject.toml at or above them, and the markers above
@@ -520,8 +526,15 @@ class ConfigResolver:
         return settings
 
     def for_path(self, path: Path) -> Settings:
-        absolute = Path(os.path.abspath(path))
-        return self.for_directory(absolute if absolute.is_dir() else absolute.parent)
+        # Asked several times for every file of a run (discovery, triage, the rules): the
+        # answer is kept per path, which saves a stat and the path arithmetic.
+        key = str(path)
+        found = self._by_path.get(key)
+        if found is None:
+            absolute = Path(os.path.abspath(path))
+            found = self.for_directory(absolute if absolute.is_dir() else absolute.parent)
+            self._by_path[key] = found
+        return found
 
     def _discover(self, directory: Path) -> Settings:
         walked: list[Path] = []

@@ -75,6 +75,7 @@ class Project:
         self._resolver = listings.resolver
         self._listings = listings
         self._fingerprints: dict[str, str] = {}
+        self._current: dict[str, str | None] = {}
 
     @cached_property
     def layout(self) -> ProjectLayout:
@@ -218,6 +219,13 @@ class Project:
         return [folder for folder in self.inventory.folders() if folder.name == name]
 
     def current_fingerprint(self, key: str) -> str | None:
+        # Many cached files share a dependency (a package's __init__, a folder's listing):
+        # each is fingerprinted once per run.
+        if key not in self._current:
+            self._current[key] = self._fingerprint_now(key)
+        return self._current[key]
+
+    def _fingerprint_now(self, key: str) -> str | None:
         kind, _, rest = key.partition(":")
         if kind == "file":
             return self.store.digest(Path(rest))
