@@ -253,3 +253,9 @@ def test_the_pre_commit_hook_fails_on_a_stale_document(shop: Path, tmp_path: Pat
     assert result.returncode == 1, output
     assert "+| `region` | `str` | unclassified |" in output
     assert "-| `channel` | `str` | unclassified |" in output
+
+
+def test_check_and_write_keep_markdown_only(shop: Path) -> None:
+    result = run_cli("events", "--check", "docs/events.md", "--output-format", "json", cwd=shop)
+    assert result.returncode == 2
+    assert result.stderr == "eventlint: error: --check and --write keep a markdown document\n"

@@ -11,11 +11,13 @@ from typing import NoReturn
 
 from eventlint import parsing, sourcefile
 from eventlint.config import ConfigError, ConfigResolver
+from eventlint.discovery import discover
 from eventlint.engine import Engine
 from eventlint.events import document, render
 from eventlint.events.ids import event_ids
 from eventlint.events.models import ModelFinder
 from eventlint.events.records import Inventory
+from eventlint.file_kinds import PYTHON
 from eventlint.rules import known_codes
 
 EXIT_CURRENT = 0
@@ -65,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--output-format",
         choices=("markdown", "json", "text"),
-        default=None,
+        default="markdown",
         help="markdown (default; the document), json (stable, sorted) or text",
     )
     action = parser.add_mutually_exclusive_group()
@@ -86,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(arguments: Sequence[str]) -> int:
     options = build_parser().parse_args(list(arguments))
+    if (options.check or options.write) and options.output_format != "markdown":
+        sys.stderr.write("eventlint: error: --check and --write keep a markdown document\n")
+        return EXIT_ERROR
     try:
         for argument in options.paths:
             if not os.path.exists(argument):
@@ -97,10 +102,7 @@ def main(arguments: Sequence[str]) -> int:
         return EXIT_ERROR
     for message in unreadable:
         sys.stderr.write(message + "\n")
-    fmt = options.output_format or "markdown"
-    if (options.check or options.write) and fmt != "markdown":
-        sys.stderr.write("eventlint: error: --check and --write keep a markdown document\n")
-        return EXIT_ERROR
+    fmt = options.output_format
     generated = _formatted(inventory, fmt)
     try:
         if options.check is not None:
@@ -138,7 +140,7 @@ def build(engine: Engine, paths: list[Path]) -> tuple[Inventory, list[str]]:
     files = _production_files(engine, paths)
     first = paths[0] if paths else Path(".")
     project = engine.project_for(first if first.is_dir() else first.parent)
-    inventory = Inventory(root=project.root.as_posix())
+    inventory = Inventory()
     unreadable: list[str] = []
     readable: list[Path] = []
     for path in files:
@@ -188,9 +190,6 @@ def _parse_problem(engine: Engine, path: Path) -> parsing.ParseFailure:
 
 def _production_files(engine: Engine, paths: list[Path]) -> list[Path]:
     """The Python modules under ``paths`` that are not tests and not excluded."""
-    from eventlint.discovery import discover
-    from eventlint.file_kinds import PYTHON
-
     found: list[Path] = []
     listings = engine.projects.listings
     for source in discover([str(path) for path in paths], engine.resolver, listings):

@@ -65,7 +65,6 @@ class EventId:
 
 @dataclass
 class Inventory:
-    root: str
     models: list[EventModel] = field(default_factory=list)
     ids: list[EventId] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
