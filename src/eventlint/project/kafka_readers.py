@@ -28,8 +28,8 @@ _ASSIGNMENT_WAITS = frozenset({"seek_to_end", "wait_for_assignment"})
 # ``.assignment()`` in a loop, the methods above).
 _CHECK_WORDS = (
     *(name.encode() for name in sorted(_CHECKS | _ASSIGNMENT_WAITS)),
-    b"topics(",
-    b"assignment",
+    b".topics(",
+    b".assignment(",
 )
 _FIXTURE_DECORATORS = frozenset({"fixture", "pytest.fixture", "pytest_asyncio.fixture"})
 
