@@ -100,11 +100,8 @@ def _describe(analysis: EventIdAnalysis, site: HashSite, path: str) -> EventId:
                 models.add(info.qualified)
             else:
                 for name, declared in info.fields.items():
-                    if name in leaf.excluded:
-                        continue
-                    if leaf.included is not None and name not in leaf.included:
-                        continue
-                    add(name, info.qualified, "dump", declared)
+                    if leaf.carries(name):
+                        add(name, info.qualified, "dump", declared)
                 models.add(info.qualified)
         elif isinstance(leaf, NameUse) and not leaf.bound and leaf.name in site.scope.parameters:
             annotation = site.scope.parameters[leaf.name]

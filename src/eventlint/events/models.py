@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eventlint import sourcefile
-from eventlint.analysis.event_fields import Classification, FieldFacts, classify
+from eventlint.analysis.event_fields import Classification, classify
 from eventlint.analysis.name_words import words
 from eventlint.config import EventIdOptions
 from eventlint.events.records import EventModel, ModelField, Unresolved
@@ -214,8 +214,7 @@ class ModelFinder:
         return self._classification(name, declared).kind
 
     def _classification(self, name: str, declared: FieldInfo) -> Classification:
-        facts = FieldFacts(name, declared.marker, declared.annotated_markers, declared.secret_typed)
-        return classify(facts, self.options)
+        return classify(declared.facts(), self.options)
 
     def _model(self, qualified: str, recognised: tuple[str, ...]) -> EventModel:
         found = self._classes[qualified]

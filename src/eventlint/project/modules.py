@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eventlint import sourcefile
+from eventlint.analysis.event_fields import FieldFacts
 from eventlint.paths import base_folder
 from eventlint.project.dependencies import (
     Recorder,
@@ -77,6 +78,10 @@ class FieldInfo:
     marker: str | None = None
     annotated_markers: tuple[str, ...] = ()
     declared_in: str = ""  # the qualified name of the class that declares it
+
+    def facts(self) -> FieldFacts:
+        """What the shared classification (``analysis.event_fields``) reads."""
+        return FieldFacts(self.name, self.marker, self.annotated_markers, self.secret_typed)
 
 
 @dataclass

@@ -379,7 +379,7 @@ def _method_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef) -> set[st
         arguments = method.args
         parameters = [*arguments.posonlyargs, *arguments.args][1:] + arguments.kwonlyargs
         found |= {parameter.arg for parameter in parameters}
-    for inner in _statements_within(method):
+    for inner in statements_within(method):
         targets: list[ast.AST] = []
         if isinstance(inner, ast.Assign):
             targets = list(inner.targets)
@@ -395,18 +395,22 @@ def _method_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef) -> set[st
     return found
 
 
-def _statements_within(scope: ast.AST) -> Iterator[ast.stmt]:
-    """Every statement inside ``scope``, nested blocks and definitions included, without
-    descending into expressions: an assignment is always a statement, and a method's
-    expressions are most of its nodes."""
-    stack: list[ast.AST] = [scope]
-    while stack:
-        node = stack.pop()
-        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
-            for child in getattr(node, name, ()):
-                if isinstance(child, ast.stmt):
-                    yield child
-                stack.append(child)  # ExceptHandler and match_case hold statements too
+def statements_within(scope: ast.AST) -> Iterator[ast.stmt]:
+    """Every statement inside ``scope`` (a module, a function, a class), nested blocks and
+    definitions included, in source order, without descending into expressions: an
+    assignment or an import is always a statement, and expressions are most of the nodes."""
+    pending: list[ast.AST] = [scope]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.stmt) and node is not scope:
+            yield node
+        # ExceptHandler and match_case are not statements but hold some.
+        children: list[ast.AST] = []
+        for name in ("body", "handlers", "orelse", "finalbody", "cases"):
+            block = getattr(node, name, ())
+            if isinstance(block, list):
+                children += block
+        pending.extend(reversed(children))
 
 
 def _init_message(method: ast.FunctionDef | ast.AsyncFunctionDef) -> Template | None:

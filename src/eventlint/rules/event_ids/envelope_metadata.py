@@ -151,20 +151,12 @@ class EnvelopeMetadataInEventId(EventIdRule):
         fields = [
             name
             for name, declared in info.fields.items()
-            if field_class(name, declared, self.context).kind == "envelope"
-            and name not in leaf.excluded
-            and (leaf.included is None or name in leaf.included)
+            if field_class(name, declared, self.context).kind == "envelope" and leaf.carries(name)
         ]
         if not fields:
             return
         fix = None
-        kept = [
-            name
-            for name in info.fields
-            if name not in fields
-            and name not in leaf.excluded
-            and (leaf.included is None or name in leaf.included)
-        ]
+        kept = [name for name in info.fields if name not in fields and leaf.carries(name)]
         others = any(
             self._carries_data(other, {id(leaf.node)}) for other in leaves if other is not leaf
         )

@@ -110,6 +110,12 @@ class DumpUse:
     included: frozenset[str] | None  # None: no include given
     exclude_arg: cst.Arg | None
 
+    def carries(self, name: str) -> bool:
+        """Whether the dump holds field ``name``: not excluded, and included if it says."""
+        return (self.excluded is None or name not in self.excluded) and (
+            self.included is None or name in self.included
+        )
+
 
 @dataclass(frozen=True, eq=False)
 class JsonDumpsUse:
@@ -598,11 +604,7 @@ def declared_field(analysis: EventIdAnalysis, site: HashSite, leaf: FieldUse) ->
 def field_class(name: str, declared: FieldInfo | None, context: FileContext) -> Classification:
     """How a field is classified (see ``analysis.event_fields``): from its declaration when
     the owner's class is known, else from its name alone."""
-    facts = (
-        FieldFacts(name)
-        if declared is None
-        else FieldFacts(name, declared.marker, declared.annotated_markers, declared.secret_typed)
-    )
+    facts = FieldFacts(name) if declared is None else declared.facts()
     return classify(facts, context.settings.config.event_ids)
 
 

@@ -119,9 +119,7 @@ class _Judge:
         fields = [
             name
             for name, declared in info.fields.items()
-            if field_class(name, declared, context).kind == "sensitive"
-            and name not in leaf.excluded
-            and (leaf.included is None or name in leaf.included)
+            if field_class(name, declared, context).kind == "sensitive" and leaf.carries(name)
         ]
         if fields:
             names = ", ".join(f"`{name}`" for name in fields)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from eventlint.parsing import parse_ast
 from eventlint.project.modules import Location, ModuleIndex, absolute_name, closest
+from eventlint.project.readers import statements_within
 from eventlint.rules.base import FileContext
 from eventlint.rules.stale_imports.uses import ModuleUses, collect
 
@@ -167,7 +167,7 @@ def _may_have_problems(context: FileContext) -> bool:
     for target in _PATCH_STRING.findall(context.text):
         if resolver.unresolved_attribute(target) is not None:
             return True
-    for node in _statements(tree):
+    for node in statements_within(tree):
         if isinstance(node, ast.Import):
             if any(resolver.missing_part(alias.name) is not None for alias in node.names):
                 return True
@@ -195,19 +195,6 @@ _PATCH_STRING = re.compile(
     r"""(?:\b(?:patch|dict|multiple|setattr|delattr)\(\s*|\btarget\s*=\s*)"""
     r"""[rRuU]?["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)["']"""
 )
-
-
-def _statements(tree: ast.Module) -> Iterator[ast.stmt]:
-    stack: list[ast.stmt] = list(reversed(tree.body))
-    while stack:
-        statement = stack.pop()
-        yield statement
-        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
-            for child in reversed(getattr(statement, name, ())):
-                if isinstance(child, ast.stmt):
-                    stack.append(child)
-                elif isinstance(child, (ast.ExceptHandler, ast.match_case)):
-                    stack.extend(reversed(child.body))
 
 
 def _plugin_paths(node: ast.stmt) -> list[str]:
