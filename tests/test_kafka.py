@@ -189,3 +189,26 @@ def test_the_yaml_reader_reads_compose_shapes() -> None:
         "entrypoint": ["/bin/sh", "-c", "kafka-topics.sh --create --topic orders"],
     }
     assert services["other"] == {"command": "rpk topic create a"}
+
+
+def test_a_helper_module_gaining_a_check_clears_the_cached_finding(tmp_path: Path) -> None:
+    """A helper module without a check is ruled out from its bytes, never summarised; that
+    is still a read of it, so the cached finding goes once the helper checks the topics."""
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    helper = write(
+        tmp_path / "app" / "readiness.py",
+        "def prepare(consumer) -> None:\n    print('preparing', consumer)\n",
+    )
+    write(tmp_path / "app" / "__init__.py", "")
+    write(
+        tmp_path / "app" / "worker.py",
+        "from app.readiness import prepare\n"
+        + SERVICE.replace(
+            "    consumer.subscribe(", "    prepare(consumer)\n    consumer.subscribe("
+        ),
+    )
+    first = run_cli(".", cwd=tmp_path)
+    assert first.returncode == 1 and "app/worker.py:8:5: EVT401" in first.stdout, first.stdout
+    helper.write_text("def prepare(consumer) -> None:\n    consumer.list_topics(timeout=5)\n")
+    second = run_cli(".", cwd=tmp_path)
+    assert second.returncode == 0, second.stdout

@@ -15,9 +15,12 @@ from helpers import run_cli, write
 
 from eventlint.config import ConfigResolver
 from eventlint.discovery import discover
+from eventlint.project import Worked
 from eventlint.project.inventory import Inventory
+from eventlint.project.own import OwnModule
+from eventlint.project.summaries import KafkaSummary, summarise
 from eventlint.rules import known_codes
-from eventlint.runner import EngineSettings, Mode, run_files
+from eventlint.runner import PARALLEL_THRESHOLD, EngineSettings, Mode, run_files
 
 WORKSPACE = FIXTURES / "event_ids" / "workspace"
 EXPECTED = {
@@ -191,3 +194,60 @@ def test_a_sub_project_with_a_broken_config_does_not_stop_linting_its_neighbour(
     theirs = run_cli("--no-cache", "other/x.py", cwd=tmp_path)
     assert theirs.returncode == 2
     assert "other/pyproject.toml" in theirs.stderr and "select" in theirs.stderr
+
+
+# -- the linted file's own facts, and what the parent hands to pool workers ---------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(FIXTURES.rglob("*.py")),
+    ids=lambda path: str(path.relative_to(FIXTURES)),
+)
+def test_the_linted_files_own_facts_read_in_parts_match_its_whole_summary(path: Path) -> None:
+    """The Kafka rules ask for the file's readiness helpers and fixtures, EVT1 for its hash
+    helpers: each is read alone (only when the bytes can hold it), and must say what the
+    whole summary says."""
+    text = path.read_text(encoding="utf-8")
+    whole = summarise(text, raises=False)
+    assert OwnModule(text).kafka == whole.kafka
+    assert OwnModule(text).hash_helpers == whole.hash_helpers
+    assert OwnModule(text).imports == whole.imports
+    both = OwnModule(text)
+    assert both.summary == whole and both.kafka == whole.kafka
+
+
+def test_an_unparsable_file_has_no_facts_of_its_own() -> None:
+    broken = OwnModule("import hashlib\ndef fixture(:\n    consumer.list_topics()\n")
+    assert broken.kafka == KafkaSummary()
+    assert broken.hash_helpers == {} and broken.imports == {}
+    assert broken.summary.names_unknown
+
+
+def test_a_worker_takes_the_hash_helpers_the_parent_found(workspace: Path) -> None:
+    """Finding them reads every production module: the parent does it once for the run."""
+    resolver = ConfigResolver(known_codes())
+    keys = workspace / "services" / "orders" / "app" / "keys.py"
+    parent = EngineSettings(cache=False).engine(resolver)
+    found = parent.project_for(keys).hash_helper_names
+    assert "fingerprint_of" in found and "digest_of" not in found
+    worked = parent.projects.worked()
+    worker = EngineSettings(cache=False).engine(resolver, worked=worked)
+    assert worker.project_for(keys).hash_helper_names == found
+    # What the worker is handed is what it uses: a name the project does not define stays.
+    root = next(iter(worked))
+    told = EngineSettings(cache=False).engine(
+        resolver, worked={root: Worked(hash_helper_names=frozenset({"digest_of"}))}
+    )
+    assert told.project_for(keys).hash_helper_names == {"digest_of"}
+
+
+def test_pool_workers_find_what_one_process_finds(workspace: Path) -> None:
+    """Enough files for the pool: the findings through the library's hash helper (a file
+    without hashlib, linted only because it calls one) are the same with two workers."""
+    filler = "import hashlib\n\n\ndef checksum(data: bytes) -> str:\n"
+    filler += "    return hashlib.sha256(data).hexdigest()\n"
+    for index in range(2 * PARALLEL_THRESHOLD):
+        write(workspace / "services" / "orders" / "app" / f"filler_{index}.py", filler)
+    pooled = run_cli("--no-cache", "--jobs", "2", "--output-format", "json", ".", cwd=workspace)
+    assert _findings(pooled) == EXPECTED, pooled.stderr

@@ -16,6 +16,10 @@ from pathlib import Path
 import pytest
 from helpers import run_cli, write
 
+from eventlint.config import ConfigResolver
+from eventlint.engine import Engine
+from eventlint.file_kinds import PYTEST_CONFIG, PYTHON, TEST_REFERENCES
+from eventlint.rules import known_codes
 from eventlint.rules.test_references.arguments import targets
 from eventlint.rules.test_references.shell import invocations, words
 
@@ -154,6 +158,29 @@ def test_under_flake8_only_the_noxfile_is_checked(project: Path) -> None:
         "./noxfile.py:6:28: EVT305 test path `tests/test_codes.py` does not exist; "
         "it is now `tests/unit/test_codes.py`"
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "judged"),
+    [
+        ("noxfile.py", PYTHON, True),
+        ("test_orders.py", PYTHON, False),
+        ("conftest.py", PYTHON, False),
+        ("tox.ini", PYTEST_CONFIG, True),
+        ("pytest.ini", PYTEST_CONFIG, False),
+        ("ci.yml", TEST_REFERENCES, True),
+    ],
+)
+def test_only_files_that_can_hold_test_commands_are_selected(
+    tmp_path: Path, name: str, kind: str, judged: bool
+) -> None:
+    """Decided from the name before the file is read: every Python file says "test", and
+    one the rule cannot judge must not be read again or sent to a pool worker for it."""
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    path = write(tmp_path / name, "pytest tests/test_a.py\n")
+    engine = Engine(ConfigResolver(known_codes()))
+    selected = {rule.code for rule in engine.select(path, kind).rules}
+    assert ("EVT305" in selected) is judged, selected
 
 
 @pytest.mark.parametrize(

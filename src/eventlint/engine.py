@@ -96,6 +96,7 @@ class Engine:
             # The test-files-only restriction is about Python files: a pytest config is judged.
             and (is_test or kind != PYTHON or not rule.only_in_tests(settings))
             and not suppression.suppressed_by_file(rule.code, file_noqa)
+            and rule.judges_path(path, kind)
         )
         project = self.projects.for_settings(settings)
         rule_triggers = {

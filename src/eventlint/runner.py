@@ -28,7 +28,7 @@ from eventlint.discovery import SourcePath
 from eventlint.engine import Engine, engine_finding
 from eventlint.file_kinds import PYTHON
 from eventlint.finding import Finding, Fix
-from eventlint.project import Listings, Projects
+from eventlint.project import Listings, Projects, Worked
 from eventlint.project.inventory import Listing
 from eventlint.project.store import Entry
 from eventlint.rules import known_codes
@@ -157,9 +157,17 @@ class EngineSettings:
     def resolver(self) -> ConfigResolver:
         return ConfigResolver(known_codes(), config_file=self.config_file, overrides=self.overrides)
 
-    def engine(self, resolver: ConfigResolver, listings: Listings | None = None) -> Engine:
+    def engine(
+        self,
+        resolver: ConfigResolver,
+        listings: Listings | None = None,
+        worked: dict[Path, Worked] | None = None,
+    ) -> Engine:
         projects = Projects(
-            listings or Listings(resolver), use_cache=self.cache, cache_dir=self.cache_dir
+            listings or Listings(resolver),
+            use_cache=self.cache,
+            cache_dir=self.cache_dir,
+            worked=worked,
         )
         return Engine(resolver, projects)
 
@@ -198,7 +206,9 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _start_worker(settings: EngineSettings, known: dict[Path, Listing]) -> None:
+def _start_worker(
+    settings: EngineSettings, known: dict[Path, Listing], worked: dict[Path, Worked]
+) -> None:
     global _worker_engine, _worker_cache, _worker_settings
     install_termination_handler()
     tune_garbage_collector()
@@ -209,7 +219,7 @@ def _start_worker(settings: EngineSettings, known: dict[Path, Listing]) -> None:
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     resolver = settings.resolver()
     listings = Listings(resolver, known=dict(known))
-    _worker_engine = settings.engine(resolver, listings)
+    _worker_engine = settings.engine(resolver, listings, worked)
     _worker_cache = settings.results_cache()
     _worker_settings = settings
 
@@ -283,9 +293,11 @@ class _Pool:
         self._jobs = jobs
 
     def _executor(self, workers: int) -> ProcessPoolExecutor:
-        known = dict(self._engine.projects.listings.known)
+        projects = self._engine.projects
         return ProcessPoolExecutor(
-            max_workers=workers, initializer=_start_worker, initargs=(self._settings, known)
+            max_workers=workers,
+            initializer=_start_worker,
+            initargs=(self._settings, dict(projects.listings.known), projects.worked()),
         )
 
     def run(self, jobs: list[tuple[int, SourcePath]], mode: Mode) -> list[tuple[int, FileResult]]:

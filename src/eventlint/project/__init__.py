@@ -17,14 +17,16 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 from eventlint import globs, paths, sourcefile
 from eventlint.cache_folder import CACHE_DIR_NAME
 from eventlint.config import Settings
+from eventlint.project import kafka_readers
 from eventlint.project.dependencies import (
     Dependencies,
     Recorder,
@@ -48,13 +50,15 @@ from eventlint.project.layout import (
     read_pytest_config,
 )
 from eventlint.project.modules import ClassInfo, ModuleIndex
+from eventlint.project.own import OwnModule
 from eventlint.project.raises import RaiseIndex
+from eventlint.project.readers import HASH_WORDS
 from eventlint.project.store import STORE_NAME, SummaryStore, identity_of
 from eventlint.project.summaries import (
     FixtureSummary,
+    KafkaSummary,
     ModuleSummary,
     hash_helpers_of,
-    summarise,
 )
 
 if sys.version_info >= (3, 11):
@@ -65,8 +69,25 @@ else:  # pragma: no cover - exercised only on Python 3.10
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
+@dataclass(frozen=True)
+class Worked:
+    """What the run's parent process already worked out about a project, handed to pool
+    workers so that each need not work it out again (picklable)."""
+
+    hash_helper_names: frozenset[str] | None = None
+
+
 class Project:
-    def __init__(self, settings: Settings, listings: Listings, store: SummaryStore) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        listings: Listings,
+        store: SummaryStore,
+        worked: Worked | None = None,
+    ) -> None:
+        if worked is not None and worked.hash_helper_names is not None:
+            # Where ``cached_property`` keeps its value: set, it is never computed here.
+            self.__dict__["hash_helper_names"] = worked.hash_helper_names
         self.settings = settings
         self.root = settings.root
         self.recorder = Recorder()
@@ -169,10 +190,14 @@ class Project:
                         names |= {_normal(name) for name in table if name != "python"}
         return frozenset(names - own)
 
+    def worked(self) -> Worked:
+        return Worked(hash_helper_names=self.__dict__.get("hash_helper_names"))
+
     @cached_property
     def hash_helper_names(self) -> frozenset[str]:
         """Names of the project's functions that return a digest of their arguments: calls
-        to them make hashes as ``hashlib`` does (so files that call them are worth parsing)."""
+        to them make hashes as ``hashlib`` does (so files that call them are worth parsing).
+        Every production module is read for them: the parent hands them to pool workers."""
         names: set[str] = set()
         for path in self.production_files():
             found = self.store.fact(path, "hash-helpers", _hash_helpers_of)
@@ -256,9 +281,9 @@ class ProjectView:
         self._text = text
 
     @cached_property
-    def own_summary(self) -> ModuleSummary:
+    def own(self) -> OwnModule:
         """This file as the linted text says (which may differ from the disk mid-fix)."""
-        return summarise(self._text, raises=False)
+        return OwnModule(self._text)
 
     @property
     def modules(self) -> ModuleIndex:
@@ -274,7 +299,7 @@ class ProjectView:
 
     def resolve_class(self, spelled: str) -> ClassInfo | None:
         """The class a dotted name written in this file refers to, wherever it is defined."""
-        return self.modules.resolve_class(spelled, self.file, self.own_summary)
+        return self.modules.resolve_class(spelled, self.file, self.own.summary)
 
     def module_name(self) -> str | None:
         return self._module_name
@@ -353,26 +378,32 @@ class ProjectView:
     def hash_helper(self, qualified: str) -> tuple[int, ...] | None:
         """The hashed parameter positions of a project function that returns a digest of
         its arguments (``fingerprint_of(value)``), by its qualified name."""
-        found = self._defining_summary(qualified)
+        found = self._definer(qualified)
         if found is None:
             return None
         summary, name = found
-        return summary.hash_helpers.get(name)
+        helpers = self.own.hash_helpers if summary is None else summary.hash_helpers
+        return helpers.get(name)
 
     def kafka_helper(self, qualified: str) -> KafkaHelper | None:
         """Whether a project function, by its qualified name, checks Kafka topics (or waits
         for a consumer's assignment), and whether it waits for the assignment."""
-        found = self._defining_summary(qualified)
+        found = self._definer(qualified, readable=_MAY_CHECK_TOPICS)
         if found is None:
             return None
         summary, name = found
-        if name not in summary.kafka.ready:
+        kafka = self.own.kafka if summary is None else summary.kafka
+        if name not in kafka.ready:
             return None
-        return KafkaHelper(waits_for_assignment=name in summary.kafka.waits_for_assignment)
+        return KafkaHelper(waits_for_assignment=name in kafka.waits_for_assignment)
 
-    def _defining_summary(self, qualified: str) -> tuple[ModuleSummary, str] | None:
-        """The summary of the first-party module that defines ``qualified`` (this file's
-        own when it is this module), and the name in it."""
+    def _definer(
+        self, qualified: str, readable: _ByteTest | None = None
+    ) -> tuple[ModuleSummary | None, str] | None:
+        """The summary of the first-party module that defines ``qualified`` (None when it is
+        this module: ask ``own``), and the name in it. ``readable``, a test of the module's
+        bytes, rules out modules that cannot hold the answer before they are summarised: the
+        Kafka rules ask about every call a consumer's module makes."""
         own = self.module_name()
         if qualified.startswith("."):
             resolved = self.modules.resolve_relative(qualified, self.file)
@@ -381,13 +412,15 @@ class ProjectView:
             qualified = resolved
         module, _, name = qualified.rpartition(".")
         if not module or module == own:
-            return self.own_summary, name
+            return None, name
         if not self.is_first_party(module.split(".")[0]):
             return None
         location = self.modules.locate(module, self.roots)
         if location is None:
             return None
         for source in location.sources:
+            if readable is not None and not self.modules.fact(source, readable.name, readable.test):
+                continue
             summary = self.modules.summary(source)
             if name in summary.defined or name in summary.imported:
                 return summary, name
@@ -416,10 +449,10 @@ class ProjectView:
         its Kafka topics checked or created first. Fixtures are found as pytest finds them:
         this module, the ``conftest.py`` files from its folder up to the project root, and
         the ``pytest_plugins`` modules those name."""
-        definitions: dict[str, tuple[FixtureSummary, ModuleSummary]] = {}
-        for summary in self._fixture_modules():
-            for name, fixture in summary.kafka.fixtures.items():
-                definitions.setdefault(name, (fixture, summary))  # the nearest one wins
+        definitions: dict[str, tuple[FixtureSummary, _FixtureModule]] = {}
+        for module in self._fixture_modules():
+            for name, fixture in module.kafka.fixtures.items():
+                definitions.setdefault(name, (fixture, module))  # the nearest one wins
         ready: dict[str, bool] = {}
 
         def is_ready(name: str, depth: int = 0) -> bool:
@@ -428,10 +461,10 @@ class ProjectView:
             ready[name] = False  # a cycle is not readiness
             found = definitions.get(name)
             if found is not None:
-                fixture, summary = found
+                fixture, module = found
                 ready[name] = (
                     fixture.ready
-                    or any(self._call_is_ready(call, summary, configured) for call in fixture.calls)
+                    or any(self._call_is_ready(call, module, configured) for call in fixture.calls)
                     or any(is_ready(request, depth + 1) for request in fixture.requests)
                 )
             return ready[name]
@@ -440,22 +473,22 @@ class ProjectView:
         return any(is_ready(name) for name in (*requested, *autouse))
 
     def _call_is_ready(
-        self, spelled: str, summary: ModuleSummary, configured: frozenset[str]
+        self, spelled: str, module: _FixtureModule, configured: frozenset[str]
     ) -> bool:
         if spelled.rsplit(".", 1)[-1] in configured:
             return True
         head, _, rest = spelled.partition(".")
-        target = summary.imports.get(head)
+        target = module.imports.get(head)
         if target is None or target.startswith("."):
             return False
         qualified = f"{target}.{rest}" if rest else target
         return self.kafka_helper(qualified) is not None
 
-    def _fixture_modules(self) -> list[ModuleSummary]:
-        found: list[ModuleSummary] = [self.own_summary]
+    def _fixture_modules(self) -> list[_FixtureModule]:
+        found: list[_FixtureModule] = [self.own]
         root = self.project.root
         folder = self.file.parent
-        conftests: list[ModuleSummary] = []
+        conftests: list[_FixtureModule] = []
         while True:
             listing = self.project.inventory.listing(folder)
             self.project.recorder.note(
@@ -480,6 +513,16 @@ class KafkaHelper:
     waits_for_assignment: bool
 
 
+class _FixtureModule(Protocol):
+    """What fixtures are read from: another module's summary or the linted file's own."""
+
+    @property
+    def kafka(self) -> KafkaSummary: ...
+
+    @property
+    def imports(self) -> dict[str, str]: ...
+
+
 class Projects:
     """Every project of a run, each built once, sharing one set of folder listings."""
 
@@ -489,10 +532,12 @@ class Projects:
         *,
         use_cache: bool = True,
         cache_dir: Path | None = None,
+        worked: dict[Path, Worked] | None = None,
     ) -> None:
         self.listings = listings
         self._use_cache = use_cache
         self._cache_dir = cache_dir
+        self._worked = worked or {}
         self._projects: dict[Path, Project] = {}
         self._stores: dict[Path | None, SummaryStore] = {}
 
@@ -500,9 +545,13 @@ class Projects:
         project = self._projects.get(settings.root)
         if project is None:
             project = self._projects[settings.root] = Project(
-                settings, self.listings, self._store(settings)
+                settings, self.listings, self._store(settings), self._worked.get(settings.root)
             )
         return project
+
+    def worked(self) -> dict[Path, Worked]:
+        """What this process worked out about each project, for pool workers."""
+        return {root: project.worked() for root, project in self._projects.items()}
 
     def for_path(self, path: Path) -> Project:
         return self.for_settings(self.listings.resolver.for_path(path))
@@ -523,11 +572,20 @@ class Projects:
             store.save()
 
 
-_HASH_WORDS = (b"hashlib", b"uuid", b"hmac")
+@dataclass(frozen=True)
+class _ByteTest:
+    """A test of a file's bytes, kept in the store under its name while the file is
+    unchanged."""
+
+    name: str
+    test: Callable[[bytes], bool]
+
+
+_MAY_CHECK_TOPICS = _ByteTest("may-check-topics", kafka_readers.may_check)
 
 
 def _hash_helpers_of(data: bytes) -> list[str]:
-    if not any(word in data for word in _HASH_WORDS):
+    if not any(word in data for word in HASH_WORDS):
         return []
     return sorted(hash_helpers_of(data))
 
@@ -563,4 +621,5 @@ __all__ = [
     "Project",
     "ProjectView",
     "Projects",
+    "Worked",
 ]

@@ -19,9 +19,6 @@ from collections.abc import Iterator
 
 from eventlint.project.summaries import FixtureSummary, KafkaSummary, dotted
 
-# A module with none of these offers no readiness and no fixture.
-KAFKA_WORDS = (b"topic", b"assignment", b"seek_to_end", b"fixture", b"pytest_plugins")
-
 _CHECKS = frozenset({"list_topics", "describe_topics", "create_topics", "partitions_for_topic"})
 _ASSIGNMENT_WAITS = frozenset({"seek_to_end", "wait_for_assignment"})
 # What the source of a function that checks or waits must contain (``.topics()``,
@@ -31,16 +28,30 @@ _CHECK_WORDS = (
     b".topics(",
     b".assignment(",
 )
+# Without one of these, a module offers no readiness, no fixture and no plugin.
+_OFFER_WORDS = (*_CHECK_WORDS, b"fixture", b"pytest_plugins")
 _FIXTURE_DECORATORS = frozenset({"fixture", "pytest.fixture", "pytest_asyncio.fixture"})
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def may_check(source: bytes) -> bool:
+    """Whether a module's bytes can hold a function that checks topics or waits for an
+    assignment (what :func:`read_kafka` puts in ``ready``)."""
+    return any(word in source for word in _CHECK_WORDS)
+
+
+def may_offer(source: bytes) -> bool:
+    """Whether the module's bytes can hold anything :func:`read_kafka` finds: most modules
+    that mention topics (a Kafka framework's, everywhere) check none."""
+    return any(word in source for word in _OFFER_WORDS)
 
 
 def read_kafka(tree: ast.Module, source: bytes | None = None) -> KafkaSummary:
     """``source``, when given, lets a module that calls no check or wait skip the walk of
     every function (a Kafka framework mentions topics everywhere and checks them rarely)."""
     functions = dict(_functions(tree))
-    if source is not None and not any(word in source for word in _CHECK_WORDS):
+    if source is not None and not may_check(source):
         functions = {}
     direct: set[str] = set()
     waits: set[str] = set()

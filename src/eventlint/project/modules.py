@@ -155,6 +155,12 @@ class ModuleIndex:
         self._summaries[file] = read.summary
         return read.summary
 
+    def fact(self, file: Path, name: str, compute: Callable[[bytes], object]) -> object:
+        """A fact computed from a module's bytes without a summary (kept while the file is
+        unchanged), recorded as a read of the module."""
+        self._recorder.note(file_key(file), self._store.digest(file))
+        return self._store.fact(file, name, compute)
+
     # -- existence ---------------------------------------------------------------------
 
     def locate(self, dotted: str, roots: Sequence[Path]) -> Location | None:

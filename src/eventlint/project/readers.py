@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from eventlint.analysis.event_fields import MARKER_KINDS
-from eventlint.project.kafka_readers import KAFKA_WORDS, read_kafka
+from eventlint.project import kafka_readers
 from eventlint.project.summaries import (
     ClassSummary,
     FieldSummary,
@@ -26,25 +26,17 @@ from eventlint.project.summaries import (
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _SCOPE_WORDS = (b"global", b"exec", b"modules", b"vars", b"locals", b"__path__", b"setattr")
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# A module without one of these defines no hash helper.
+HASH_WORDS = (b"hashlib", b"uuid", b"hmac")
 
 
-def read_imports(tree: ast.Module) -> dict[str, str]:
-    """What each module-level imported name refers to."""
-    names = _NameCollector()
-    names.scan_scopes = False
-    for statement in tree.body:
-        if isinstance(statement, (ast.Import, ast.ImportFrom)):
-            names.statement(statement)
-    return names.summary.imports
+def read_imports(tree: ast.Module, source: bytes) -> dict[str, str]:
+    """What each module-level imported name refers to (under ``try``/``if`` too)."""
+    return _read_names(tree, source).imports
 
 
 def read_module(tree: ast.Module, source: bytes, *, raises: bool = True) -> ModuleSummary:
-    names = _NameCollector()
-    # Function bodies matter only for ``global`` and namespace rewrites: most files have none.
-    names.scan_scopes = any(word in source for word in _SCOPE_WORDS)
-    for statement in tree.body:
-        names.statement(statement)
-    summary = names.summary
+    summary = _read_names(tree, source)
     if "__getattr__" in summary.defined | summary.imported:
         # ``__getattr__ = getattr_migration(__name__)`` is as dynamic as a ``def``.
         summary.names_unknown = True
@@ -56,11 +48,20 @@ def read_module(tree: ast.Module, source: bytes, *, raises: bool = True) -> Modu
         }
     if raises and (b"raise" in source or b"assert" in source):
         summary.raises = _RaiseReader(source).read(tree)
-    if any(word in source for word in (b"hashlib", b"uuid", b"hmac")):
+    if any(word in source for word in HASH_WORDS):
         summary.hash_helpers = read_hash_helpers(tree, summary.imports)
-    if any(word in source for word in KAFKA_WORDS):
-        summary.kafka = read_kafka(tree, source)
+    if kafka_readers.may_offer(source):
+        summary.kafka = kafka_readers.read_kafka(tree, source)
     return summary
+
+
+def _read_names(tree: ast.Module, source: bytes) -> ModuleSummary:
+    names = _NameCollector()
+    # Function bodies matter only for ``global`` and namespace rewrites: most files have none.
+    names.scan_scopes = any(word in source for word in _SCOPE_WORDS)
+    for statement in tree.body:
+        names.statement(statement)
+    return names.summary
 
 
 class _NameCollector:

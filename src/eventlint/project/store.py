@@ -25,7 +25,8 @@ from eventlint.cache_folder import ensure_cache_folder
 from eventlint.project.summaries import ModuleSummary, summarise
 
 STORE_NAME = "module-summaries.json"
-_FORMAT = 5  # 5: every classification marker (4: Kafka readiness helpers and fixtures)
+# 6: hash-helper facts read imports under try/if; 5: every classification marker.
+_FORMAT = 6
 
 Identity = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 # identity, content digest, summary (as JSON)
@@ -59,6 +60,7 @@ class SummaryStore:
         # Small per-file facts computed from the bytes (without a parse when the bytes rule
         # it out), kept by identity like the summaries.
         self._facts: dict[str, tuple[Identity, dict[str, object]]] = {}
+        self._digests: dict[str, tuple[Identity | None, str]] = {}  # of files not summarised
         self._new_facts: dict[str, tuple[Identity, dict[str, object]]] = {}
 
     def _loaded(self) -> dict[str, Entry]:
@@ -113,17 +115,23 @@ class SummaryStore:
 
     def digest(self, path: Path) -> str:
         """The content digest of a file ("" when unreadable), trusting a current entry."""
+        key = str(path)
         identity = identity_of(path)
-        memo = self._memo.get(str(path))
+        memo = self._memo.get(key)
         if memo is not None and memo[0] == identity:
             return memo[1].digest
-        entry = self._loaded().get(str(path))
+        known = self._digests.get(key)
+        if known is not None and known[0] == identity:
+            return known[1]
+        entry = self._loaded().get(key)
         if entry is not None and identity is not None and entry[0] == identity:
             return entry[1]
         try:
-            return sourcefile.content_digest(sourcefile.read(path, self.max_bytes))
+            digest = sourcefile.content_digest(sourcefile.read(path, self.max_bytes))
         except sourcefile.SourceError:
-            return ""
+            digest = ""
+        self._digests[key] = (identity, digest)
+        return digest
 
     def fact(self, path: Path, name: str, compute: Callable[[bytes], object]) -> object:
         """A fact about a file computed from its bytes, kept while the file is unchanged."""
@@ -137,10 +145,12 @@ class SummaryStore:
             value = compute(sourcefile.read(path, self.max_bytes))
         except sourcefile.SourceError:
             value = None
-        if identity is not None and self.file is not None:
+        if identity is not None:
             facts = dict(known[1]) if known is not None and known[0] == identity else {}
             facts[name] = value
-            self._facts[key] = self._new_facts[key] = (identity, facts)
+            self._facts[key] = (identity, facts)
+            if self.file is not None:
+                self._new_facts[key] = self._facts[key]
         return value
 
     def _remember(self, key: str, entry: Entry) -> None:

@@ -172,7 +172,7 @@ def hash_helpers_of(source: bytes) -> dict[str, tuple[int, ...]]:
         tree = parse_ast(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return {}
-    imports = readers.read_imports(tree)
+    imports = readers.read_imports(tree, source)
     return readers.read_hash_helpers(tree, imports)
 
 

@@ -177,6 +177,12 @@ class Rule(RuleDocs):
         return ()
 
     @classmethod
+    def judges_path(cls, path: Path, kind: str) -> bool:
+        """Whether the rule can judge a file of this name at all, before it is read: a file
+        no selected rule judges is neither read again nor sent to a pool worker."""
+        return True
+
+    @classmethod
     def precheck(cls, context: FileContext) -> bool:
         """A cheaper look than the libcst pass (the context has the text, no module yet):
         False when the rule cannot fire. When no rule is left, the file is not parsed."""

@@ -271,7 +271,7 @@ def _project_helpers(context: FileContext) -> Callable[[str], tuple[int, ...] | 
     def helper(qualified: str) -> tuple[int, ...] | None:
         if qualified.rpartition(".")[2] not in names:
             return None  # no module of the project defines a helper of that name
-        own = context.project.own_summary.hash_helpers
+        own = context.project.own.hash_helpers
         if qualified in own:
             return own[qualified]
         top = qualified.split(".", maxsplit=1)[0]

@@ -560,7 +560,7 @@ class _Builder:
     def finish(self) -> KafkaFlow:
         flow = self.flow
         flow.configured = self._configured
-        own = self._context.project.own_summary.kafka
+        own = self._context.project.own.kafka
         # Functions of this module that check readiness, directly or through another.
         for function in flow.functions:
             if function.node is None:

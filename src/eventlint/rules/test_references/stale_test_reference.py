@@ -103,12 +103,13 @@ class StaleTestReference(Rule):
     file_kinds = frozenset({PYTHON, PYTEST_CONFIG, TEST_REFERENCES})
 
     @classmethod
-    def precheck(cls, context: FileContext) -> bool:
-        name = context.absolute_path.name
-        if context.kind == PYTHON:
-            return name == "noxfile.py"
-        if context.kind == PYTEST_CONFIG:
-            return name in ("tox.ini", "pyproject.toml")
+    def judges_path(cls, path: Path, kind: str) -> bool:
+        # Of the Python files only nox's sessions run tests; of the pytest configs only those
+        # that can also hold commands (tox's, and task tables in pyproject.toml).
+        if kind == PYTHON:
+            return path.name == "noxfile.py"
+        if kind == PYTEST_CONFIG:
+            return path.name in ("tox.ini", "pyproject.toml")
         return True
 
     def check(self) -> None:
