@@ -293,6 +293,10 @@ class _Pool:
         self._jobs = jobs
 
     def _executor(self, workers: int) -> ProcessPoolExecutor:
+        # Workers are forked from this process: its objects so far (the imported rules, the
+        # listings, the project model) move to the collector's permanent generation, so a
+        # worker's collections neither walk them nor copy their pages.
+        gc.freeze()
         projects = self._engine.projects
         return ProcessPoolExecutor(
             max_workers=workers,
