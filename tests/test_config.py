@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 from helpers import VIOLATION, run_cli, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from eventlint import globs
 from eventlint.config import (
     ConfigError,
     ConfigResolver,
@@ -155,3 +158,38 @@ def test_extra_hash_functions_are_triggers(tmp_path: Path) -> None:
     )
     result = run_cli("a.py", cwd=tmp_path)
     assert result.returncode == 1 and "EVT102" in result.stdout
+
+
+_GLOB_PATTERNS = st.lists(
+    st.text(alphabet=st.sampled_from(list("ab*?/[]!.^\\")), min_size=1, max_size=8), max_size=4
+)
+_GLOB_PATHS = st.text(alphabet=st.sampled_from(list("ab/.[]^\\")), max_size=10)
+
+
+@pytest.mark.filterwarnings("error")  # a pattern the regex module warns about is a bug
+@settings(max_examples=500, deadline=None)
+@given(_GLOB_PATTERNS, _GLOB_PATHS)
+def test_a_list_of_globs_matches_as_its_patterns_do_one_by_one(
+    patterns: list[str], path: str
+) -> None:
+    """``exclude``, ``test-paths`` and ``per-file-ignores`` lists are matched as one regex per
+    kind of pattern: the answer must be any single pattern's. ``[[a]``, ``[&&]`` are literal
+    characters in a class, never a warning on the user's terminal."""
+    assert globs.matches_any(patterns, path) == any(globs.matches(p, path) for p in patterns)
+
+
+@pytest.mark.parametrize(
+    ("patterns", "path", "expected"),
+    [
+        (["tests/**", "**/test_*.py"], "pkg/tests_helpers.py", False),
+        (["tests/**", "**/test_*.py"], "pkg/test_a.py", True),
+        (["build", "docs/*.md"], "src/build", True),
+        (["build", "docs/*.md"], "docs/api/x.md", False),
+        (["test_[ab].py"], "sub/test_b.py", True),
+        (["[[]x.py"], "[x.py", True),
+        (["[!&&]"], "&", False),
+        ([], "anything", False),
+    ],
+)
+def test_glob_lists(patterns: list[str], path: str, expected: bool) -> None:
+    assert globs.matches_any(patterns, path) is expected

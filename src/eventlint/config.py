@@ -338,6 +338,7 @@ class Settings:
     config: EventlintConfig
     enabled: frozenset[str]
     _ignore_cache: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+    _test_cache: dict[str, bool] = field(default_factory=dict, compare=False)
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the root, posix style; the absolute path if outside it."""
@@ -368,7 +369,13 @@ class Settings:
         return False
 
     def is_test_file(self, path: Path) -> bool:
-        return globs.matches_any(self.config.test_paths, self.relative(path))
+        # Asked by discovery, every file's rule selection and the project model's list of
+        # production modules: once per file.
+        relative = self.relative(path)
+        found = self._test_cache.get(relative)
+        if found is None:
+            found = self._test_cache[relative] = globs.matches_any(self.config.test_paths, relative)
+        return found
 
     def codes_for(self, path: Path) -> frozenset[str]:
         """The enabled codes minus what ``per-file-ignores`` turns off for ``path``."""

@@ -41,7 +41,9 @@ def _compile(pattern: str) -> re.Pattern[str]:
             members = pattern[index + 1 : end]
             negate = members[:1] in ("!", "^")
             members = members[1:] if negate else members
-            escaped = members.replace("\\", "\\\\").replace("^", "\\^")
+            # Literal inside the class; ``[``, ``&&``, ``||``, ``~~`` would also be read as
+            # the nested sets Python's regex may grow (and it warns about them).
+            escaped = re.sub(r"([\\^\[&|~])", r"\\\1", members)
             parts.append(f"[{'^/' if negate else ''}{escaped}]")
             index = end + 1
         else:
@@ -74,4 +76,26 @@ def matches(pattern: str, relative_path: str) -> bool:
 
 
 def matches_any(patterns: Iterable[str], relative_path: str) -> bool:
-    return any(matches(pattern, relative_path) for pattern in patterns)
+    # Asked for every file and folder of a run with the same few option values: one regex
+    # per kind of pattern (whole path, name alone), not one match per pattern.
+    whole, name = _combined(tuple(patterns))
+    if whole is not None and whole.fullmatch(relative_path) is not None:
+        return True
+    return name is not None and name.fullmatch(relative_path.rsplit("/", 1)[-1]) is not None
+
+
+@lru_cache(maxsize=256)
+def _combined(
+    patterns: tuple[str, ...],
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The patterns matched against the whole path, and those matched against the name, each
+    as one alternation."""
+    whole = [p for p in patterns if "/" in p.strip().strip("/")]
+    names = [p for p in patterns if "/" not in p.strip().strip("/")]
+
+    def alternation(group: list[str]) -> re.Pattern[str] | None:
+        if not group:
+            return None
+        return re.compile("|".join(f"(?:{_compile(pattern).pattern})" for pattern in group))
+
+    return alternation(whole), alternation(names)

@@ -126,11 +126,16 @@ class Project:
 
     def production_files(self) -> list[Path]:
         """The project's Python modules that are not tests."""
-        return [
+        return list(self._production_files)
+
+    @cached_property
+    def _production_files(self) -> tuple[Path, ...]:
+        # The inventory is fixed for the run; the hash helpers and the raise index both ask.
+        return tuple(
             path
             for path in self.modules.all_module_files()
             if path.suffix == ".py" and not self._resolver.for_path(path).is_test_file(path)
-        ]
+        )
 
     @cached_property
     def deployment(self) -> list[ReadyFolder]:
