@@ -5,7 +5,7 @@ helpers and fixtures, its hash helpers, its classes), but from the linted text, 
 differ from the disk mid-fix. Each part is read only when a rule asks for it, from one
 ``ast`` parse shared by the parts, and only when the bytes can hold it: the Kafka rules ask
 every file that mentions a consumer for its readiness helpers, and a whole summary (names,
-classes, raise sites) for each of them cost as much as linting the file.
+classes, fields) of each of them took 0.6 s of a 4 s faust run.
 """
 
 from __future__ import annotations
