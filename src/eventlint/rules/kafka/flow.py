@@ -560,24 +560,31 @@ class _Builder:
     def finish(self) -> KafkaFlow:
         flow = self.flow
         flow.configured = self._configured
-        own = self._context.project.own.kafka
-        # Functions of this module that check readiness, directly or through another.
+        # Functions of this module that check readiness or wait for an assignment, directly
+        # or through another (of this module, or a project helper), to a fixpoint. Read from
+        # this walk: the module's own ``ast`` summary would say the same, from a second parse.
         for function in flow.functions:
             if function.node is None:
                 continue
-            spelled = f"{function.owner}.{function.name}" if function.owner else function.name
-            if function.checks or function.waits or spelled in own.ready:
+            if function.checks or function.waits:
                 flow.readiness.add(function.key)
-            if function.waits or spelled in own.waits_for_assignment:
+            if function.waits:
                 flow.assignment_waiters.add(function.key)
         changed = True
         while changed:
             changed = False
             for function in flow.functions:
-                if function.node is None or function.key in flow.readiness:
+                if function.node is None:
                     continue
-                if any(flow.is_readiness_call(function, call) for call in function.calls):
+                if function.key not in flow.readiness and any(
+                    flow.is_readiness_call(function, call) for call in function.calls
+                ):
                     flow.readiness.add(function.key)
+                    changed = True
+                if function.key not in flow.assignment_waiters and any(
+                    flow.waits_for_assignment(function, call) for call in function.calls
+                ):
+                    flow.assignment_waiters.add(function.key)
                     changed = True
         return flow
 
