@@ -7,8 +7,9 @@ class and one of these holds:
   class listed in ``[tool.eventlint.events] base-classes``, or a model of the project named
   like one (a word ``event`` or ``envelope`` in its name: ``EventEnvelope``, ``BaseEvent``)
   that other project classes subclass; the event bases are listed too;
-- it is the payload of a generic envelope: ``class OrderEnvelope(EventEnvelope[OrderPlaced])``
-  or a field annotated ``EventEnvelope[OrderPlaced]``;
+- it is the payload of a generic envelope: ``class OrderEnvelope(EventEnvelope[OrderPlaced])``,
+  a field annotated ``EventEnvelope[OrderPlaced]``, or a function parameter or return so
+  annotated (``def handle(envelope: EventEnvelope[OrderPlaced])``, in any production module);
 - it declares envelope fields: ``event_id`` or ``message_id``, or two others of the envelope
   list (one ``created_at`` alone is any database row);
 - an ID function hashes it (see ``ids``).
@@ -81,6 +82,8 @@ class ModelFinder:
         self.unresolved: list[Unresolved] = []
         self._classes: dict[str, _Class] = {}
         self._styles: dict[str, str | None] = {}
+        # Generic annotations of function signatures: where, and the names they mention.
+        self._signatures: list[tuple[str, tuple[str, ...]]] = []
         for path in files:
             self._read(path)
 
@@ -98,6 +101,10 @@ class ModelFinder:
             style = self._style(info)
             if style is not None:
                 self._classes[info.qualified] = _Class(info, style)
+        module = modules.module_name(path) or self.relative(path)
+        for function, names in summary.signature_generics:
+            qualified = tuple(modules.qualify(name, path, summary) or name for name in names)
+            self._signatures.append((f"{module}.{function}", qualified))
         self._dynamic(path)
 
     def _dynamic(self, path: Path) -> None:
@@ -191,6 +198,11 @@ class ModelFinder:
             if set(envelope) & _STRONG_ENVELOPE_FIELDS or len(envelope) >= 2:
                 listed = ", ".join(f"`{name}`" for name in envelope)
                 recognise(qualified, f"declares envelope fields {listed}")
+        for function, names in self._signatures:
+            for base in bases.intersection(names):
+                for name in names:
+                    if name not in bases:
+                        recognise(name, f"payload of `{base}` in `{function}()`")
         for qualified in hashed:
             recognise(qualified, "hashed into an event ID")
         return [self._model(qualified, tuple(why)) for qualified, why in sorted(reasons.items())]

@@ -50,6 +50,8 @@ def read_module(tree: ast.Module, source: bytes, *, raises: bool = True) -> Modu
         summary.raises = _RaiseReader(source).read(tree)
     if any(word in source for word in HASH_WORDS):
         summary.hash_helpers = read_hash_helpers(tree, summary.imports)
+    if b"[" in source:
+        summary.signature_generics = read_signature_generics(tree)
     if kafka_readers.may_offer(source):
         summary.kafka = kafka_readers.read_kafka(tree, source)
     return summary
@@ -226,6 +228,35 @@ def _mentions_sys_modules(node: ast.AST) -> bool:
 # ---- classes --------------------------------------------------------------------------------
 
 _SECRET_TYPES = frozenset({"SecretStr", "SecretBytes"})
+
+
+def read_signature_generics(tree: ast.Module) -> list[tuple[str, tuple[str, ...]]]:
+    """Subscripted annotations of module-level functions and methods: the function and the
+    names the annotation mentions (two at least: a generic and what it is applied to)."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+    functions: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]] = []
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions.append((statement.name, statement))
+        elif isinstance(statement, ast.ClassDef):
+            functions += [
+                (f"{statement.name}.{inner.name}", inner)
+                for inner in statement.body
+                if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef))
+            ]
+    for name, function in functions:
+        arguments = function.args
+        parameters = [
+            *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+            *(extra for extra in (arguments.vararg, arguments.kwarg) if extra is not None),
+        ]  # fmt: skip
+        annotations = [parameter.annotation for parameter in parameters]
+        for annotation in (*annotations, function.returns):
+            if isinstance(annotation, ast.Subscript):
+                names = dotted_names(annotation)
+                if len(names) >= 2:
+                    found.append((name, tuple(names)))
+    return found
 
 
 def dotted_names(node: ast.AST) -> list[str]:

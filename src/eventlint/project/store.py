@@ -25,8 +25,9 @@ from eventlint.cache_folder import ensure_cache_folder
 from eventlint.project.summaries import ModuleSummary, summarise
 
 STORE_NAME = "module-summaries.json"
-# 6: hash-helper facts read imports under try/if; 5: every classification marker.
-_FORMAT = 6
+# 7: generic annotations of function signatures; 6: hash-helper facts read imports under
+# try/if.
+_FORMAT = 7
 
 Identity = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 # identity, content digest, summary (as JSON)

@@ -17,7 +17,9 @@ file's identity and content), so a later run reads only the modules that changed
   message of an exception class;
 - **raises**: each ``raise X(...)`` with its message as a template (literal text and
   placeholders) and its keyword arguments;
-- **hash helpers**: module-level functions that return a digest of their arguments.
+- **hash helpers**: module-level functions that return a digest of their arguments;
+- **signature generics**: subscripted annotations of function parameters and returns
+  (``EventEnvelope[OrderPlaced]``), for the event inventory.
 
 ``ast`` parses about ten times faster than libcst, and none of this needs formatting.
 """
@@ -124,6 +126,10 @@ class ModuleSummary:
     raises: list[RaiseSummary] = field(default_factory=list)
     # function name -> the positions of the parameters whose value is hashed
     hash_helpers: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # Generic annotations of function signatures (``envelope: EventEnvelope[OrderPlaced]``):
+    # the function (``handle``, ``Consumer.on_message``) and the dotted names the annotation
+    # mentions, as spelled. The event inventory finds an envelope's payloads there.
+    signature_generics: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     kafka: KafkaSummary = field(default_factory=KafkaSummary)
     parsed: bool = True  # False: the source could not be read or parsed
 
