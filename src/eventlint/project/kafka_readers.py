@@ -17,7 +17,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from eventlint.project.summaries import FixtureSummary, KafkaSummary, dotted
+from eventlint.project.summaries import (
+    FixtureSummary,
+    Function,
+    KafkaSummary,
+    dotted,
+    module_functions,
+)
 
 _CHECKS = frozenset({"list_topics", "describe_topics", "create_topics", "partitions_for_topic"})
 _ASSIGNMENT_WAITS = frozenset({"seek_to_end", "wait_for_assignment"})
@@ -31,8 +37,6 @@ _CHECK_WORDS = (
 # Without one of these, a module offers no readiness, no fixture and no plugin.
 _OFFER_WORDS = (*_CHECK_WORDS, b"fixture", b"pytest_plugins")
 _FIXTURE_DECORATORS = frozenset({"fixture", "pytest.fixture", "pytest_asyncio.fixture"})
-
-Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def may_check(source: bytes) -> bool:
@@ -50,7 +54,7 @@ def may_offer(source: bytes) -> bool:
 def read_kafka(tree: ast.Module, source: bytes | None = None) -> KafkaSummary:
     """``source``, when given, lets a module that calls no check or wait skip the walk of
     every function (a Kafka framework mentions topics everywhere and checks them rarely)."""
-    functions = dict(_functions(tree))
+    functions = dict(module_functions(tree))
     if source is not None and not may_check(source):
         functions = {}
     direct: set[str] = set()
@@ -83,16 +87,6 @@ def read_kafka(tree: ast.Module, source: bytes | None = None) -> KafkaSummary:
         fixtures=_fixtures(tree, ready),
         plugins=_plugins(tree),
     )
-
-
-def _functions(tree: ast.Module) -> Iterator[tuple[str, Function]]:
-    for statement in tree.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            yield statement.name, statement
-        elif isinstance(statement, ast.ClassDef):
-            for inner in statement.body:
-                if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    yield f"{statement.name}.{inner.name}", inner
 
 
 def _walk_own(node: Function) -> Iterator[ast.AST]:
@@ -130,7 +124,7 @@ def _closure(seed: set[str], calls: dict[str, set[str]]) -> set[str]:
 
 def _fixtures(tree: ast.Module, ready: set[str]) -> dict[str, FixtureSummary]:
     found: dict[str, FixtureSummary] = {}
-    for name, node in _functions(tree):
+    for name, node in module_functions(tree):
         if "." in name:
             continue  # a fixture method of a test class serves that class only
         decorator = next((d for d in node.decorator_list if _is_fixture(d)), None)

@@ -21,6 +21,7 @@ from eventlint.project.summaries import (
     Template,
     ValueRef,
     dotted,
+    module_functions,
 )
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -234,17 +235,7 @@ def read_signature_generics(tree: ast.Module) -> list[tuple[str, tuple[str, ...]
     """Subscripted annotations of module-level functions and methods: the function and the
     names the annotation mentions (two at least: a generic and what it is applied to)."""
     found: list[tuple[str, tuple[str, ...]]] = []
-    functions: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]] = []
-    for statement in tree.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            functions.append((statement.name, statement))
-        elif isinstance(statement, ast.ClassDef):
-            functions += [
-                (f"{statement.name}.{inner.name}", inner)
-                for inner in statement.body
-                if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef))
-            ]
-    for name, function in functions:
+    for name, function in module_functions(tree):
         arguments = function.args
         parameters = [
             *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,

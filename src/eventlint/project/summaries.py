@@ -27,6 +27,7 @@ file's identity and content), so a later run reads only the modules that changed
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -180,6 +181,20 @@ def hash_helpers_of(source: bytes) -> dict[str, tuple[int, ...]]:
         return {}
     imports = readers.read_imports(tree, source)
     return readers.read_hash_helpers(tree, imports)
+
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def module_functions(tree: ast.Module) -> Iterator[tuple[str, Function]]:
+    """The module's functions and its classes' methods, named ``f`` and ``Class.m``."""
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield statement.name, statement
+        elif isinstance(statement, ast.ClassDef):
+            for inner in statement.body:
+                if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    yield f"{statement.name}.{inner.name}", inner
 
 
 def dotted(node: ast.AST | None) -> str | None:
