@@ -62,6 +62,7 @@ class SummaryStore:
         # it out), kept by identity like the summaries.
         self._facts: dict[str, tuple[Identity, dict[str, object]]] = {}
         self._digests: dict[str, tuple[Identity | None, str]] = {}  # of files not summarised
+        self._last: tuple[str, Identity | None, bytes] | None = None
         self._new_facts: dict[str, tuple[Identity, dict[str, object]]] = {}
 
     def _loaded(self) -> dict[str, Entry]:
@@ -128,7 +129,7 @@ class SummaryStore:
         if entry is not None and identity is not None and entry[0] == identity:
             return entry[1]
         try:
-            digest = sourcefile.content_digest(sourcefile.read(path, self.max_bytes))
+            digest = sourcefile.content_digest(self._bytes(path, key, identity))
         except sourcefile.SourceError:
             digest = ""
         self._digests[key] = (identity, digest)
@@ -143,7 +144,7 @@ class SummaryStore:
         if known is not None and known[0] == identity and name in known[1]:
             return known[1][name]
         try:
-            value = compute(sourcefile.read(path, self.max_bytes))
+            value = compute(self._bytes(path, key, identity))
         except sourcefile.SourceError:
             value = None
         if identity is not None:
@@ -153,6 +154,16 @@ class SummaryStore:
             if self.file is not None:
                 self._new_facts[key] = self._facts[key]
         return value
+
+    def _bytes(self, path: Path, key: str, identity: Identity | None) -> bytes:
+        """The file's bytes; the last file read is not read again (a module's digest and a
+        fact about it are asked one after the other). Raises ``SourceError``."""
+        last = self._last
+        if identity is not None and last is not None and last[:2] == (key, identity):
+            return last[2]
+        data = sourcefile.read(path, self.max_bytes)
+        self._last = (key, identity, data)
+        return data
 
     def _remember(self, key: str, entry: Entry) -> None:
         if self.file is None:
