@@ -97,3 +97,24 @@ def test_bad_baseline_is_exit_2(tmp_path: Path) -> None:
     bad = run_cli("--baseline", "bad.json", cwd=project)
     assert bad.returncode == 2 and "not an eventlint baseline" in bad.stderr
     assert run_cli("--show-stale-baseline", cwd=project).returncode == 2
+
+
+def test_a_checkout_reached_through_a_symlinked_folder_keeps_its_baseline(
+    tmp_path: Path,
+) -> None:
+    """Written under one name of the folder, applied under another: the same entries (a shell
+    in a symlinked checkout, macOS's /var -> /private/var)."""
+    project = _project(tmp_path / "real")
+    alias = tmp_path / "alias"
+    alias.symlink_to(project, target_is_directory=True)
+    assert run_cli("--write-baseline", "baseline.json", cwd=project).returncode == 0
+    # The working directory is the real folder (what getcwd() says inside a symlinked one),
+    # the baseline is named through the link.
+    through_alias = run_cli("--baseline", str(alias / "baseline.json"), cwd=project)
+    assert through_alias.returncode == 0, through_alias.stdout
+    written = run_cli("--write-baseline", str(alias / "other.json"), cwd=project)
+    assert written.returncode == 0
+    assert run_cli("--baseline", "other.json", cwd=project).returncode == 0
+    assert json.loads((project / "other.json").read_text()) == json.loads(
+        (project / "baseline.json").read_text()
+    )

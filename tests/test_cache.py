@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import FIXABLE, run_cli, write
+from helpers import FIXABLE, read_sealed, run_cli, write, write_sealed
 
 import eventlint.cache
 from eventlint.cli import main
@@ -27,10 +27,10 @@ def _doctor(project: Path) -> None:
     ]
     assert entries
     for entry in entries:
-        data = json.loads(entry.read_text())
+        data = read_sealed(entry)
         for finding in data["findings"]:
             finding["message"] = DOCTORED
-        entry.write_text(json.dumps(data))
+        write_sealed(entry, data)
 
 
 @pytest.fixture
@@ -131,3 +131,62 @@ def test_fix_mode_never_uses_stale_cache(project: Path) -> None:
     fixed = run_cli("--fix", "--unsafe-fixes", cwd=project)
     assert DOCTORED not in fixed.stdout and "Fixed 2 findings." in fixed.stdout
     assert run_cli(cwd=project).returncode == 0  # the fixed file's new content is a miss
+
+
+def _planted(project: Path) -> None:
+    """What a commit could put in the cache folder: entries that say "no findings"."""
+    for entry in (project / ".eventlint_cache").glob("*.json"):
+        if entry.name == "module-summaries.json":
+            continue
+        data = read_sealed(entry)
+        data["findings"] = []
+        payload = json.dumps(data)
+        # Sealed with some other secret, or not at all: the planter does not have ours.
+        entry.write_text(json.dumps({"entry": payload, "mac": "0" * 64}))
+
+
+def test_a_planted_cache_entry_is_never_trusted(project: Path) -> None:
+    """A cache folder committed to the repository (or planted by a pull request) must not
+    hide findings in CI: only entries sealed with this user's secret are served."""
+    assert run_cli(cwd=project).returncode == 1
+    _planted(project)
+    result = run_cli(cwd=project)
+    assert result.returncode == 1 and "EVT101" in result.stdout
+    # ... and the entries are ours again (rewritten, sealed), so the next run is served.
+    _doctor(project)
+    assert DOCTORED in run_cli(cwd=project).stdout
+
+
+def test_a_fresh_machine_trusts_nothing_it_finds(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another user's (or CI's fresh) secret: the same entries are misses."""
+    assert run_cli(cwd=project).returncode == 1
+    _doctor(project)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-user"))
+    output = run_cli(cwd=project, env=dict(__import__("os").environ)).stdout
+    assert DOCTORED not in output and "EVT101" in output
+
+
+def test_fifos_symlinks_and_huge_files_in_the_cache_folder_are_misses(project: Path) -> None:
+    import os
+
+    assert run_cli(cwd=project).returncode == 1
+    entries = [
+        p
+        for p in (project / ".eventlint_cache").glob("*.json")
+        if p.name != "module-summaries.json"
+    ]
+    assert len(entries) >= 2
+    for kind in ("fifo", "symlink", "huge"):
+        for entry in entries:
+            entry.unlink()
+            if kind == "fifo":
+                os.mkfifo(entry)
+            elif kind == "symlink":
+                entry.symlink_to("/dev/zero")
+            else:
+                with entry.open("wb") as file:
+                    file.truncate(64 * 2**20)
+        result = run_cli("--jobs", "1", cwd=project)
+        assert result.returncode == 1 and "EVT101" in result.stdout, kind

@@ -188,14 +188,14 @@ def test_fixable_marker_in_text_output(project: Path) -> None:
 def test_internal_errors_are_one_line(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from eventlint import cli
+    from eventlint import runner
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.chdir(project)
     monkeypatch.delenv("EVENTLINT_DEBUG", raising=False)
-    monkeypatch.setattr(cli, "run_files", explode)
+    monkeypatch.setattr(runner, "run_files", explode)
     assert main(["."]) == 2
     err = capsys.readouterr().err
     assert err.startswith("eventlint: internal error: RuntimeError: boom")
@@ -227,3 +227,14 @@ def test_directory_named_like_a_python_file_and_symlink_loop(project: Path) -> N
     assert result.returncode == 1
     paths = {f["path"] for f in json.loads(result.stdout)}
     assert paths == {"src/app/keys.py", "weird.py/inner.py"}
+
+
+def test_stubs_are_never_linted_found_or_named(tmp_path: Path) -> None:
+    """One rule for what is linted: a .pyi was skipped when walking but linted when named
+    (pre-commit names stubs too)."""
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    write(tmp_path / "pkg" / "keys.pyi", VIOLATION)
+    walked = run_cli("--no-cache", ".", cwd=tmp_path)
+    named = run_cli("--no-cache", "pkg/keys.pyi", cwd=tmp_path)
+    assert walked.returncode == named.returncode == 0
+    assert named.stdout == walked.stdout and named.stderr == walked.stderr == ""

@@ -77,6 +77,28 @@ def test_pre_commit_hooks_file() -> None:
     assert all(hook["types"] == ["python"] and hook["require_serial"] for hook in hooks.values())
 
 
+def test_the_repository_runs_its_own_checks_as_hooks() -> None:
+    """ruff, mypy and eventlint itself, from the development environment (nothing fetched)."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    config = REPO / ".pre-commit-config.yaml"
+    checked = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", str(config)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    hooks = {
+        hook["id"]: hook
+        for repo in yaml.safe_load(config.read_text(encoding="utf-8"))["repos"]
+        for hook in repo["hooks"]
+    }
+    assert {"ruff-check", "ruff-format", "mypy", "eventlint"} <= set(hooks)
+    assert all(hook["language"] == "system" for hook in hooks.values())
+
+
 def test_a_rule_is_registered_by_its_module_alone() -> None:
     """Every class in ``rules/`` that sets a code is registered, with no list to edit: the
     registry is discovered (CONTRIBUTING.md: a rule is one module and one fixture)."""

@@ -159,6 +159,27 @@ def test_check_passes_on_a_current_document_and_fails_when_a_model_changes(shop:
     assert run_cli("events", "--check", "docs/events.md", cwd=shop).returncode == 0
 
 
+def test_a_current_document_checked_out_with_crlf_is_current(shop: Path) -> None:
+    """core.autocrlf gives a committed document CRLF line ends: --check compared them and
+    said "out of date" forever; --write keeps the document's own line ends."""
+    (shop / "docs").mkdir()
+    assert run_cli("events", "--write", "docs/events.md", cwd=shop).returncode == 0
+    document = shop / "docs" / "events.md"
+    crlf = document.read_bytes().replace(b"\n", b"\r\n")
+    document.write_bytes(crlf)
+    checked = run_cli("events", "--check", "docs/events.md", cwd=shop)
+    assert checked.returncode == 0, checked.stdout
+    events = shop / "src" / "shop" / "events.py"
+    events.write_text(
+        events.read_text().replace("    channel: str\n", "    channel: str\n    email: str\n")
+    )
+    assert run_cli("events", "--check", "docs/events.md", cwd=shop).returncode == 1
+    assert run_cli("events", "--write", "docs/events.md", cwd=shop).returncode == 0
+    rewritten = document.read_bytes()
+    assert b"email" in rewritten
+    assert rewritten.count(b"\r\n") == rewritten.count(b"\n")  # CRLF kept, none mixed in
+
+
 def test_hand_written_prose_survives_regeneration(shop: Path) -> None:
     document = write(
         shop / "docs" / "events.md",

@@ -127,3 +127,42 @@ def _env() -> dict[str, str]:
     import os
 
     return dict(os.environ)
+
+
+def test_flake8_judges_the_buffer_on_stdin_not_the_saved_file(tmp_path: Path) -> None:
+    """An editor sends the buffer on stdin under the file's name: the findings are the
+    buffer's. The plugin used to read the file saved on disk instead."""
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    write(tmp_path / "src" / "keys.py", VIOLATION)
+    on_disk = _flake8("--select", "EVT", "src/keys.py", cwd=tmp_path)
+    assert on_disk.returncode == 1 and "EVT101" in on_disk.stdout
+    clean = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "EVT",
+         "--stdin-display-name", "src/keys.py", "-"],
+        cwd=tmp_path, input="x = 1\n", capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    edited = VIOLATION.replace("def idempotency_key", "\n\ndef idempotency_key")
+    moved = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "EVT", "--format", "%(row)d:%(code)s",
+         "--stdin-display-name", "src/keys.py", "-"],
+        cwd=tmp_path, input=edited, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert moved.returncode == 1
+    # The buffer's lines, two below the saved file's.
+    saved = _flake8("--select", "EVT", "--format", "%(row)d:%(code)s", "src/keys.py", cwd=tmp_path)
+    assert {f"{int(r) + 2}:{c}" for r, c in (x.split(":") for x in saved.stdout.split())} == set(
+        moved.stdout.split()
+    )
+
+
+def test_max_file_size_applies_in_both_doors(tmp_path: Path) -> None:
+    """The CLI skipped a file over max-file-size with a warning; flake8 linted it anyway."""
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\nmax-file-size = 200\n")
+    write(tmp_path / "big.py", VIOLATION + "# padding\n" * 30)
+    write(tmp_path / "small.py", VIOLATION)
+    cli = run_cli("--no-cache", "--output-format", "json", ".", cwd=tmp_path)
+    flake8 = _flake8("--select", "EVT", "--format", "%(path)s", ".", cwd=tmp_path)
+    assert {f["path"] for f in json.loads(cli.stdout)} == {"small.py"}
+    assert "big.py" in cli.stderr  # the CLI says so
+    assert {line.removeprefix("./") for line in flake8.stdout.split()} == {"small.py"}

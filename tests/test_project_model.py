@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from fixture_cases import FIXTURES
-from helpers import run_cli, write
+from helpers import read_sealed, run_cli, write
 
 from eventlint.config import ConfigResolver
 from eventlint.discovery import discover
@@ -83,7 +83,7 @@ def test_a_cache_entry_records_what_it_read(workspace: Path) -> None:
     run_cli("--output-format", "json", ".", cwd=workspace)
     keys = str((workspace / "services" / "orders" / "app" / "keys.py").resolve())
     entries = [
-        json.loads(path.read_text())
+        read_sealed(path)
         for path in (workspace / ".eventlint_cache").glob("*.json")
         if path.name != "module-summaries.json"
     ]

@@ -217,7 +217,7 @@ def test_the_ast_precheck_never_hides_a_finding() -> None:
     from eventlint.config import ConfigResolver
     from eventlint.engine import Engine
     from eventlint.rules import known_codes
-    from eventlint.rules.stale_imports.resolution import may_have_problems
+    from eventlint.rules.stale_imports._resolution import may_have_problems
 
     engine = Engine(ConfigResolver(known_codes()))
     flagged = clean = 0

@@ -7,21 +7,31 @@ repository root is where a workflow's commands run).
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
+import signal
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from helpers import run_cli, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eventlint.config import ConfigResolver
 from eventlint.engine import Engine
 from eventlint.file_kinds import PYTEST_CONFIG, PYTHON, TEST_REFERENCES
 from eventlint.rules import known_codes
-from eventlint.rules.test_references.arguments import targets
-from eventlint.rules.test_references.shell import invocations, words
+from eventlint.rules.test_references import _sources as sources
+from eventlint.rules.test_references._arguments import targets
+from eventlint.rules.test_references._pre_commit import pattern_lines
+from eventlint.rules.test_references._shell import invocations, pytest_arguments, words
+from eventlint.rules.test_references._task_tables import pyproject_commands
 
 FIXTURE = Path(__file__).parent / "fixtures" / "test_references" / "moved_tests"
 
@@ -235,3 +245,125 @@ def test_huge_ci_files_and_long_lines_do_not_hang(tmp_path: Path) -> None:
     findings = json.loads(result.stdout)
     assert len(findings) == 70_000
     assert {finding["path"] for finding in findings} == {".github/workflows/big.yml", "Makefile"}
+
+
+# -- every reader ends, whatever its text -----------------------------------------------------
+
+_T = TypeVar("_T")
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Fail (instead of hanging) when the body runs longer than ``seconds``."""
+    if not hasattr(signal, "setitimer"):  # pragma: no cover - Windows: the bounds still hold
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError(f"a reader ran for more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _bounded(items: Iterable[_T], limit: int) -> list[_T]:
+    """At most ``limit`` items: a reader that yields more is looping (and would fill memory)."""
+    taken = list(itertools.islice(items, limit + 1))
+    assert len(taken) <= limit, f"more than {limit} items from a text of {limit - 1} characters"
+    return taken
+
+
+def _read_everything(text: str) -> None:
+    """Every reader of EVT305 over ``text`` (whatever kind of file it is), and the shell words,
+    commands and pytest arguments of everything they find, as the rule reads them."""
+    limit = len(text) + 1
+    segments = [
+        segment
+        for reader in (
+            sources.make_segments(text),
+            sources.tox_segments(text),
+            sources.markdown_segments(text),
+            sources.rst_segments(text),
+            sources.yaml_ci_segments(text, github=True),
+            sources.yaml_ci_segments(text, github=False),
+        )
+        for segment in _bounded(reader, limit)
+    ]
+    spans = [(segment.start, segment.end) for segment in segments]
+    spans += _bounded(sources.logical_lines(text), limit)
+    spans.append((0, len(text)))
+    commands = [list(command) for command in _bounded(pyproject_commands(text), limit)]
+    for start, end in spans:
+        assert 0 <= start <= end <= len(text)
+        items = _bounded(words(text, start, end), limit)
+        assert all(start <= item.start <= item.end <= end for item in items), (start, end)
+        commands += [list(invocation.arguments) for invocation in invocations(items)]
+    for offset, _, pattern in _bounded(pattern_lines(text), limit):
+        assert text[offset : offset + len(pattern)] == pattern
+    for command in commands:
+        begin = pytest_arguments([item.text for item in command]) or 0
+        for target in _bounded(targets(command[begin:]), limit):
+            assert 0 <= target.start <= target.end <= len(text)
+
+
+# Pieces that mean something to one reader or another, for random texts that exercise them.
+_PIECES = [
+    " ", "  ", "\t", "\n", "\r\n", "\r", "\\", "\\\n", "'", '"', "`", "```", "~~~", "#", ";", "|",
+    "&&", "||", "&", "(", ")", "$", "${{ x }}", "*", "::", "-", "- ", ":", "=", "[", "]", "{",
+    "}", "pytest", "python -m pytest", "cd ", "tests/", "test_a.py", "--ignore", "--deselect=",
+    "-k", "run: ", "script:", "  - ", "working-directory: ", "defaults:", "commands =",
+    "changedir = ", "[testenv]", "[tool.pdm.scripts]", "cmd = ", "files: ", "exclude: ^tests/",
+    ".. code-block:: bash", "$ ", "{toxinidir}", "\u2028", "é",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join) | st.text(max_size=200))
+def test_every_reader_ends_on_any_text(text: str) -> None:
+    """Regression: a Makefile, README shell block, tox.ini or workflow whose text ended in a
+    backslash made every default run loop forever while memory grew (the shell-word reader
+    stopped at the backslash without taking it). Every reader takes a character each step."""
+    with _time_limit(5):
+        _read_everything(text)
+
+
+def test_every_reader_ends_on_every_prefix_of_the_fixture_files() -> None:
+    """Each file of the fixture project, cut after each of its characters (a text ending in
+    a backslash, an open quote, half a key), read by every reader."""
+    files = [path for path in FIXTURE.rglob("*") if path.is_file() and path.suffix != ".py"]
+    assert len(files) >= 9
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        with _time_limit(30):
+            for cut in range(len(text) + 1):
+                _read_everything(text[:cut])
+                _read_everything(text[:cut] + "\\")
+
+
+@pytest.mark.parametrize("name", ["Makefile", "README.md", "tox.ini", ".github/workflows/ci.yml"])
+def test_a_file_ending_in_a_backslash_is_read_to_its_end(tmp_path: Path, name: str) -> None:
+    """The run ends, and the reference before the backslash is judged."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    texts = {
+        "Makefile": "test:\n\tpytest tests/test_gone.py \\",
+        "README.md": "```bash\npytest tests/test_gone.py \\",
+        "tox.ini": "[testenv]\ncommands =\n    pytest tests/test_gone.py \\",
+        ".github/workflows/ci.yml": "jobs:\n  t:\n    steps:\n      - run: pytest tests/test_gone.py \\",
+    }
+    write(tmp_path / "tests" / "test_here.py", "def test_here(): ...\n")
+    write(tmp_path / name, texts[name])
+    result = subprocess.run(
+        [sys.executable, "-m", "eventlint", "--no-cache", "--select", "EVT305", "--output-format",
+         "json", "."],
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr
+    found = [(finding["path"], finding["message"]) for finding in json.loads(result.stdout)]
+    assert found == [
+        (name, "test path `tests/test_gone.py` does not exist; closest: `tests/test_here.py`")
+    ]

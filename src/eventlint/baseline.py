@@ -2,8 +2,10 @@
 
 An entry is (path, code, fingerprint) with an occurrence count. The fingerprint hashes the
 finding's own source text, not its line number, so entries survive edits elsewhere in the
-file. Paths are relative to the baseline file's folder, so the working directory does not
-matter. The file is sorted, indented JSON: diffs of it review well.
+file. Paths are relative to the baseline file's folder, both with symlinks resolved, so
+neither the working directory nor the name a folder is reached by matters (a checkout under
+a symlinked folder, macOS's ``/var`` -> ``/private/var`` temporary folders). The file is
+sorted, indented JSON: diffs of it review well.
 """
 
 from __future__ import annotations
@@ -23,8 +25,12 @@ VERSION = 1
 Key = tuple[str, str, str]  # path, code, fingerprint
 
 
+def _base_of(baseline: Path) -> Path:
+    return Path(os.path.realpath(baseline)).parent
+
+
 def _key(finding: Finding, base: Path) -> Key:
-    path = Path(os.path.abspath(finding.path))
+    path = Path(os.path.realpath(finding.path))
     try:
         relative = path.relative_to(base).as_posix()
     except ValueError:
@@ -34,7 +40,7 @@ def _key(finding: Finding, base: Path) -> Key:
 
 def write(path: Path, findings: Sequence[Finding]) -> int:
     """Write the baseline; a target that cannot be written is a ConfigError (one line)."""
-    base = Path(os.path.abspath(path)).parent
+    base = _base_of(path)
     counts = Counter(_key(finding, base) for finding in findings)
     entries = [
         {"path": p, "code": c, "fingerprint": f, "count": n}
@@ -44,7 +50,7 @@ def write(path: Path, findings: Sequence[Finding]) -> int:
     if os.path.isdir(path):
         raise ConfigError(f"cannot write the baseline to {path}: it is a directory")
     if not os.path.isdir(base):
-        raise ConfigError(f"cannot write the baseline to {path}: no folder {base}")
+        raise ConfigError(f"cannot write the baseline to {path}: no folder {Path(path).parent}")
     try:
         sourcefile.write_atomically(path, data.encode(), create=True)
     except (OSError, sourcefile.SourceError) as error:
@@ -97,7 +103,7 @@ def _entries(path: Path) -> Counter[Key]:
 
 def apply(path: Path, findings: Sequence[Finding]) -> Filtered:
     """Drop the findings the baseline records (up to each entry's count)."""
-    base = Path(os.path.abspath(path)).parent
+    base = _base_of(path)
     remaining = _entries(path)
     new: list[Finding] = []
     for finding in findings:

@@ -9,8 +9,9 @@ folders whose listings decided whether a module exists, and the project-wide ind
 searched (such as every production module, for the places a message is raised). A library
 edit in a monorepo therefore invalidates exactly the results that read that library.
 
-Entries are written atomically; an unreadable, corrupt or foreign entry, or one naming a
-code this version does not know, is a miss, never an error.
+Entries are written atomically and sealed with this user's secret (``cache_folder``: a
+planted entry is never trusted); an unreadable, corrupt, foreign or unsealed entry, or one
+naming a code this version does not know, is a miss, never an error.
 """
 
 from __future__ import annotations
@@ -23,13 +24,20 @@ from pathlib import Path
 from typing import cast
 
 from eventlint import __version__, sourcefile
-from eventlint.cache_folder import CACHE_DIR_NAME, ensure_cache_folder
+from eventlint.cache_folder import (
+    CACHE_DIR_NAME,
+    ensure_cache_folder,
+    is_sealed,
+    machine_secret,
+    read_entry,
+    seal,
+)
 from eventlint.config import Settings
 from eventlint.finding import Applicability, Finding, Fix
 from eventlint.project import Project
 from eventlint.project.dependencies import Dependencies
 
-_FORMAT = 2
+_FORMAT = 3
 
 
 def _digest(*parts: str | bytes) -> str:
@@ -73,8 +81,15 @@ class ResultsCache:
     def get(
         self, settings: Settings, path: Path, display: str, data: bytes, project: Project
     ) -> list[Finding] | None:
+        secret = machine_secret()
+        if secret is None:
+            return None
         try:
-            entry = json.loads(self._entry_path(settings, path).read_bytes())
+            sealed = json.loads(read_entry(self._entry_path(settings, path)))
+            payload = sealed["entry"].encode("utf-8")
+            if not is_sealed(payload, sealed["mac"], secret):
+                return None
+            entry = json.loads(payload)
             if (
                 entry["format"] != _FORMAT
                 or entry["content"] != _digest(data)
@@ -85,7 +100,7 @@ class ResultsCache:
             if not isinstance(dependencies, dict) or not project.still_valid(dependencies):
                 return None
             findings = [_finding(item, display) for item in entry["findings"]]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, sourcefile.SourceError):
             return None
         if self._known and any(finding.code not in self._known for finding in findings):
             return None
@@ -106,10 +121,15 @@ class ResultsCache:
             "dependencies": dependencies,
             "findings": [_item(finding) for finding in findings],
         }
+        secret = machine_secret()
+        if secret is None:
+            return
+        payload = json.dumps(entry)
+        sealed = {"entry": payload, "mac": seal(payload.encode("utf-8"), secret)}
         # A read-only checkout: run without caching.
         with contextlib.suppress(OSError, sourcefile.SourceError):
             sourcefile.write_atomically(
-                self._entry_path(settings, path), json.dumps(entry).encode(), create=True
+                self._entry_path(settings, path), json.dumps(sealed).encode(), create=True
             )
 
 

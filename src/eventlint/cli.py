@@ -14,20 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from eventlint import __version__, baseline
-from eventlint.config import CliOverrides, ConfigError
-from eventlint.discovery import check_paths_exist, discover
-from eventlint.docs import rule_doc
-from eventlint.output import github, json_output, sarif, text
-from eventlint.rules import all_rules, rules_by_code
-from eventlint.runner import (
-    EngineSettings,
-    Mode,
-    Terminated,
-    install_termination_handler,
-    run_files,
-    tune_garbage_collector,
-)
+from eventlint import __version__
+from eventlint.errors import ConfigError
+from eventlint.process import Terminated, install_termination_handler, tune_garbage_collector
+
+# Everything else is imported where it is needed: ``eventlint --version``, ``eventlint
+# rules`` and a usage error start in a fraction of a lint run's start-up.
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -113,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _print_rules() -> int:
+    from eventlint.rules import all_rules
+
     width = max(len(rule.name) for rule in all_rules())
     for rule in all_rules():
         state = "on " if rule.default_enabled else "off"
@@ -124,6 +118,9 @@ def _print_rule(arguments: Sequence[str]) -> int:
     if len(arguments) != 1:
         sys.stderr.write("eventlint: error: usage: eventlint rule CODE\n")
         return EXIT_ERROR
+    from eventlint.docs import rule_doc
+    from eventlint.rules import rules_by_code
+
     rule = rules_by_code().get(arguments[0].upper())
     if rule is None:
         sys.stderr.write(f"eventlint: error: unknown rule code '{arguments[0]}'\n")
@@ -133,6 +130,12 @@ def _print_rule(arguments: Sequence[str]) -> int:
 
 
 def _lint(options: argparse.Namespace) -> int:
+    from eventlint import baseline
+    from eventlint.config import CliOverrides
+    from eventlint.discovery import check_paths_exist, discover
+    from eventlint.output import github, json_output, sarif, text
+    from eventlint.runner import EngineSettings, Mode, run_files
+
     if options.unsafe_fixes and not (options.fix or options.diff):
         raise ConfigError("--unsafe-fixes needs --fix or --diff")
     if options.write_baseline and (options.fix or options.diff or options.baseline):

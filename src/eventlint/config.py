@@ -22,15 +22,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from eventlint import globs, paths
+from eventlint.errors import ConfigError as ConfigError  # noqa: PLC0414 - re-exported
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised only on Python 3.10
     import tomli as tomllib
-
-
-class ConfigError(Exception):
-    """Bad configuration or usage: reported as one line on stderr with exit code 2."""
 
 
 def _kebab(name: str) -> str:
@@ -175,7 +172,7 @@ class StaleImportOptions(_Options):
     check_all_files: bool = False
 
 
-DEFAULT_MAX_FILE_TOKENS = 50_000
+DEFAULT_MAX_FILE_TOKENS = 0
 DEFAULT_READINESS_FUNCTIONS = ("wait_for_topic_availability", "wait_for_topics", "ensure_topics")
 
 
@@ -260,13 +257,11 @@ class EventlintConfig(_Options):
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     # Import roots, relative to the config's folder; None: discovered (see project/layout).
     src: tuple[str, ...] | None = None
-    # Files larger than this are skipped with a warning: libcst's tree of a file costs about
-    # 300 times its size in memory.
+    # Files larger than this are skipped with a warning (a guard against generated blobs).
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    # Files with more tokens than this are EVT002, not parsed: libcst's tree costs 2 to 4 KiB
-    # per token on ordinary code, up to 7 on deeply nested expressions (a 150,000-token sympy
-    # test file took 570 MiB). 50,000 keeps a worker within 200 MiB on the pinned corpora;
-    # of their 4,000 files, one is over it (django's largest test module). 0: no limit.
+    # Opt-in: files with more tokens than this are EVT002, not analysed. 0 (the default): no
+    # limit. Detection parses with ``ast``, which costs a few hundred bytes per token, so no
+    # file of the pinned corpora needs it (it was 50,000 when detection parsed with libcst).
     max_file_tokens: int = DEFAULT_MAX_FILE_TOKENS
     event_ids: EventIdOptions = EventIdOptions()
     error_assertions: ErrorAssertionOptions = ErrorAssertionOptions()

@@ -13,7 +13,7 @@ import re
 
 _CONTEXT = 3
 _NO_NEWLINE = b"\\ No newline at end of file\n"
-_UNSAFE_PATH = re.compile(rb'[\x00-\x1f\x7f"\\]')
+_UNSAFE_PATH = re.compile(rb'[\x00-\x1f\x7f-\xff"\\]')
 
 
 def _split_on_newline(data: bytes) -> list[bytes]:
@@ -39,11 +39,14 @@ def _path(display: str, side: bytes) -> bytes:
         # git's quoting of unusual names: C-style escapes inside double quotes.
         escaped = b"".join(_escaped(byte) for byte in name)
         return b'"' + escaped + b'"'
-    return name
+    return name + b"\t" if b" " in name else name
 
 
 def _escaped(byte: int) -> bytes:
-    if byte < 0x20 or byte == 0x7F:
+    named = {0x07: b"a", 0x08: b"b", 0x09: b"t", 0x0A: b"n", 0x0B: b"v", 0x0C: b"f", 0x0D: b"r"}
+    if byte in named:
+        return b"\\" + named[byte]
+    if byte < 0x20 or byte >= 0x7F:
         return b"\\%03o" % byte
     if byte in b'"\\':
         return b"\\" + bytes([byte])

@@ -61,7 +61,9 @@ def discover(
             if not paths.is_regular_file(root):
                 warn(f"{argument}: not a regular file; skipped")
                 continue
-            yield from _once(SourcePath(root, display_path(argument), kind_of_named(root)), seen)
+            named = kind_of_named(root)
+            if named is not None:
+                yield from _once(SourcePath(root, display_path(argument), named), seen)
             continue
         # Listings are keyed on absolute folders (shared with the project model); files are
         # shown as the user spelled the folder.

@@ -5,21 +5,27 @@ The CLI and the flake8 plugin both call :meth:`Engine.lint`; only the CLI fixes.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eventlint import fixes, parsing, suppression
 from eventlint.config import ConfigResolver, Settings
 from eventlint.file_kinds import PYTHON
 from eventlint.finding import Applicability, Edit, Finding, Fix, TextEdit
-from eventlint.fixes.imports import ImportPlacer, Section, standard_section
+from eventlint.fixes.unavailable import FixUnavailable
 from eventlint.project import Listings, Project, Projects
 from eventlint.project.dependencies import Dependencies
 from eventlint.rules import checking_rules
 from eventlint.rules.base import FileContext, Report, Rule
+
+if TYPE_CHECKING:
+    from eventlint.fixes.imports import ImportPlacer
+    from eventlint.fixes.tree import FixTree
 
 # A safety net: fixes converge in one or two rounds (one fix object serves every finding it
 # fixes, and edits that do not overlap are applied together).
@@ -120,13 +126,31 @@ class Engine:
     # -- linting -------------------------------------------------------------------------
 
     def lint_text(
-        self, text: str, path: Path, display: str, *, kind: str = PYTHON, honour_noqa: bool = True
+        self,
+        text: str,
+        path: Path,
+        display: str,
+        *,
+        kind: str = PYTHON,
+        honour_noqa: bool = True,
+        tree: ast.Module | None = None,
     ) -> list[Finding]:
-        return self.lint(text, path, display, kind=kind, honour_noqa=honour_noqa).findings
+        return self.lint(
+            text, path, display, kind=kind, honour_noqa=honour_noqa, tree=tree
+        ).findings
 
     def lint(
-        self, text: str, path: Path, display: str, *, kind: str = PYTHON, honour_noqa: bool = True
+        self,
+        text: str,
+        path: Path,
+        display: str,
+        *,
+        kind: str = PYTHON,
+        honour_noqa: bool = True,
+        tree: ast.Module | None = None,
     ) -> LintPass:
+        """Lint one file's text; ``tree`` is its ``ast``, when the caller parsed it already
+        (flake8 hands its plugins the tree it parsed: it is not parsed twice)."""
         file_noqa = suppression.file_suppression(text)
         if file_noqa == frozenset():
             return LintPass([])
@@ -135,6 +159,8 @@ class Engine:
             return LintPass([])
         candidates = selection.rules_for(text)
         context = self.context(text, path, display, kind)
+        if tree is not None:
+            context.attach(tree)
         project = context.project.project
         with project.recorder.recording() as dependencies:
             result = self._check(context, selection, candidates, honour_noqa)
@@ -168,22 +194,21 @@ class Engine:
                 return LintPass([])
             if context.kind == PYTHON:
                 limit = context.settings.config.max_file_tokens
-                parsed = parsing.too_large(context.text, limit) or parsing.parse(context.text)
+                parsed = parsing.too_large(context.text, limit) or context.parse()
                 if isinstance(parsed, parsing.ParseFailure):
                     findings = self._engine_finding(selection, context.path, parsed)
                     return LintPass(_unsuppressed(findings, context, honour_noqa))
-                context.attach(parsed)
             reports: list[Report] = []
             for rule in chosen:
                 rule(context, reports.append).check()
-            # The analyses refer back to the context (and so to the libcst tree): dropped now,
-            # the tree is freed by reference counting when the file is done, not by the
-            # cyclic GC, whose full collections grow with every tree waiting for it.
+            # The analyses refer back to the context (and so to the tree): dropped now, the
+            # tree is freed by reference counting when the file is done, not by the cyclic
+            # GC, whose full collections grow with every tree waiting for it.
             context.forget_analyses()
             return self._findings(context, reports, honour_noqa)
         except (RecursionError, MemoryError):
-            # libcst's code generation and the analyses recurse: a structure just under the
-            # parse guard's bound can still exhaust the stack. The file is skipped, not the run.
+            # The walks are iterative, but a rule's own recursion over a structure CPython
+            # accepted could still exhaust the stack: the file is reported, not the run lost.
             failure = parsing.ParseFailure(parsing.TOO_DEEP, 1, 1, parsing.NOT_ANALYSABLE)
             findings = self._engine_finding(selection, context.path, failure)
             return LintPass(_unsuppressed(findings, context, honour_noqa))
@@ -192,16 +217,6 @@ class Engine:
         result = LintPass([], context=context)
         if not reports:
             return result
-        context.prepare_positions(
-            [report.node for report in reports if report.node is not None]
-            + [
-                edit.target
-                for report in reports
-                if report.fix
-                for edit in report.fix.edits
-                if isinstance(edit, Edit)
-            ]
-        )
         lines = context.lines
         # Logical lines are Python's; other files' comments cover their own line.
         noqa = suppression.NoqaLines(context.text if context.kind == PYTHON else "", lines)
@@ -249,7 +264,11 @@ class Engine:
             ]
             if not allowed or run.context is None:
                 break
-            chosen, edits = self._plan(run.context, allowed)
+            try:
+                chosen, edits = self._plan(run.context, allowed)
+            except FixUnavailable as why:
+                refused = f"its fixes cannot be applied: {why}"
+                break
             new_text = fixes.splice(current, edits)
             if new_text == current:
                 break
@@ -270,6 +289,18 @@ class Engine:
         ordered = sorted(
             allowed, key=lambda planned: (bool(planned.fix.imports), planned.findings[0].sort_key)
         )
+        from eventlint.fixes.tree import FixTree
+
+        # Parsed with libcst only for node edits and imports: text edits need no tree (and
+        # a file that is not Python has none).
+        tree: FixTree | None = None
+
+        def fix_tree() -> FixTree:
+            nonlocal tree
+            if tree is None:
+                tree = FixTree(context.text, context.module, context.positions)
+            return tree
+
         chosen: list[PlannedFix] = []
         taken: list[tuple[int, int]] = []
         placer: ImportPlacer | None = None
@@ -280,7 +311,7 @@ class Engine:
             new_imports: list[TextEdit] = []
             if planned.fix.imports:
                 if placer is None:
-                    placer = self._placer(context)
+                    placer = self._placer(context, fix_tree())
                 new_imports = placer.edits(planned.fix.imports)
                 spans = [(edit.start, edit.end) for edit in new_imports]
                 if fixes.overlaps(spans, [*taken, *planned.spans]):
@@ -296,18 +327,18 @@ class Engine:
             edit for planned in chosen for edit in planned.fix.edits if isinstance(edit, TextEdit)
         ]
         if node_edits:
-            text_edits += fixes.resolve_node_edits(
-                context.text, context.module, node_edits, context.span
-            )
+            text_edits += fix_tree().resolve(node_edits)
         return chosen, _unique(text_edits + import_edits)
 
-    def _placer(self, context: FileContext) -> ImportPlacer:
+    def _placer(self, context: FileContext, tree: FixTree) -> ImportPlacer:
+        from eventlint.fixes.imports import ImportPlacer, Section, standard_section
+
         view = context.project
 
         def classify(top: str) -> Section:
             return standard_section(top, view.is_first_party)
 
-        return ImportPlacer(context.text, context.module, context.span, classify)
+        return ImportPlacer(context.text, tree.module, tree.span, classify)
 
 
 def _unsuppressed(
@@ -333,13 +364,7 @@ def _unique(edits: list[TextEdit]) -> list[TextEdit]:
 
 
 def _parses(text: str) -> bool:
-    if isinstance(parsing.parse(text), parsing.ParseFailure):
-        return False
-    try:
-        parsing.parse_ast(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
+    return not isinstance(parsing.parse(text), parsing.ParseFailure)
 
 
 def engine_finding(

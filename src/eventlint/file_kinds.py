@@ -58,7 +58,11 @@ def kind_of(path: Path) -> str | None:
     return None
 
 
-def kind_of_named(path: Path) -> str:
+def kind_of_named(path: Path) -> str | None:
     """The kind of a file named on the command line: Python unless it is a known other kind
-    (a script without ``.py`` is still Python)."""
+    (a script without ``.py`` is still Python). A stub (``.pyi``) is never linted, found or
+    named: it holds no code that runs (hashes, assertions, consumers), and pre-commit's
+    ``types: [python]`` names stubs too, so it is skipped without a word, as when walking."""
+    if path.name.endswith(".pyi"):
+        return None
     return kind_of(path) or PYTHON

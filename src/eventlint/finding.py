@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-import libcst as cst
+if TYPE_CHECKING:
+    from eventlint.fixes.tree import FixTree
 
 
 class Applicability(str, enum.Enum):
@@ -17,11 +21,17 @@ class Applicability(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace one node (found by identity in the parsed tree) with another, or remove a
-    statement (``cst.RemoveFromParent()``). The engine turns it into a :class:`TextEdit`."""
+    """Replace the libcst node found at ``target``'s position with what ``build`` makes of
+    it, or remove it (``build`` returns ``cst.RemoveFromParent()``).
 
-    target: cst.CSTNode
-    replacement: cst.CSTNode | cst.RemovalSentinel
+    Rules detect on ``ast`` and never import libcst: ``build`` runs only when a fix is
+    applied, with the libcst node of type ``kind`` (a libcst class name: ``"Call"``) whose
+    position is ``target``'s, and the tree to find other nodes in. The engine turns the
+    result into a :class:`TextEdit` spliced at ``target``'s span."""
+
+    target: ast.AST
+    kind: str
+    build: Callable[[Any, FixTree], Any]
 
 
 @dataclass(frozen=True)
@@ -79,34 +89,3 @@ class Finding:
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
-
-
-def keyword_arg(name: str, value: cst.BaseExpression) -> cst.Arg:
-    """``name=value`` formatted as PEP 8 wants (libcst's default puts spaces around ``=``)."""
-    return cst.Arg(
-        keyword=cst.Name(name),
-        value=value,
-        equal=cst.AssignEqual(
-            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
-        ),
-    )
-
-
-def append_arg(call: cst.Call, new_arg: cst.Arg) -> cst.Call:
-    """Add an argument at the end, keeping a trailing comma (and its line break) last."""
-    args = list(call.args)
-    if args:
-        last = args[-1]
-        new_arg = new_arg.with_changes(comma=last.comma)
-        separator: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace(" ")
-        if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace) and isinstance(
-            last.comma, cst.Comma
-        ):
-            # One argument per line: the new one goes on its own line, indented like the
-            # first (whose indentation is the whitespace after the opening parenthesis),
-            # without copying a comment that follows the parenthesis.
-            separator = call.whitespace_before_args.with_changes(
-                first_line=cst.TrailingWhitespace(), empty_lines=()
-            )
-        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
-    return call.with_changes(args=[*args, new_arg])

@@ -1,8 +1,8 @@
 """Runs the engine over files for the CLI: read, check or fix, write back safely.
 
 Files go to a process pool when there are enough of them. A worker that dies (libcst's
-native parser can take the process down on input the parse guard did not foresee) costs only
-the files it held: the pool is replaced, those files are retried one by one in a fresh
+native parser, used for fixes, can take the process down on input its guard did not foresee)
+costs only the files it held: the pool is replaced, those files are retried one by one in a fresh
 worker, and a file that kills its worker again is reported as EVT002. No
 ``BrokenProcessPool`` reaches the user.
 """
@@ -28,6 +28,7 @@ from eventlint.discovery import SourcePath
 from eventlint.engine import Engine, engine_finding
 from eventlint.file_kinds import PYTHON
 from eventlint.finding import Finding, Fix
+from eventlint.process import install_termination_handler, tune_garbage_collector
 from eventlint.project import Listings, Projects, Worked
 from eventlint.project.inventory import Listing
 from eventlint.project.store import Entry
@@ -177,17 +178,6 @@ class EngineSettings:
         return ResultsCache(self.cache_dir, frozenset(known_codes()))
 
 
-def tune_garbage_collector() -> None:
-    """Collect young objects every 10,000 allocations instead of 700.
-
-    A lint run allocates millions of short-lived libcst nodes, freed by reference counting,
-    while the project model keeps a large, long-lived heap: at the default threshold the
-    collector ran some 12,000 times on django and each full collection walked that heap (a
-    fifth of the run's time). Only for eventlint's own processes: the flake8 plugin leaves its
-    host's collector alone."""
-    gc.set_threshold(10_000, 10, 10)
-
-
 # Below this many files, starting processes costs more than it saves.
 PARALLEL_THRESHOLD = 32
 _worker_engine: Engine | None = None
@@ -230,25 +220,13 @@ def _run_in_worker(source: SourcePath, mode: Mode) -> FileResult:
     result.summaries = {
         str(store.file): store.drain() for store in _worker_engine.projects.stores() if store.file
     }
-    # Fixes hold libcst trees; the parent only needs to know that (and how safely) a
-    # finding is fixable.
+    # Fixes hold ast nodes and builders; the parent only needs to know that (and how safely)
+    # a finding is fixable.
     result.findings = [
         replace(finding, fix=Fix(finding.fix.applicability, ())) if finding.fix else finding
         for finding in result.findings
     ]
     return result
-
-
-class Terminated(BaseException):
-    """SIGTERM: handled like Ctrl-C, so that temporary files are removed on the way out."""
-
-
-def install_termination_handler() -> None:
-    def terminate(signum: int, frame: object) -> None:
-        raise Terminated
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, terminate)
 
 
 def run_files(

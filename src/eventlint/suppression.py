@@ -1,10 +1,13 @@
 """``# noqa`` comments, with flake8's semantics, and the file-level ``# eventlint: noqa``.
 
-flake8's semantics, exactly, so both front doors agree: a ``# noqa`` anywhere in a logical
-line (a bracketed statement over several lines, a backslash continuation, a multi-line
-string) covers every physical line of it; ``noqa`` is matched in any case, but the codes
-after it are compared as written (``# noqa: evt101`` suppresses nothing, under flake8 as
-here).
+flake8's semantics, exactly, so both front doors agree: a ``# noqa`` covers the physical
+lines that tokenize as one line with it, that is a backslash continuation and a multi-line
+string it ends; in a bracketed statement over several lines each line break inside the
+brackets ends such a line (tokenize's ``NL``), so a ``# noqa`` there covers only its own
+line, under flake8 as here. ``noqa`` is matched in any case, but the codes after it are
+compared as written (``# noqa: evt101`` suppresses nothing, under flake8 as here). Line
+breaks are universal (``\n``, ``\r\n`` and a lone ``\r``), as flake8 reads lines and as
+``ast`` numbers them.
 """
 
 from __future__ import annotations
@@ -107,7 +110,10 @@ class NoqaLines:
         mapping: dict[int, str] = {}
         first, last = len(self._lines) + 2, -1
         try:
-            for token in tokenize.generate_tokens(io.StringIO(self._text).readline):
+            # newline=None: a lone \r ends a line, as for flake8 and ``ast`` (io.StringIO's
+            # default splits only at \n, and a classic-Mac file was one line).
+            readline = io.StringIO(self._text, newline=None).readline
+            for token in tokenize.generate_tokens(readline):
                 if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
                     continue
                 first = min(first, token.start[0])

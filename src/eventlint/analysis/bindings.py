@@ -8,17 +8,19 @@ name (``import re as re_``), never shadow or be shadowed.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
-import libcst as cst
-
 from eventlint.analysis.imports import ImportMap
+from eventlint.analysis.scopes import names_in_target
 from eventlint.analysis.walk import descendants, walk
 from eventlint.finding import ImportRequest
 
+_Function = ast.FunctionDef | ast.AsyncFunctionDef
+
 
 def module_reference(
-    module: cst.Module, imports: ImportMap, at: cst.CSTNode, wanted: str
+    module: ast.Module, imports: ImportMap, at: ast.AST, wanted: str
 ) -> tuple[str, ImportRequest | None]:
     """The name to write for module ``wanted`` at node ``at``, and the import that the name
     needs (None when the file already imports it so)."""
@@ -32,50 +34,46 @@ def module_reference(
     return name, ImportRequest(wanted, alias=None if name == wanted else name)
 
 
-def _enclosing_functions(module: cst.Module, at: cst.CSTNode) -> list[cst.FunctionDef]:
-    stack: list[cst.FunctionDef] = []
-    found: list[cst.FunctionDef] = []
+def _enclosing_functions(module: ast.Module, at: ast.AST) -> list[_Function]:
+    stack: list[_Function] = []
+    found: list[_Function] = []
 
-    def enter(node: cst.CSTNode) -> bool:
+    def enter(node: ast.AST) -> bool:
         if found:
             return False
         if node is at:
             found.extend(stack)
             return False
-        if isinstance(node, cst.FunctionDef):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             stack.append(node)
         return True
 
-    def leave(node: cst.CSTNode) -> None:
-        if isinstance(node, cst.FunctionDef) and stack and stack[-1] is node:
+    def leave(node: ast.AST) -> None:
+        if stack and stack[-1] is node:
             stack.pop()
 
     walk(module, enter, leave)
     return found
 
 
-def _bound_in_functions(module: cst.Module, at: cst.CSTNode) -> Iterator[str]:
+def _bound_in_functions(module: ast.Module, at: ast.AST) -> Iterator[str]:
     """Parameters and every name a function enclosing ``at`` binds."""
     for function in _enclosing_functions(module, at):
-        params = function.params
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            yield param.name.value
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                yield star.name.value
-        for node in descendants(function.body):
-            if isinstance(node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign)):
-                target = node.target
-                if isinstance(target, cst.Name):
-                    yield target.value
-            elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-                yield node.name.value
-            elif isinstance(node, cst.ImportAlias):
-                bound = node.asname.name if node.asname is not None else node.name
-                if isinstance(bound, cst.Name):
-                    yield bound.value
-            elif isinstance(node, (cst.For, cst.CompFor)):
-                if isinstance(node.target, cst.Name):
-                    yield node.target.value
-            elif isinstance(node, cst.AsName) and isinstance(node.name, cst.Name):
-                yield node.name.value
+        args = function.args
+        for param in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            yield param.arg
+        for star in (args.vararg, args.kwarg):
+            if star is not None:
+                yield star.arg
+        for statement in function.body:
+            for node in descendants(statement):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    yield node.id
+                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    yield node.name
+                elif isinstance(node, ast.alias):
+                    yield (node.asname or node.name).split(".")[0]
+                elif isinstance(node, ast.ExceptHandler) and node.name:
+                    yield node.name
+                elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                    yield from names_in_target(node.target)

@@ -1,35 +1,32 @@
 """What a name in the code refers to, resolved through the module's imports.
 
 ``from hashlib import sha256 as h`` makes ``h`` mean ``hashlib.sha256``; ``import uuid as u``
-makes ``u.uuid4`` mean ``uuid.uuid4``. This is a cheaper stand-in for libcst's
-QualifiedNameProvider: one walk over the import statements, no scope analysis. Names a module
-binds itself (a ``def hash`` or ``hash = ...``) shadow builtins.
+makes ``u.uuid4`` mean ``uuid.uuid4``. One walk over the import statements, no scope
+analysis. Names a module binds itself (a ``def hash`` or ``hash = ...``) shadow builtins.
 """
 
 from __future__ import annotations
 
+import ast
 import builtins
 from dataclasses import dataclass, field
-
-import libcst as cst
 
 from eventlint.analysis.walk import walk
 
 _BUILTINS = frozenset(dir(builtins))
 
 
-def dotted_name(node: cst.BaseExpression) -> str | None:
-    """``a.b.c`` for a Name/Attribute chain, None for anything else."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted_name(node.value)
-        return f"{base}.{node.attr.value}" if base is not None else None
-    return None
-
-
-def module_name_of(node: cst.BaseExpression | None) -> str | None:
-    return dotted_name(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+def dotted_name(node: ast.AST | None) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, None for anything else (iterative: an
+    attribute chain may be thousands long)."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
 @dataclass
@@ -40,12 +37,12 @@ class ImportMap:
     module_bindings: set[str] = field(default_factory=set)
 
     @classmethod
-    def build(cls, module: cst.Module) -> ImportMap:
+    def build(cls, module: ast.Module) -> ImportMap:
         collector = _ImportCollector()
         walk(module, collector.enter)
         return collector.result
 
-    def qualify(self, node: cst.BaseExpression) -> str | None:
+    def qualify(self, node: ast.AST) -> str | None:
         """The qualified name an expression refers to, or None if it is not a plain reference.
 
         Unimported, unbound names that are builtins come back as ``builtins.<name>``; other
@@ -69,46 +66,38 @@ class _ImportCollector:
     def __init__(self) -> None:
         self.result = ImportMap()
 
-    def enter(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.Import):
+    def enter(self, node: ast.AST) -> bool:
+        if isinstance(node, ast.Import):
             self._import(node)
             return False
-        if isinstance(node, cst.ImportFrom):
+        if isinstance(node, ast.ImportFrom):
             self._import_from(node)
             return False
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            self.result.module_bindings.add(node.name.value)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.result.module_bindings.add(node.name)
             return True
-        if isinstance(node, cst.Assign):
+        if isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    self.result.module_bindings.add(target.target.value)
+                if isinstance(target, ast.Name):
+                    self.result.module_bindings.add(target.id)
             return False
-        return not isinstance(node, cst.BaseExpression)
+        return not isinstance(node, ast.expr)
 
-    def _import(self, node: cst.Import) -> None:
+    def _import(self, node: ast.Import) -> None:
         for alias in node.names:
-            full = dotted_name(alias.name)
-            if full is None:  # pragma: no cover - the grammar guarantees a dotted name
-                continue
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self.result.aliases[alias.asname.name.value] = full
+            if alias.asname is not None:
+                self.result.aliases[alias.asname] = alias.name
             else:
                 # ``import a.b`` binds ``a``.
-                head = full.split(".")[0]
+                head = alias.name.split(".")[0]
                 self.result.aliases[head] = head
 
-    def _import_from(self, node: cst.ImportFrom) -> None:
-        module = module_name_of(node.module) or ""
-        level = len(node.relative)
-        if isinstance(node.names, cst.ImportStar):
-            return
+    def _import_from(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
         for alias in node.names:
-            if not isinstance(alias.name, cst.Name):  # pragma: no cover - grammar
-                continue
-            local = alias.name.value
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                local = alias.asname.name.value
+            if alias.name == "*":
+                return
+            local = alias.asname or alias.name
             # Relative imports keep their leading dots: ``.models.Event``.
-            prefix = "." * level + (f"{module}." if module else "")
-            self.result.aliases[local] = f"{prefix}{alias.name.value}"
+            prefix = "." * node.level + (f"{module}." if module else "")
+            self.result.aliases[local] = f"{prefix}{alias.name}"

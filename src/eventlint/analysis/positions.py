@@ -1,102 +1,82 @@
-"""Source positions of reported nodes, without position-tracking the whole file.
+"""Where an ``ast`` node is in the text, in characters.
 
-Positions come from libcst's ``PositionProvider``. Its public route (``MetadataWrapper``)
-costs a second pass and a dependency resolver on top of the position pass itself, so the
-pass is run directly through the provider's ``_gen_impl``, a private API: pyproject bounds
-libcst below 2, and if the private route is ever missing the public one is used instead (a
-test runs both and checks they agree).
-
-
-libcst's PositionProvider regenerates the entire module with position bookkeeping, about ten
-times the cost of plain code generation. Findings are few, so instead: plain code generation
-gives each top-level statement's first line, and only the statements that hold a reported
-node are position-tracked (as a one-statement module). Columns need no shift: a top-level
-statement starts at column 0.
+CPython's ``ast`` gives lines (1-based, counted at ``\\n``, ``\\r\\n`` and a lone ``\\r``)
+and columns as UTF-8 *byte* offsets into the line. Findings and fixes speak characters, as
+flake8 and ruff report them: a line's byte columns are converted only when the line is not
+ASCII, so ordinary files pay one ``str.isascii`` per line that holds a finding.
 """
 
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Mapping
+from functools import cached_property
+from typing import NamedTuple
 
-import libcst as cst
-from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
-
-from eventlint.analysis.walk import descendants
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
-# Past this many statements with findings, one pass over the whole module is cheaper.
-_WHOLE_MODULE_THRESHOLD = 24
+class CodePosition(NamedTuple):
+    line: int  # 1-based
+    column: int  # 0-based, in characters
 
 
-def compute(module: cst.Module, *, public: bool = False) -> Mapping[cst.CSTNode, CodeRange]:
-    """Every node's position: one position-tracking code generation."""
-    if not public:
-        try:
-            provider = PositionProvider()
-            provider._gen_impl(module)
-            return provider._computed  # type: ignore[return-value]
-        except (AttributeError, TypeError):  # pragma: no cover - a libcst without them
-            pass
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    return wrapper.resolve(PositionProvider)
+class CodeRange(NamedTuple):
+    start: CodePosition
+    end: CodePosition  # exclusive
 
 
-def _positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
-    return compute(module)
+def line_starts(text: str) -> list[int]:
+    """The offset where each line starts (index 0 is line 1), with ``ast``'s line breaks."""
+    return [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
 
 
-class LazyPositions:
-    def __init__(self, module: cst.Module) -> None:
-        self._module = module
-        self._first_lines: list[int] = []
-        self._owner: dict[int, int] | None = None
-        self._ranges: dict[int, Mapping[cst.CSTNode, CodeRange]] = {}
-        self._whole: Mapping[cst.CSTNode, CodeRange] | None = None
+class Positions:
+    """Character positions of the nodes of one parsed text."""
 
-    def prepare(self, nodes: list[cst.CSTNode]) -> None:
-        """Say up front which nodes will be asked about, so the cheapest strategy is used."""
-        self._index()
-        assert self._owner is not None
-        statements = {self._owner.get(id(node)) for node in nodes}
-        if None in statements or len(statements) > _WHOLE_MODULE_THRESHOLD:
-            self._whole_module()
+    def __init__(self, text: str) -> None:
+        self._text = text
 
-    def range_of(self, node: cst.CSTNode) -> CodeRange:
-        if self._whole is not None:
-            return self._whole[node]
-        index = self._index().get(id(node))
-        if index is None:
-            return self._whole_module()[node]
-        ranges = self._ranges.get(index)
-        if ranges is None:
-            module = self._module
-            alone = module.with_changes(body=[module.body[index]], header=[], footer=[])
-            ranges = _positions(alone)
-            self._ranges[index] = ranges
-        local = ranges[node]
-        shift = self._first_lines[index] - 1
+    @cached_property
+    def starts(self) -> list[int]:
+        return line_starts(self._text)
+
+    def _line(self, number: int) -> str:
+        starts = self.starts
+        if number > len(starts):
+            return ""
+        end = starts[number] if number < len(starts) else len(self._text)
+        return self._text[starts[number - 1] : end]
+
+    def column(self, line: int, byte_column: int) -> int:
+        """The character column of a UTF-8 byte offset into ``line``."""
+        text = self._line(line)
+        if text.isascii():
+            return byte_column
+        data = text.encode("utf-8", "surrogatepass")[:byte_column]
+        return len(data.decode("utf-8", "surrogatepass"))
+
+    def range_of(self, node: ast.AST) -> CodeRange:
+        """The node's range; nodes without a position of their own (``ast.arguments``,
+        ``ast.comprehension``, ``ast.withitem``) are not reported, and raise."""
+        line = node.lineno  # type: ignore[attr-defined]
+        end_line = node.end_lineno  # type: ignore[attr-defined]
+        end_column = node.end_col_offset  # type: ignore[attr-defined]
+        if end_line is None or end_column is None:  # pragma: no cover - parsed nodes have them
+            end_line, end_column = line, node.col_offset  # type: ignore[attr-defined]
         return CodeRange(
-            CodePosition(local.start.line + shift, local.start.column),
-            CodePosition(local.end.line + shift, local.end.column),
+            CodePosition(line, self.column(line, node.col_offset)),  # type: ignore[attr-defined]
+            CodePosition(end_line, self.column(end_line, end_column)),
         )
 
-    def _index(self) -> dict[int, int]:
-        """Which top-level statement holds each node, and the line each statement starts."""
-        if self._owner is None:
-            self._owner = {}
-            for index, statement in enumerate(self._module.body):
-                for inner in descendants(statement):
-                    self._owner[id(inner)] = index
-            line = 1 + len(self._module.header)
-            for statement in self._module.body:
-                self._first_lines.append(line)
-                line += len(_LINE_BREAK.findall(self._module.code_for_node(statement)))
-        return self._owner
+    def offset(self, position: CodePosition) -> int:
+        return self.starts[position.line - 1] + position.column
 
-    def _whole_module(self) -> Mapping[cst.CSTNode, CodeRange]:
-        if self._whole is None:
-            self._whole = _positions(self._module)
-        return self._whole
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        """The node's character offsets in the text."""
+        where = self.range_of(node)
+        return self.offset(where.start), self.offset(where.end)
+
+    def source_of(self, node: ast.AST) -> str:
+        start, end = self.span(node)
+        return self._text[start:end]

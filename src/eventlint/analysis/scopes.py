@@ -7,11 +7,10 @@ name anywhere in the function counts, which over-approximates but never misses a
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-import libcst as cst
 
 from eventlint.analysis.walk import walk
 
@@ -20,33 +19,40 @@ _MUTATORS = frozenset({"append", "extend", "add", "update", "insert", "appendlef
 # Calls that take a key out of a mapping (``payload.pop("event_id")``).
 _REMOVERS = frozenset({"pop"})
 
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
-def string_value(node: cst.CSTNode | None) -> str | None:
-    """The value of a plain (non-f) string literal, or None."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
+
+def string_value(node: ast.AST | None) -> str | None:
+    """The value of a plain (non-f) string literal (implicit concatenation included), or
+    None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
     return None
+
+
+def is_string(node: ast.AST | None) -> bool:
+    """A plain string literal (implicit concatenation included; not an f-string)."""
+    return string_value(node) is not None
 
 
 @dataclass
 class Scope:
     """One function (or the module's top level) and what happens to names inside it."""
 
-    node: cst.FunctionDef | cst.Module
+    node: FunctionNode | ast.Module
     name: str
     class_name: str | None
-    parameters: dict[str, cst.BaseExpression | None] = field(default_factory=dict)
-    assignments: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
+    parameters: dict[str, ast.expr | None] = field(default_factory=dict)
+    assignments: dict[str, list[ast.expr]] = field(default_factory=dict)
     # ``data["event_id"] = value``: base name -> (key, the subscript target, value)
-    key_assignments: dict[str, list[tuple[str, cst.CSTNode, cst.BaseExpression]]] = field(
+    key_assignments: dict[str, list[tuple[str, ast.Subscript, ast.expr]]] = field(
         default_factory=dict
     )
     removed_keys: dict[str, set[str]] = field(default_factory=dict)
-    calls: list[cst.Call] = field(default_factory=list)
+    calls: list[ast.Call] = field(default_factory=list)
     # Every place a value receives a name: assignment targets, keyword arguments, dict keys,
     # and the function's own name for what it returns.
-    sinks: list[tuple[str, cst.BaseExpression]] = field(default_factory=list)
+    sinks: list[tuple[str, ast.expr]] = field(default_factory=list)
 
     @property
     def display_name(self) -> str:
@@ -54,162 +60,160 @@ class Scope:
             return "<module>"
         return f"{self.class_name}.{self.name}" if self.class_name else self.name
 
-    def values_of(self, name: str) -> list[cst.BaseExpression]:
+    def values_of(self, name: str) -> list[ast.expr]:
         return self.assignments.get(name, [])
 
     def is_bound(self, name: str) -> bool:
         return name in self.assignments or name in self.key_assignments
 
 
-def scopes_of(module: cst.Module) -> list[Scope]:
+def scopes_of(module: ast.Module) -> list[Scope]:
     collector = _ScopeCollector(module)
     walk(module, collector.enter, collector.leave)
     return collector.scopes
 
 
-def _names_in_target(target: cst.BaseExpression) -> Iterator[str]:
-    if isinstance(target, cst.Name):
-        yield target.value
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            yield from _names_in_target(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _names_in_target(target.value)
+def names_in_target(target: ast.AST) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from names_in_target(element)
+    elif isinstance(target, ast.Starred):
+        yield from names_in_target(target.value)
 
 
 class _ScopeCollector:
-    """Dispatches on node type to ``visit_<Type>`` methods, like a CSTVisitor, over the
-    cheaper read-only walk."""
+    """Dispatches on node type to ``visit_<Type>`` methods, like an ``ast.NodeVisitor``, over
+    the iterative walk."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: ast.Module) -> None:
         self.scopes: list[Scope] = [Scope(node=module, name="<module>", class_name=None)]
         self._stack: list[Scope] = [self.scopes[0]]
         self._classes: list[str] = []
-        # Functions, not bound methods: bound methods kept on the instance would make it a
-        # reference cycle, and the file's whole libcst tree would wait for the cyclic GC.
-        self._handlers: dict[type[cst.CSTNode], Callable[[_ScopeCollector, Any], None]] = {
-            getattr(cst, name.removeprefix("visit_")): getattr(type(self), name)
+        self._handlers: dict[type[ast.AST], Callable[[_ScopeCollector, Any], None]] = {
+            getattr(ast, name.removeprefix("visit_")): getattr(type(self), name)
             for name in dir(self)
             if name.startswith("visit_")
         }
 
-    def enter(self, node: cst.CSTNode) -> bool:
+    def enter(self, node: ast.AST) -> bool:
         handler = self._handlers.get(type(node))
         if handler is not None:
             handler(self, node)
         return True
 
-    def leave(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.FunctionDef):
+    def leave(self, node: ast.AST) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._stack.pop()
-        elif isinstance(node, cst.ClassDef):
+        elif isinstance(node, ast.ClassDef):
             self._classes.pop()
 
     @property
     def _scope(self) -> Scope:
         return self._stack[-1]
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._classes.append(node.name.value)
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self._classes.append(node.name)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: FunctionNode) -> None:
         scope = Scope(
             node=node,
-            name=node.name.value,
+            name=node.name,
             class_name=self._classes[-1] if self._classes else None,
         )
-        params = node.params
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            scope.parameters[param.name.value] = (
-                param.annotation.annotation if param.annotation else None
-            )
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                scope.parameters[star.name.value] = None
+        args = node.args
+        for param in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            scope.parameters[param.arg] = param.annotation
+        for star in (args.vararg, args.kwarg):
+            if star is not None:
+                scope.parameters[star.arg] = None
         self.scopes.append(scope)
         self._stack.append(scope)
 
-    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _bind(self, target: ast.AST, value: ast.expr) -> None:
         scope = self._scope
-        if isinstance(target, cst.Name):
-            scope.assignments.setdefault(target.value, []).append(value)
-            scope.sinks.append((target.value, value))
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            values: Sequence[cst.BaseElement] | None = None
-            if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(
-                target.elements
-            ):
-                values = value.elements
-            for index, element in enumerate(target.elements):
-                self._bind(element.value, values[index].value if values else value)
-        elif isinstance(target, cst.StarredElement):
+        if isinstance(target, ast.Name):
+            scope.assignments.setdefault(target.id, []).append(value)
+            scope.sinks.append((target.id, value))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            values: Sequence[ast.expr] | None = None
+            if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts):
+                values = value.elts
+            for index, element in enumerate(target.elts):
+                self._bind(element, values[index] if values else value)
+        elif isinstance(target, ast.Starred):
             self._bind(target.value, value)
-        elif isinstance(target, cst.Attribute):
-            scope.sinks.append((target.attr.value, value))
-        elif isinstance(target, cst.Subscript) and len(target.slice) == 1:
-            subscript = target.slice[0].slice
-            key = string_value(subscript.value) if isinstance(subscript, cst.Index) else None
+        elif isinstance(target, ast.Attribute):
+            scope.sinks.append((target.attr, value))
+        elif isinstance(target, ast.Subscript):
+            key = string_value(target.slice)
             if key is not None:
                 scope.sinks.append((key, value))
-                if isinstance(target.value, cst.Name):
-                    scope.key_assignments.setdefault(target.value.value, []).append(
+                if isinstance(target.value, ast.Name):
+                    scope.key_assignments.setdefault(target.value.id, []).append(
                         (key, target, value)
                     )
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
-            self._bind(target.target, node.value)
+            self._bind(target, node.value)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             self._bind(node.target, node.value)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name):
-            self._scope.assignments.setdefault(node.target.value, []).append(node.value)
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Name):
+            self._scope.assignments.setdefault(node.target.id, []).append(node.value)
 
-    def visit_For(self, node: cst.For) -> None:
-        for name in _names_in_target(node.target):
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        for name in names_in_target(node.target):
             self._scope.assignments.setdefault(name, []).append(node.iter)
 
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            for name in _names_in_target(node.asname.name):
-                self._scope.assignments.setdefault(name, []).append(node.item)
+    visit_AsyncFor = visit_For
 
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+    def visit_withitem(self, node: ast.withitem) -> None:
+        if node.optional_vars is not None:
+            for name in names_in_target(node.optional_vars):
+                self._scope.assignments.setdefault(name, []).append(node.context_expr)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
         self._bind(node.target, node.value)
 
-    def visit_Return(self, node: cst.Return) -> None:
+    def visit_Return(self, node: ast.Return) -> None:
         if node.value is not None:
             self._scope.sinks.append((self._scope.name, node.value))
 
-    def visit_DictElement(self, node: cst.DictElement) -> None:
-        key = string_value(node.key)
-        if key is not None:
-            self._scope.sinks.append((key, node.value))
-
-    def visit_Del(self, node: cst.Del) -> None:
-        target = node.target
-        if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
-            only = target.slice[0].slice if len(target.slice) == 1 else None
-            key = string_value(only.value) if isinstance(only, cst.Index) else None
+    def visit_Dict(self, node: ast.Dict) -> None:
+        for key_node, value in zip(node.keys, node.values, strict=True):
+            key = string_value(key_node)
             if key is not None:
-                self._scope.removed_keys.setdefault(target.value.value, set()).add(key)
+                self._scope.sinks.append((key, value))
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                key = string_value(target.slice)
+                if key is not None:
+                    self._scope.removed_keys.setdefault(target.value.id, set()).add(key)
+
+    def visit_Call(self, node: ast.Call) -> None:
         scope = self._scope
         scope.calls.append(node)
-        for arg in node.args:
-            if arg.keyword is not None:
-                scope.sinks.append((arg.keyword.value, arg.value))
+        for keyword in node.keywords:
+            if keyword.arg is not None:
+                scope.sinks.append((keyword.arg, keyword.value))
         func = node.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-            receiver = func.value.value
-            if func.attr.value in _MUTATORS:
-                for arg in node.args:
-                    scope.assignments.setdefault(receiver, []).append(arg.value)
-            elif func.attr.value in _REMOVERS and node.args:
-                key = string_value(node.args[0].value)
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            receiver = func.value.id
+            if func.attr in _MUTATORS:
+                for arg in (*node.args, *(keyword.value for keyword in node.keywords)):
+                    value = arg.value if isinstance(arg, ast.Starred) else arg
+                    scope.assignments.setdefault(receiver, []).append(value)
+            elif func.attr in _REMOVERS and node.args:
+                key = string_value(node.args[0])
                 if key is not None:
                     scope.removed_keys.setdefault(receiver, set()).add(key)

@@ -7,6 +7,6 @@
 - ``document``: the generated region of a committed document, ``--check`` and ``--write``;
 - ``command``: the command line.
 
-Nothing is imported or run: the project model's summaries (``ast``) and the EVT1 analysis
-(libcst) are all it reads.
+Nothing is imported or run: the project model's summaries and the EVT1 analysis
+(``analysis.id_hashes``), both on ``ast``, are all it reads.
 """

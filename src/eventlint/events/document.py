@@ -8,6 +8,8 @@ an ADR's context and decision, notes on a model) is the team's and is kept as wr
     <!-- eventlint events: end -->
 
 A document without the markers gets the region appended; a new document gets a title too.
+Line ends are the document's own: one checked out with CRLF (``core.autocrlf``) is current
+when its text is, and ``--write`` keeps its CRLF.
 """
 
 from __future__ import annotations
@@ -52,6 +54,22 @@ def merged(existing: str | None, generated: str) -> str:
     return existing[:start] + block.rstrip("\n") + after
 
 
+def _line_end(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _as_lf(text: str) -> str:
+    return text.replace("\r\n", "\n")
+
+
+def _in_style(existing: str | None, generated: str) -> str:
+    """The merged document, with the existing document's line ends."""
+    if existing is None:
+        return merged(None, generated)
+    text = merged(_as_lf(existing), generated)
+    return text.replace("\n", "\r\n") if _line_end(existing) == "\r\n" else text
+
+
 def read(path: Path) -> str | None:
     """The document's text; None when it does not exist."""
     found = _snapshot(path)
@@ -75,6 +93,7 @@ def check(path: Path, generated: str) -> str:
     existing = read(path)
     if existing is None:
         raise DocumentError(f"{path} does not exist; create it with --write {path}")
+    existing = _as_lf(existing)
     expected = merged(existing, generated)
     if expected == existing:
         return ""
@@ -94,7 +113,7 @@ def write(path: Path, generated: str) -> bool:
         raise DocumentError(f"cannot write {path}: folder {path.parent} does not exist")
     found = _snapshot(path)
     existing = None if found is None else found[1]
-    text = merged(existing, generated)
+    text = _in_style(existing, generated)
     if text == existing:
         return False
     try:

@@ -11,18 +11,12 @@ input, so the table never claims to be complete when it is not.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import libcst as cst
-
 from eventlint import parsing, sourcefile
-from eventlint.analysis.name_words import words
-from eventlint.engine import Engine
-from eventlint.events.records import EventId, HashedField
-from eventlint.file_kinds import PYTHON
-from eventlint.project.modules import FieldInfo
-from eventlint.rules.event_ids.flow import (
+from eventlint.analysis.id_hashes import (
     NONDETERMINISTIC_CALLS,
     NONDETERMINISTIC_MODULES,
     CallUse,
@@ -35,6 +29,11 @@ from eventlint.rules.event_ids.flow import (
     field_class,
     hash_trigger_words,
 )
+from eventlint.analysis.name_words import words
+from eventlint.engine import Engine
+from eventlint.events.records import EventId, HashedField
+from eventlint.file_kinds import PYTHON
+from eventlint.project.modules import FieldInfo
 
 
 def event_ids(
@@ -54,7 +53,7 @@ def event_ids(
             continue
         parsed = parsing.too_large(text, settings.config.max_file_tokens) or parsing.parse(text)
         if isinstance(parsed, parsing.ParseFailure):
-            continue  # too large or too deep for libcst: its IDs are not listed
+            continue  # too large or too deep to analyse: its IDs are not listed
         context = engine.context(text, path, str(path), PYTHON)
         context.attach(parsed)
         analysis = analysis_for(context)
@@ -85,7 +84,7 @@ def _describe(analysis: EventIdAnalysis, site: HashSite, path: str) -> EventId:
                     keys.append(leaf.name)
                 continue
             info = analysis.class_of(leaf.owner, site.scope)
-            if isinstance(leaf.node, cst.Call) and (info is None or leaf.name not in info.fields):
+            if isinstance(leaf.node, ast.Call) and (info is None or leaf.name not in info.fields):
                 continue  # a method called (``body.encode()``), not a field read
             if info is None:
                 add(leaf.name, None, "field")
@@ -145,8 +144,8 @@ def _says_event(site: HashSite) -> bool:
     names = [site.scope.name, site.id_name or ""]
     for leaf in site.all_leaves():
         owner = leaf.owner if isinstance(leaf, (FieldUse, DumpUse)) else None
-        if isinstance(owner, cst.Name):
-            names.append(owner.value)
+        if isinstance(owner, ast.Name):
+            names.append(owner.id)
     return any(_EVENT_WORDS & set(words(name)) for name in names)
 
 

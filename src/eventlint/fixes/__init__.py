@@ -2,7 +2,8 @@
 
 A node edit (replace a libcst node) is applied with a libcst transformer to get the
 replacement's code *in its context* (indentation, line breaks), then that code is spliced into
-the original text at the original node's span. Text edits (insertions, import lines) are
+the original text at the original node's span (``fixes.tree``, the only place libcst is
+loaded, and only when a fix is applied). Text edits (insertions, import lines) are
 spliced directly. So everything outside the edited spans is byte-identical to the input,
 whatever libcst does or does not round-trip elsewhere in the file (form feeds, lone ``\\r``
 line endings): that is a property of the construction, not a check after the fact.
@@ -10,72 +11,15 @@ line endings): that is a property of the construction, not a check after the fac
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Sequence
-from typing import TypeVar, cast
 
-import libcst as cst
-from libcst.metadata import CodePosition
+from eventlint.analysis.positions import line_starts
+from eventlint.finding import Fix, TextEdit
 
-from eventlint.analysis import positions
-from eventlint.finding import Edit, Fix, TextEdit
-
-_NodeT = TypeVar("_NodeT", bound=cst.CSTNode)
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 Span = tuple[int, int]
-
-
-def line_starts(text: str) -> list[int]:
-    """The offset where each line starts, with libcst's notion of a line break."""
-    return [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
-
-
-def offset_of(starts: Sequence[int], position: CodePosition) -> int:
-    return starts[position.line - 1] + position.column
-
-
-class _Replacer(cst.CSTTransformer):
-    def __init__(self, edits: Sequence[Edit]) -> None:
-        super().__init__()
-        self._replacements = {id(edit.target): edit.replacement for edit in edits}
-
-    def on_leave(
-        self, original_node: _NodeT, updated_node: _NodeT
-    ) -> _NodeT | cst.RemovalSentinel | cst.FlattenSentinel[_NodeT]:
-        replacement = self._replacements.get(id(original_node))
-        if replacement is None:
-            return updated_node
-        # A rule's replacement has the type of the node it replaces (or is a removal).
-        return cast("_NodeT | cst.RemovalSentinel", replacement)
-
-
-def resolve_node_edits(
-    text: str,
-    module: cst.Module,
-    edits: Sequence[Edit],
-    span_of: Callable[[cst.CSTNode], Span],
-) -> list[TextEdit]:
-    """The text edits that node edits amount to."""
-    if not edits:
-        return []
-    replaced = module.visit(_Replacer(edits))
-    code = replaced.code
-    new_positions = positions.compute(replaced)
-    starts = line_starts(code)
-    resolved: list[TextEdit] = []
-    for edit in edits:
-        start, end = span_of(edit.target)
-        if isinstance(edit.replacement, cst.RemovalSentinel):
-            start, end = whole_lines(text, start, end)
-            resolved.append(TextEdit(start, end, ""))
-            continue
-        where = new_positions[edit.replacement]
-        resolved.append(
-            TextEdit(
-                start, end, code[offset_of(starts, where.start) : offset_of(starts, where.end)]
-            )
-        )
-    return resolved
 
 
 def whole_lines(text: str, start: int, end: int) -> Span:
@@ -112,7 +56,7 @@ def splice(text: str, edits: Sequence[TextEdit]) -> str:
     return "".join(parts)
 
 
-def edit_spans(fix: Fix, span_of: Callable[[cst.CSTNode], Span]) -> list[Span]:
+def edit_spans(fix: Fix, span_of: Callable[[ast.AST], Span]) -> list[Span]:
     spans: list[Span] = []
     for edit in fix.edits:
         if isinstance(edit, TextEdit):
@@ -120,3 +64,6 @@ def edit_spans(fix: Fix, span_of: Callable[[cst.CSTNode], Span]) -> list[Span]:
         else:
             spans.append(span_of(edit.target))
     return spans
+
+
+__all__ = ["Span", "edit_spans", "line_starts", "overlaps", "splice", "whole_lines"]

@@ -19,8 +19,17 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from eventlint.analysis.imports import dotted_name
 from eventlint.finding import ImportRequest, TextEdit
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a libcst Name/Attribute chain, None for anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return f"{base}.{node.attr.value}" if base is not None else None
+    return None
 
 
 class Section(enum.IntEnum):

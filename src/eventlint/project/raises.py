@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from eventlint import sourcefile
@@ -83,14 +82,52 @@ _MIN_TEMPLATE_TEXT = 8
 _WORD = re.compile(r"[A-Za-z]{4,}")
 
 
-@lru_cache(maxsize=4096)
-def _template_pattern(template: Template) -> re.Pattern[str] | None:
-    if sum(len(part) for part in template if part) < _MIN_TEMPLATE_TEXT:
-        return None
-    if template[-1] is not None:
-        template = (*template[:-1], template[-1].rstrip(_TRAILING_PUNCTUATION))
-    parts = [re.escape(part) if part is not None else "(?:.+?)" for part in template]
-    return re.compile("".join(parts), re.DOTALL)
+def _says_enough(template: Template) -> bool:
+    return sum(len(part) for part in template if part) >= _MIN_TEMPLATE_TEXT
+
+
+def fills(template: Template, message: str) -> bool:
+    """Whether ``message`` is ``template`` with each hole (None) filled by one or more
+    characters: a match of literals left to right, without backtracking.
+
+    A regular expression (``literal(?:.+?)literal(?:.+?)...``) backtracks catastrophically
+    on a long message when a template has several holes. Here each literal is found at its
+    earliest place after the previous one (leaving the holes at least their one character
+    each), which is optimal for patterns of literals and holes: if any way of placing the
+    literals fits, the earliest one does. Linear in the message for each literal."""
+    # Literals side by side are one literal: then a hole stands between any two.
+    parts: list[str | None] = []
+    for part in template:
+        if part == "":
+            continue
+        if part is not None and parts and parts[-1] is not None:
+            parts[-1] = f"{parts[-1]}{part}"
+        else:
+            parts.append(part)
+    end = len(message)
+    start = 0
+    if parts and parts[0] is not None:
+        if not message.startswith(parts[0]):
+            return False
+        start = len(parts[0])
+        parts = parts[1:]
+    if parts and parts[-1] is not None:
+        if not message.endswith(parts[-1]):
+            return False
+        end -= len(parts[-1])
+        parts = parts[:-1]
+    if end < start:
+        return False
+    gap = 0  # holes since the last literal: each needs a character
+    for part in parts:
+        if part is None:
+            gap += 1
+            continue
+        found = message.find(part, start + gap, end)
+        if found < 0 or found + len(part) > end:
+            return False
+        start, gap = found + len(part), 0
+    return end - start >= gap if gap else end == start
 
 
 def renders(template: Template, message: str) -> bool:
@@ -98,12 +135,11 @@ def renders(template: Template, message: str) -> bool:
     aside): ``f"Only {n} units of {sku} left"`` renders "Only 3 units of sku-1 left"."""
     if _same_message(template, message):
         return True
-    if all(part is not None for part in template):
+    if all(part is not None for part in template) or not _says_enough(template):
         return False
-    pattern = _template_pattern(template)
-    return (
-        pattern is not None and pattern.fullmatch(message.rstrip(_TRAILING_PUNCTUATION)) is not None
-    )
+    if template[-1] is not None:
+        template = (*template[:-1], template[-1].rstrip(_TRAILING_PUNCTUATION))
+    return fills(template, message.rstrip(_TRAILING_PUNCTUATION))
 
 
 class RaiseIndex:

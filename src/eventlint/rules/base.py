@@ -1,12 +1,14 @@
 """The rule contract, and the per-file context rules work in.
 
 A rule is a class with its code, a one-line summary and a docstring (its user documentation),
-and one method, :meth:`Rule.check`, which judges the file through the context: the parsed
-module, shared per-file analyses (built once, whichever rule asks first) and the project
-model (every fact about other files). Rules never walk the file system or read other files,
-and never re-derive what an analysis provides. There is no shared tree traversal: each
-family's analysis walks the tree once, with the read-only walker in ``analysis/walk``, and
-the rules of the family judge what it found.
+and one method, :meth:`Rule.check`, which judges the file through the context: the module as
+CPython's ``ast`` parsed it (under flake8, the very tree flake8 parsed), shared per-file
+analyses (built once, whichever rule asks first) and the project model (every fact about
+other files). Rules never walk the file system or read other files, never re-derive what an
+analysis provides, and never load libcst: a fix names its target by an ``ast`` node and
+builds its libcst replacement only when it is applied (``finding.Edit``). Each family's
+analysis walks the tree once, with the iterative walker in ``analysis/walk``, and the rules
+of the family judge what it found.
 
 Most rules judge Python files. A rule may declare other ``file_kinds`` (``"pytest-config"``):
 it then gets a context with the file's text only, and reports spans of that text.
@@ -14,20 +16,19 @@ it then gets a context with the file's text only, and reports spans of that text
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-import libcst as cst
-from libcst.metadata import CodeRange
-
-from eventlint import fixes
+from eventlint import parsing
 from eventlint.analysis.imports import ImportMap
-from eventlint.analysis.positions import LazyPositions
+from eventlint.analysis.positions import CodeRange, Positions
 from eventlint.config import Settings
 from eventlint.finding import Fix
+from eventlint.parsing import ParseFailure
 from eventlint.project import Project, ProjectView
 
 _AnalysisT = TypeVar("_AnalysisT")
@@ -60,21 +61,36 @@ class FileContext:
         self.is_test_file = is_test_file
         self.project = project
         self.kind = kind
-        self._module: cst.Module | None = None
+        self._module: ast.Module | None = None
+        self._failure: ParseFailure | None = None
         self._analyses: dict[object, object] = {}
-        self._positions: LazyPositions | None = None
+        self.positions = Positions(text)
 
     # -- the parsed module (Python files) ------------------------------------------------
 
     @property
-    def module(self) -> cst.Module:
+    def module(self) -> ast.Module:
         if self._module is None:
             raise RuntimeError("the module is parsed after the pre-checks")
         return self._module
 
-    def attach(self, module: cst.Module) -> None:
+    def parse(self) -> ast.Module | ParseFailure:
+        """The tree (parsed once, whoever asks first: a pre-check or the engine), or why the
+        file has none."""
+        if self._module is not None:
+            return self._module
+        if self._failure is None:
+            parsed = parsing.parse(self.text)
+            if isinstance(parsed, ParseFailure):
+                self._failure = parsed
+                return parsed
+            self._module = parsed
+            return parsed
+        return self._failure
+
+    def attach(self, module: ast.Module) -> None:
+        """Use a tree parsed elsewhere from the same text (flake8's)."""
         self._module = module
-        self._positions = LazyPositions(module)
 
     @property
     def imports(self) -> ImportMap:
@@ -93,26 +109,21 @@ class FileContext:
 
     # -- positions -----------------------------------------------------------------------
 
-    def prepare_positions(self, nodes: list[cst.CSTNode]) -> None:
-        if self._positions is not None:
-            self._positions.prepare(nodes)
+    def position(self, node: ast.AST) -> CodeRange:
+        """The node's range in characters (``ast`` counts UTF-8 bytes)."""
+        return self.positions.range_of(node)
 
-    def position(self, node: cst.CSTNode) -> CodeRange:
-        # Computed only once a rule reports something, and only for the statements involved.
-        assert self._positions is not None
-        return self._positions.range_of(node)
-
-    @cached_property
+    @property
     def line_starts(self) -> list[int]:
-        return fixes.line_starts(self.text)
+        return self.positions.starts
 
-    def span(self, node: cst.CSTNode) -> tuple[int, int]:
+    def span(self, node: ast.AST) -> tuple[int, int]:
         """The node's character offsets in the text."""
-        where = self.position(node)
-        return (
-            fixes.offset_of(self.line_starts, where.start),
-            fixes.offset_of(self.line_starts, where.end),
-        )
+        return self.positions.span(node)
+
+    def source_of(self, node: ast.AST) -> str:
+        """The node's source text, as written."""
+        return self.positions.source_of(node)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -130,7 +141,7 @@ class Report:
         code: str,
         message: str,
         *,
-        node: cst.CSTNode | None = None,
+        node: ast.AST | None = None,
         span: TextSpan | None = None,
         fix: Fix | None = None,
     ) -> None:
@@ -184,8 +195,8 @@ class Rule(RuleDocs):
 
     @classmethod
     def precheck(cls, context: FileContext) -> bool:
-        """A cheaper look than the libcst pass (the context has the text, no module yet):
-        False when the rule cannot fire. When no rule is left, the file is not parsed."""
+        """A cheaper look than the rule's analysis: False when the rule cannot fire. The
+        context has the text; ``context.parse()`` gives the tree (parsed once for all)."""
         return True
 
     @classmethod
@@ -197,7 +208,7 @@ class Rule(RuleDocs):
         """Judge the file and :meth:`report` what is wrong."""
         raise NotImplementedError
 
-    def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
+    def report(self, node: ast.AST, message: str, fix: Fix | None = None) -> None:
         self._sink(Report(self.code, message, node=node, fix=fix))
 
     def report_span(self, span: TextSpan, message: str, fix: Fix | None = None) -> None:

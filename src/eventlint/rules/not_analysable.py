@@ -8,15 +8,13 @@ from eventlint.rules.base import EngineRule
 class NotAnalysable(EngineRule):
     """A valid Python file that eventlint cannot analyse, so it was not checked.
 
-    Three causes. Structures nested deeper than eventlint's parser (libcst) can handle: an
-    expression such as ``a or a or ...`` with thousands of operands, a ``+`` chain of hundreds
-    of terms, a long attribute, call or implicit string concatenation chain. libcst would
-    crash the process on the deepest of these, so eventlint measures the nesting with
-    CPython's own parser first and does not hand such files to libcst; shallower ones that
-    still exhaust Python's recursion limit are caught. A file with more tokens than
-    ``max-file-tokens`` (default 50,000): libcst's tree takes 2 to 7 KiB per token, so
-    such a file would cost hundreds of MiB (raise the option, or set it to 0, to analyse it
-    anyway). Or syntax newer than the installed libcst understands.
+    eventlint analyses every file the running Python parses, however large or deeply nested
+    (it reads CPython's ``ast``, as flake8 does). EVT002 is what is left: valid Python that
+    CPython's own parser gives up on while building the tree (it raises ``MemoryError`` or
+    ``RecursionError``, for instance an ``elif`` chain of about 3,000 branches or a few
+    thousand nested expressions), and files over ``max-file-tokens`` when you set that option
+    (0, the default: no limit). A file whose syntax is newer than the running Python is EVT001,
+    with the version it needs.
 
     The rest of the run is unaffected; the finding says which file was skipped so that a CI
     gate does not pass it silently. Generated code is the usual source: exclude it
@@ -25,13 +23,24 @@ class NotAnalysable(EngineRule):
 
     Incorrect::
 
-        PERMISSIONS = READ or WRITE or ...  # several thousand operands, generated
+        def pick(x):  # generated: about 3,000 ``elif`` branches
+            if x == 0:
+                return "zero"
+            elif x == 1:
+                return "one"
+            ...
 
     Correct::
 
-        PERMISSIONS = any((READ, WRITE, ...))
+        NAMES = {0: "zero", 1: "one"}  # a table instead of the chain
+
+
+        def pick(x):
+            return NAMES[x]
     """
 
     code = "EVT002"
     name = "not-analysable"
-    summary = "Valid Python too deeply nested, too large or too new for eventlint to analyse"
+    summary = (
+        "Valid Python that the running Python cannot build a tree of (or over max-file-tokens)"
+    )

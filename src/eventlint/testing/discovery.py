@@ -8,17 +8,18 @@ exercised with one event.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-import libcst as cst
-
 from eventlint import parsing, sourcefile
+from eventlint.analysis.id_hashes import analysis_for, annotation_class
+from eventlint.analysis.scopes import FunctionNode, Scope
+from eventlint.analysis.walk import walk
 from eventlint.config import ConfigError, ConfigResolver
 from eventlint.engine import Engine
 from eventlint.file_kinds import PYTHON
 from eventlint.rules import known_codes
-from eventlint.rules.event_ids.flow import analysis_for, annotation_class
 
 
 @dataclass(frozen=True)
@@ -67,20 +68,19 @@ def id_functions(root: Path) -> list[IdFunction]:
         module = context.project.module_name()
         for site in analysis_for(context).sites:
             scope = site.scope
-            if not site.is_id_context or not isinstance(scope.node, cst.FunctionDef):
+            if not site.is_id_context or not isinstance(scope.node, FunctionNode):
                 continue
             key = (path, scope.display_name)
             if key not in found:
                 line = context.position(scope.node).start.line
-                found[key] = _describe(path, line, module, scope)
+                found[key] = _describe(path, line, module, scope, scope.node)
     return sorted(found.values(), key=lambda item: (str(item.path), item.line))
 
 
-def _describe(path: Path, line: int, module: str | None, scope: object) -> IdFunction:
-    from eventlint.analysis.scopes import Scope  # typed import, only for the isinstance
-
-    assert isinstance(scope, Scope) and isinstance(scope.node, cst.FunctionDef)
-    name = scope.node.name.value
+def _describe(
+    path: Path, line: int, module: str | None, scope: Scope, function: FunctionNode
+) -> IdFunction:
+    name = function.name
     if scope.class_name is not None:
         qualname = f"{scope.class_name}.{name}"
         return IdFunction(path, line, module, qualname, None, "a method: needs an instance")
@@ -95,7 +95,7 @@ def _describe(path: Path, line: int, module: str | None, scope: object) -> IdFun
     if model is None:
         return IdFunction(path, line, module, name, None, "its parameter has no model annotation")
     return IdFunction(
-        path, line, module, name, model, reads=_fields_read(scope.node, parameters[0][0])
+        path, line, module, name, model, reads=_fields_read(function, parameters[0][0])
     )
 
 
@@ -103,28 +103,25 @@ def _describe(path: Path, line: int, module: str | None, scope: object) -> IdFun
 _WHOLE_EVENT_METHODS = frozenset({"model_dump", "model_dump_json", "dict", "json", "model_copy"})
 
 
-def _fields_read(function: cst.FunctionDef, parameter: str) -> frozenset[str] | None:
-    """The attributes read from ``parameter`` in the body; None if the event is used whole."""
-    finder = _AttributeReads(parameter)
-    function.body.visit(finder)
-    return None if finder.whole else frozenset(finder.names)
+def _fields_read(function: FunctionNode, parameter: str) -> frozenset[str] | None:
+    """The attributes read from ``parameter`` in the body; None if the event is used whole
+    (passed on, stored, dumped or copied)."""
+    names: set[str] = set()
+    whole = False
 
-
-class _AttributeReads(cst.CSTVisitor):
-    def __init__(self, parameter: str) -> None:
-        self.parameter = parameter
-        self.names: set[str] = set()
-        self.whole = False
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        if isinstance(node.value, cst.Name) and node.value.value == self.parameter:
-            if node.attr.value in _WHOLE_EVENT_METHODS:
-                self.whole = True
-            else:
-                self.names.add(node.attr.value)
-            return False
+    def enter(node: ast.AST) -> bool:
+        nonlocal whole
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id == parameter:
+                if node.attr in _WHOLE_EVENT_METHODS:
+                    whole = True
+                else:
+                    names.add(node.attr)
+                return False
+        elif isinstance(node, ast.Name) and node.id == parameter:
+            whole = True  # the event itself is passed on or stored
         return True
 
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value == self.parameter:
-            self.whole = True  # the event itself is passed on or stored
+    for statement in function.body:
+        walk(statement, enter)
+    return None if whole else frozenset(names)

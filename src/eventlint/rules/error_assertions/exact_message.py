@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
-
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from eventlint.finding import Applicability, Edit, Fix
 from eventlint.project.raises import ErrorCode
-from eventlint.rules.base import Rule
-from eventlint.rules.error_assertions.caught import (
+from eventlint.rules.base import FileContext, Rule
+from eventlint.rules.error_assertions._caught_errors import (
     TRIGGERS,
     ErrorAssertionAnalysis,
     MessageComparison,
     analysis_for,
+    may_compare_messages,
 )
-from eventlint.rules.error_assertions.patterns import (
+from eventlint.rules.error_assertions._match_patterns import (
     is_message,
     message_sample,
     reads_as_sentence,
 )
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from eventlint.fixes.tree import FixTree
 
 
 @dataclass(frozen=True)
@@ -90,15 +96,48 @@ class ExactErrorMessage(Rule):
     code on the exception class), the comparison becomes a comparison of the code, adding the
     import; when the test already compares the code, the message comparison is removed. The
     error must carry the code in an attribute named as the keyword (``code-attributes``).
+    The fix turns the Incorrect example into the Correct one.
 
     Incorrect::
+
+        import pytest
+
+        from orders.errors import OrderError
+        from orders.stock import reserve
+
 
         def test_out_of_stock():
             with pytest.raises(OrderError) as info:
                 reserve("sku-1", 5)
-            assert str(info.value) == "Only 3 units of sku-1 left"
+            assert str(info.value) == "Not enough units left in stock"
+
+        # file: src/orders/errors.py
+        import enum
+
+
+        class ErrorCode(enum.Enum):
+            OUT_OF_STOCK = "out_of_stock"
+
+
+        class OrderError(Exception):
+            def __init__(self, message, error_code):
+                super().__init__(message)
+                self.error_code = error_code
+
+        # file: src/orders/stock.py
+        from orders.errors import ErrorCode, OrderError
+
+
+        def reserve(sku, quantity):
+            raise OrderError("Not enough units left in stock", error_code=ErrorCode.OUT_OF_STOCK)
 
     Correct::
+
+        import pytest
+
+        from orders.errors import ErrorCode, OrderError
+        from orders.stock import reserve
+
 
         def test_out_of_stock():
             with pytest.raises(OrderError) as info:
@@ -112,6 +151,10 @@ class ExactErrorMessage(Rule):
     test_files_only = True
     fix_availability = "unsafe"
     triggers = TRIGGERS
+
+    @classmethod
+    def precheck(cls, context: FileContext) -> bool:
+        return may_compare_messages(context)
 
     def check(self) -> None:
         analysis = analysis_for(self.context)
@@ -130,12 +173,13 @@ class ExactErrorMessage(Rule):
             fix = self._fix(analysis, comparison, options.code_attributes)
             if fix is not None and attribute is None:
                 attribute = fix.attribute
+            source_of = self.context.source_of
             instead = (
-                f"compare `{_text(comparison.message.error_expr)}.{attribute}` instead"
+                f"compare `{source_of(comparison.message.error_expr)}.{attribute}` instead"
                 if attribute
                 else "assert a short, stable fragment instead"
             )
-            read = _text(comparison.message.node)
+            read = source_of(comparison.message.node)
             self.report(
                 comparison.node,
                 f"test pins the whole message of the caught error (`{read}`); {instead}",
@@ -159,11 +203,7 @@ class ExactErrorMessage(Rule):
     ) -> _CodeFix | None:
         # A whole-args tuple, a nested attribute or an f-string have no single raised message.
         form = comparison.message.form
-        if (
-            form == "args"
-            or "." in form
-            or isinstance(comparison.literal.node, cst.FormattedString)
-        ):
+        if form == "args" or "." in form or isinstance(comparison.literal.node, ast.JoinedStr):
             return None
         raises = self.context.project.raises
         sites = raises.sites(comparison.literal.text)
@@ -176,37 +216,62 @@ class ExactErrorMessage(Rule):
         if already:
             if comparison.statement is None or not comparison.removable:
                 return None
-            edit = Edit(comparison.statement, cst.RemoveFromParent())
+            edit = Edit(comparison.statement, "SimpleStatementLine", _remove)
             return _CodeFix(Fix(Applicability.UNSAFE, (edit,)), code.attribute)
-        replacement = _code_comparison(comparison, code)
-        if replacement is None:
-            return None
         imports = (code.requires,) if code.requires else ()
         return _CodeFix(
-            Fix(Applicability.UNSAFE, (Edit(comparison.node, replacement),), imports),
+            Fix(Applicability.UNSAFE, (_code_comparison(comparison, code),), imports),
             code.attribute,
         )
 
 
-def _text(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
+def _remove(statement: cst.SimpleStatementLine, tree: FixTree) -> cst.RemovalSentinel:
+    import libcst as cst
+
+    return cst.RemoveFromParent()
 
 
-def _code_comparison(comparison: MessageComparison, code: ErrorCode) -> cst.CSTNode | None:
-    error_code = cst.Attribute(value=comparison.message.error_expr, attr=cst.Name(code.attribute))
-    expected = cst.parse_expression(code.expression)
+def _code_comparison(comparison: MessageComparison, code: ErrorCode) -> Edit:
+    """``<error>.<code attribute> == <the code>`` in place of the message comparison."""
+    error_expr = comparison.message.error_expr  # a Name or an Attribute
     node = comparison.node
-    if isinstance(node, cst.Comparison):
-        target = node.comparisons[0]
-        return node.with_changes(
-            left=error_code, comparisons=[target.with_changes(comparator=expected)]
+
+    def error_code(tree: FixTree) -> cst.Attribute:
+        import libcst as cst
+
+        kind: type[cst.BaseExpression] = (
+            cst.Name if isinstance(error_expr, ast.Name) else cst.Attribute
         )
-    if isinstance(node, cst.Call):
-        args = list(node.args)
+        return cst.Attribute(value=tree.typed(error_expr, kind), attr=cst.Name(code.attribute))
+
+    if isinstance(node, ast.Compare):
+
+        def compare_code(original: cst.Comparison, tree: FixTree) -> cst.Comparison:
+            import libcst as cst
+
+            target = original.comparisons[0]
+            return original.with_changes(
+                left=error_code(tree),
+                comparisons=[target.with_changes(comparator=cst.parse_expression(code.expression))],
+            )
+
+        return Edit(node, "Comparison", compare_code)
+
+    first = node.args[0]
+    message_first = (first.value if isinstance(first, ast.Starred) else first) is (
+        comparison.message.node
+    )
+
+    def assert_code(original: cst.Call, tree: FixTree) -> cst.Call:
+        import libcst as cst
+
+        args = list(original.args)
         positional = [index for index, arg in enumerate(args) if arg.keyword is None]
         first, second = positional[0], positional[1]
-        message_first = args[first].value is comparison.message.node
-        args[first] = args[first].with_changes(value=error_code if message_first else expected)
-        args[second] = args[second].with_changes(value=expected if message_first else error_code)
-        return node.with_changes(args=args)
-    return None
+        expected = cst.parse_expression(code.expression)
+        actual = error_code(tree)
+        args[first] = args[first].with_changes(value=actual if message_first else expected)
+        args[second] = args[second].with_changes(value=expected if message_first else actual)
+        return original.with_changes(args=args)
+
+    return Edit(node, "Call", assert_code)

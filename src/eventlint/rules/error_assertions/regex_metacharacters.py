@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from eventlint.analysis.bindings import module_reference
 from eventlint.finding import Applicability, Edit, Fix
-from eventlint.rules.base import Rule
-from eventlint.rules.error_assertions.caught import analysis_for
-from eventlint.rules.error_assertions.patterns import is_raw, literal_metacharacters, pattern_text
+from eventlint.rules.base import FileContext, Rule
+from eventlint.rules.error_assertions._caught_errors import analysis_for, may_match_patterns
+from eventlint.rules.error_assertions._match_patterns import (
+    is_raw,
+    literal_metacharacters,
+    pattern_text,
+)
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from eventlint.fixes.tree import FixTree
 
 
 class RegexMetacharactersInMatch(Rule):
@@ -29,17 +39,32 @@ class RegexMetacharactersInMatch(Rule):
     adding ``import re`` in the standard-library imports. Where ``re`` already names something
     else (``import regex as re``, a pytest fixture or parameter called ``re``), the module is
     imported under a free name (``import re as re_``); an existing ``import re`` is reused.
-    Not offered for a pattern that already contains a backslash.
+    Not offered for a pattern that already contains a backslash. The fix turns the Incorrect
+    example into the Correct one.
 
     Incorrect::
 
-        with pytest.raises(ValueError, match="Invalid amount (got 3.50)"):
-            parse_amount("3.50")
+        import pytest
+
+        from payments import parse_amount
+
+
+        def test_rejects_a_fractional_amount():
+            with pytest.raises(ValueError, match="Invalid amount (got 3.50)"):
+                parse_amount("3.50")
 
     Correct::
 
-        with pytest.raises(ValueError, match=re.escape("Invalid amount (got 3.50)")):
-            parse_amount("3.50")
+        import re
+
+        import pytest
+
+        from payments import parse_amount
+
+
+        def test_rejects_a_fractional_amount():
+            with pytest.raises(ValueError, match=re.escape("Invalid amount (got 3.50)")):
+                parse_amount("3.50")
     """
 
     code = "EVT203"
@@ -49,10 +74,14 @@ class RegexMetacharactersInMatch(Rule):
     fix_availability = "unsafe"
     triggers = ("raises", "assertRaisesRegex")
 
+    @classmethod
+    def precheck(cls, context: FileContext) -> bool:
+        return may_match_patterns(context)
+
     def check(self) -> None:
         for pattern in analysis_for(self.context).patterns:
             text = pattern_text(pattern.pattern)
-            if text is None or is_raw(pattern.pattern):
+            if text is None or is_raw(self.context.source_of(pattern.pattern)):
                 continue
             found = literal_metacharacters(text)
             if not found:
@@ -62,13 +91,9 @@ class RegexMetacharactersInMatch(Rule):
                 name, request = module_reference(
                     self.context.module, self.context.imports, pattern.pattern, "re"
                 )
-                escaped = cst.Call(
-                    func=cst.Attribute(value=cst.Name(name), attr=cst.Name("escape")),
-                    args=[cst.Arg(value=pattern.pattern)],
-                )
                 fix = Fix(
                     Applicability.UNSAFE,
-                    (Edit(pattern.pattern, escaped),),
+                    (Edit(pattern.pattern, "BaseString", _escaped_by(name)),),
                     (request,) if request is not None else (),
                 )
             shown = " ".join(f"`{char}`" for char in found)
@@ -78,3 +103,17 @@ class RegexMetacharactersInMatch(Rule):
                 "wrap it in `re.escape(...)`",
                 fix,
             )
+
+
+def _escaped_by(name: str) -> Callable[[cst.BaseString, FixTree], cst.Call]:
+    """The builder of ``<name>.escape(<the pattern>)``."""
+
+    def build(pattern: cst.BaseString, tree: FixTree) -> cst.Call:
+        import libcst as cst
+
+        return cst.Call(
+            func=cst.Attribute(value=cst.Name(name), attr=cst.Name("escape")),
+            args=[cst.Arg(value=pattern)],
+        )
+
+    return build

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from eventlint.rules.base import Rule
-from eventlint.rules.error_assertions.caught import TRIGGERS, analysis_for
+from eventlint.rules.base import FileContext, Rule
+from eventlint.rules.error_assertions._caught_errors import (
+    TRIGGERS,
+    analysis_for,
+    may_compare_messages,
+)
 from eventlint.rules.error_assertions.exact_message import code_attribute
 
 
@@ -19,15 +23,35 @@ class SubstringErrorMessage(Rule):
 
     Incorrect::
 
-        with pytest.raises(OrderError) as info:
-            reserve("sku-1", 5)
-        assert "left" in str(info.value)
+        import pytest
+
+        from orders.errors import OrderError
+        from orders.stock import reserve
+
+
+        def test_out_of_stock():
+            with pytest.raises(OrderError) as info:
+                reserve("sku-1", 5)
+            assert "left" in str(info.value)
+
+        # file: src/orders/errors.py
+        class OrderError(Exception):
+            def __init__(self, message, error_code):
+                super().__init__(message)
+                self.error_code = error_code
 
     Correct::
 
-        with pytest.raises(OrderError) as info:
-            reserve("sku-1", 5)
-        assert info.value.error_code == ErrorCode.OUT_OF_STOCK
+        import pytest
+
+        from orders.errors import ErrorCode, OrderError
+        from orders.stock import reserve
+
+
+        def test_out_of_stock():
+            with pytest.raises(OrderError) as info:
+                reserve("sku-1", 5)
+            assert info.value.error_code == ErrorCode.OUT_OF_STOCK
     """
 
     code = "EVT204"
@@ -36,6 +60,10 @@ class SubstringErrorMessage(Rule):
     default_enabled = False
     test_files_only = True
     triggers = TRIGGERS
+
+    @classmethod
+    def precheck(cls, context: FileContext) -> bool:
+        return may_compare_messages(context)
 
     def check(self) -> None:
         analysis = analysis_for(self.context)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from eventlint.rules.base import Rule
-from eventlint.rules.error_assertions.caught import analysis_for
-from eventlint.rules.error_assertions.patterns import literal_pattern, reads_as_sentence
+from eventlint.rules.base import FileContext, Rule
+from eventlint.rules.error_assertions._caught_errors import analysis_for, may_match_patterns
+from eventlint.rules.error_assertions._match_patterns import literal_pattern, reads_as_sentence
 
 
 class WholeMessageMatch(Rule):
@@ -43,13 +43,39 @@ class WholeMessageMatch(Rule):
 
     Incorrect::
 
-        with pytest.raises(OrderError, match="Only 3 units of sku-1 left in the warehouse"):
-            reserve("sku-1", 5)
+        import pytest
+
+        from orders.errors import OrderError
+        from orders.stock import reserve
+
+
+        def test_out_of_stock():
+            with pytest.raises(OrderError, match="Only 3 units of sku-1 left in the warehouse"):
+                reserve("sku-1", 5)
+
+        # file: src/orders/errors.py
+        class OrderError(Exception):
+            pass
+
+        # file: src/orders/stock.py
+        from orders.errors import OrderError
+
+
+        def reserve(sku, quantity):
+            available = 3
+            raise OrderError(f"Only {available} units of {sku} left in the warehouse")
 
     Correct::
 
-        with pytest.raises(OrderError, match="units of sku-1 left"):
-            reserve("sku-1", 5)
+        import pytest
+
+        from orders.errors import OrderError
+        from orders.stock import reserve
+
+
+        def test_out_of_stock():
+            with pytest.raises(OrderError, match="units of sku-1 left"):
+                reserve("sku-1", 5)
     """
 
     code = "EVT202"
@@ -58,11 +84,15 @@ class WholeMessageMatch(Rule):
     test_files_only = True
     triggers = ("raises", "assertRaisesRegex")
 
+    @classmethod
+    def precheck(cls, context: FileContext) -> bool:
+        return may_match_patterns(context)
+
     def check(self) -> None:
         analysis = analysis_for(self.context)
         options = self.context.settings.config.error_assertions
         for pattern in analysis.patterns:
-            text = literal_pattern(pattern.pattern)
+            text = literal_pattern(pattern.pattern, self.context.source_of(pattern.pattern))
             if text is None or text in analysis.built_literals:
                 continue
             if not reads_as_sentence(text, options.min_words, options.min_length):

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import enum
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import ClassVar
 
-import libcst as cst
-
-from eventlint.config import Settings
-from eventlint.finding import Fix
-from eventlint.project import Project
-from eventlint.rules.base import Rule
-from eventlint.rules.event_ids.flow import (
+from eventlint.analysis.id_hashes import (
     HASH_TRIGGERS,
     EventIdAnalysis,
     FieldUse,
@@ -23,7 +19,14 @@ from eventlint.rules.event_ids.flow import (
     hash_trigger_words,
     nodes_within,
 )
-from eventlint.rules.event_ids.process_scope import makes_cross_process_id
+from eventlint.config import Settings
+from eventlint.finding import Fix
+from eventlint.project import Project
+from eventlint.rules.base import Rule
+from eventlint.rules.event_ids._process_scope import makes_cross_process_id
+
+# A keyword argument's name: up to the ``=`` (or the space or line continuation before it).
+_KEYWORD_NAME = re.compile(r"[^\s=\\]+")
 
 
 class BuiltinHash(enum.Enum):
@@ -71,10 +74,19 @@ class EventIdRule(Rule):
             ):
                 yield site
 
-    def report_once(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
-        """A leaf reached through two hashes (or two paths) is still one finding."""
-        if id(node) not in self._reported:
-            self._reported.add(id(node))
+    def report_once(self, node: ast.AST, message: str, fix: Fix | None = None) -> None:
+        """A leaf reached through two hashes (or two paths) is still one finding. A keyword
+        argument is reported at its name (``email`` of ``email=...``): the field it names."""
+        if id(node) in self._reported:
+            return
+        self._reported.add(id(node))
+        if isinstance(node, ast.keyword):
+            start = self.context.position(node).start
+            name = _KEYWORD_NAME.match(self.context.source_of(node))
+            assert name is not None
+            end = start.column + len(name.group())
+            self.report_span((start.line, start.column, start.line, end), message, fix)
+        else:
             self.report(node, message, fix)
 
 

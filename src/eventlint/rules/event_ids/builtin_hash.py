@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from eventlint.analysis.id_hashes import EventIdAnalysis
 from eventlint.config import Settings
 from eventlint.rules.event_ids._base import BuiltinHash, EventIdRule
-from eventlint.rules.event_ids.flow import EventIdAnalysis
-from eventlint.rules.event_ids.process_scope import makes_cross_process_id
+from eventlint.rules.event_ids._process_scope import makes_cross_process_id
 
 
 class BuiltinHashAsEventId(EventIdRule):
@@ -37,10 +37,18 @@ class BuiltinHashAsEventId(EventIdRule):
 
     Incorrect::
 
+        from shop.events import PaymentCaptured
+
+
         def idempotency_key(event: PaymentCaptured) -> int:
             return hash((event.payment_id, event.amount))
 
     Correct::
+
+        import hashlib
+
+        from shop.events import PaymentCaptured
+
 
         def idempotency_key(event: PaymentCaptured) -> str:
             raw = f"{event.payment_id}:{event.amount}".encode()

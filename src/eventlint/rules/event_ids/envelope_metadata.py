@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from eventlint.finding import Applicability, Edit, Fix, append_arg, keyword_arg
-from eventlint.rules.event_ids._base import EventIdRule, flagged_leaves
-from eventlint.rules.event_ids.flow import (
+from eventlint.analysis.id_hashes import (
     CallUse,
     DumpUse,
     EventIdAnalysis,
@@ -19,6 +19,13 @@ from eventlint.rules.event_ids.flow import (
     is_envelope_field,
     nodes_within,
 )
+from eventlint.finding import Applicability, Edit, Fix
+from eventlint.rules.event_ids._base import EventIdRule, flagged_leaves
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from eventlint.fixes.tree import FixTree
 
 _DUMPS_WITH_EXCLUDE = frozenset({"model_dump", "model_dump_json", "dict", "json"})
 
@@ -40,7 +47,9 @@ class EnvelopeMetadataInEventId(EventIdRule):
     eventlint cannot find is not reported.
 
     Fix (unsafe, because it changes the IDs produced): remove the key from the hashed dict
-    literal, or add the envelope fields to ``exclude={...}`` of a pydantic dump.
+    literal, or add the envelope fields to ``exclude={...}`` of a pydantic dump. No fix when
+    the ID would then hash nothing that differs between events.
+    The fix turns the Incorrect example into the Correct one.
 
     Options (``[tool.eventlint.event-ids]``): ``envelope-fields``, ``extend-envelope-fields``,
     ``allowed-fields`` (fields your team hashes deliberately), ``field-markers``. A field is
@@ -49,11 +58,23 @@ class EnvelopeMetadataInEventId(EventIdRule):
 
     Incorrect::
 
+        import hashlib
+        import json
+
+        from shop.events import OrderPlaced
+
+
         def idempotency_key(event: OrderPlaced) -> str:
             payload = {"order_id": event.order_id, "event_id": event.event_id}
             return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
     Correct::
+
+        import hashlib
+        import json
+
+        from shop.events import OrderPlaced
+
 
         def idempotency_key(event: OrderPlaced) -> str:
             payload = {"order_id": event.order_id}
@@ -95,7 +116,7 @@ class EnvelopeMetadataInEventId(EventIdRule):
         ``--fix`` run is enough), unless the ID would then hash nothing else."""
         by_dict: dict[int, list[FieldUse]] = {}
         for leaf in fields:
-            if leaf.dict_literal is not None and leaf.element is not None:
+            if leaf.dict_literal is not None and leaf.element_index is not None:
                 by_dict.setdefault(id(leaf.dict_literal), []).append(leaf)
         removed: set[int] = set()
         for keys in by_dict.values():
@@ -109,8 +130,10 @@ class EnvelopeMetadataInEventId(EventIdRule):
         for key, keys in by_dict.items():
             literal = keys[0].dict_literal
             assert literal is not None
-            elements = {id(leaf.element) for leaf in keys}
-            fixes[key] = Fix(Applicability.UNSAFE, (Edit(literal, _without(literal, elements)),))
+            entries = frozenset(
+                leaf.element_index for leaf in keys if leaf.element_index is not None
+            )
+            fixes[key] = Fix(Applicability.UNSAFE, (Edit(literal, "Dict", _without(entries)),))
         return fixes
 
     def _carries_data(self, leaf: Leaf, removed: set[int]) -> bool:
@@ -123,8 +146,8 @@ class EnvelopeMetadataInEventId(EventIdRule):
             # ``json.dumps(...).encode()`` is structure, not a getter like ``msg.key()``.
             if leaf.covers is not None:
                 return False
-            if isinstance(leaf.node, cst.Call) and not isinstance(
-                leaf.owner, (cst.Name, cst.Attribute)
+            if isinstance(leaf.node, ast.Call) and not isinstance(
+                leaf.owner, (ast.Name, ast.Attribute)
             ):
                 return False
             return not is_envelope_field(leaf.name, self.context)
@@ -161,7 +184,7 @@ class EnvelopeMetadataInEventId(EventIdRule):
             self._carries_data(other, {id(leaf.node)}) for other in leaves if other is not leaf
         )
         if leaf.style in _DUMPS_WITH_EXCLUDE and (kept or others):
-            fix = Fix(Applicability.UNSAFE, (Edit(leaf.node, _with_exclude(leaf, fields)),))
+            fix = Fix(Applicability.UNSAFE, (Edit(leaf.node, "Call", _with_exclude(leaf, fields)),))
         names = ", ".join(f"`{name}`" for name in fields)
         self.report_once(
             leaf.node,
@@ -172,40 +195,61 @@ class EnvelopeMetadataInEventId(EventIdRule):
         )
 
 
-def _without(literal: cst.Dict, removed: set[int]) -> cst.Dict:
-    """The hashed dict literal minus the flagged elements, commas and comments kept tidy."""
-    elements = list(literal.elements)
-    kept = [element for element in elements if id(element) not in removed]
-    if not kept or kept[-1] is elements[-1]:
-        return literal.with_changes(elements=kept)
-    # The last element went. The new last one takes its comma (a trailing comma, or none);
-    # the comment on the removed line belonged to the closing brace's line break, and gives
-    # way to the comment of the line that now ends the dict.
-    own = kept[-1].comma
-    kept[-1] = kept[-1].with_changes(comma=elements[-1].comma)
-    rbrace = literal.rbrace
-    closing = rbrace.whitespace_before
-    if (
-        isinstance(own, cst.Comma)
-        and isinstance(own.whitespace_after, cst.ParenthesizedWhitespace)
-        and isinstance(closing, cst.ParenthesizedWhitespace)
-    ):
-        rbrace = rbrace.with_changes(
-            whitespace_before=closing.with_changes(first_line=own.whitespace_after.first_line)
-        )
-    return literal.with_changes(elements=kept, rbrace=rbrace)
+def _without(entries: frozenset[int]) -> Callable[[cst.Dict, FixTree], cst.Dict]:
+    """The hashed dict literal minus the flagged entries (by their place in it), commas and
+    comments kept tidy."""
+
+    def build(literal: cst.Dict, tree: FixTree) -> cst.Dict:
+        import libcst as cst
+
+        elements = list(literal.elements)
+        kept = [element for index, element in enumerate(elements) if index not in entries]
+        if not kept or kept[-1] is elements[-1]:
+            return literal.with_changes(elements=kept)
+        # The last element went. The new last one takes its comma (a trailing comma, or
+        # none); the comment on the removed line belonged to the closing brace's line break,
+        # and gives way to the comment of the line that now ends the dict.
+        own = kept[-1].comma
+        kept[-1] = kept[-1].with_changes(comma=elements[-1].comma)
+        rbrace = literal.rbrace
+        closing = rbrace.whitespace_before
+        if (
+            isinstance(own, cst.Comma)
+            and isinstance(own.whitespace_after, cst.ParenthesizedWhitespace)
+            and isinstance(closing, cst.ParenthesizedWhitespace)
+        ):
+            rbrace = rbrace.with_changes(
+                whitespace_before=closing.with_changes(first_line=own.whitespace_after.first_line)
+            )
+        return literal.with_changes(elements=kept, rbrace=rbrace)
+
+    return build
 
 
-def _set_literal(names: list[str]) -> cst.Set:
-    return cst.Set([cst.Element(cst.SimpleString(f'"{name}"')) for name in names])
-
-
-def _with_exclude(leaf: DumpUse, fields: list[str]) -> cst.Call:
-    call = leaf.node
+def _with_exclude(leaf: DumpUse, fields: list[str]) -> Callable[[cst.Call, FixTree], cst.Call]:
+    """The dump call with the envelope fields added to its ``exclude=`` (given one if it has
+    none)."""
     if leaf.exclude_arg is None:
-        return append_arg(call, keyword_arg("exclude", _set_literal(fields)))
-    existing = sorted((leaf.excluded or frozenset()) | set(fields))
-    replacement = leaf.exclude_arg.with_changes(value=_set_literal(existing))
-    return call.with_changes(
-        args=[replacement if arg is leaf.exclude_arg else arg for arg in call.args]
-    )
+        names = fields
+    else:
+        names = sorted((leaf.excluded or frozenset()) | set(fields))
+    has_exclude = leaf.exclude_arg is not None
+
+    def build(call: cst.Call, tree: FixTree) -> cst.Call:
+        import libcst as cst
+
+        from eventlint.fixes.tree import append_arg, keyword_arg
+
+        excluded = cst.Set([cst.Element(cst.SimpleString(f'"{name}"')) for name in names])
+        if not has_exclude:
+            return append_arg(call, keyword_arg("exclude", excluded))
+        return call.with_changes(
+            args=[
+                arg.with_changes(value=excluded)
+                if arg.keyword is not None and arg.keyword.value == "exclude"
+                else arg
+                for arg in call.args
+            ]
+        )
+
+    return build

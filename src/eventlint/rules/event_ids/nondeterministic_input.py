@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
-from eventlint.analysis.walk import descendants
+from eventlint.analysis.id_hashes import (
+    CallUse,
+    EventIdAnalysis,
+    HashSite,
+    Leaf,
+    NameUse,
+    argument_value,
+    arguments,
+    spelled,
+)
+from eventlint.analysis.imports import ImportMap
+from eventlint.analysis.scopes import FunctionNode
+from eventlint.analysis.walk import descendants, walk
 from eventlint.rules.event_ids._base import EventIdRule
-from eventlint.rules.event_ids.flow import CallUse, EventIdAnalysis, HashSite, Leaf, NameUse
 
 # Calls whose string form always parses as a UUID.
 _UUID_MAKERS = frozenset({"uuid.uuid1", "uuid.uuid4"})
@@ -33,10 +44,17 @@ class NondeterministicInputInEventId(EventIdRule):
 
     Incorrect::
 
+        import hashlib
+        import time
+
+
         def dedup_key(order_id: str) -> str:
             return hashlib.sha256(f"{order_id}:{time.time()}".encode()).hexdigest()
 
     Correct::
+
+        import hashlib
+
 
         def dedup_key(order_id: str) -> str:
             return hashlib.sha256(order_id.encode()).hexdigest()
@@ -47,8 +65,9 @@ class NondeterministicInputInEventId(EventIdRule):
     summary = "uuid4(), now(), random or urandom flowing into a deterministic ID"
 
     def judge(self, analysis: EventIdAnalysis) -> None:
+        tries = _Tries(analysis.imports)
         for site in self.id_sites(analysis):
-            parsed_first = _uuid_parsed_before(site, analysis)
+            parsed_first = _uuid_parsed_before(site, tries)
             for leaf in [*site.all_leaves(), *site.namespace_leaves]:
                 if isinstance(leaf, CallUse) and id(leaf) not in parsed_first:
                     self.report_once(
@@ -58,21 +77,16 @@ class NondeterministicInputInEventId(EventIdRule):
                     )
 
 
-def _uuid_parsed_before(site: HashSite, analysis: EventIdAnalysis) -> set[int]:
+def _uuid_parsed_before(site: HashSite, tries: _Tries) -> set[int]:
     """The uuid1/uuid4 leaves that only reach the hash through a name the enclosing ``try``
     parses with ``uuid.UUID(...)``: when the hash runs in its ``except``, that parse failed,
     so the value was not one of theirs."""
-    handler_try = _try_handling(site.call, site.scope.node)
+    if not any(_makes_uuid(leaf) for leaf in site.all_leaves()):
+        return set()
+    handler_try = tries.handling(site)
     if handler_try is None:
         return set()
-    parsed = {
-        node.value
-        for call in descendants(handler_try.body)
-        if isinstance(call, cst.Call) and analysis.imports.qualify(call.func) == "uuid.UUID"
-        for arg in call.args
-        for node in descendants(arg.value)
-        if isinstance(node, cst.Name)
-    }
+    parsed = tries.parsed_in(handler_try)
     if not parsed:
         return set()
     # What reaches the hash without passing through a parsed name.
@@ -86,18 +100,67 @@ def _uuid_parsed_before(site: HashSite, analysis: EventIdAnalysis) -> set[int]:
         if isinstance(leaf, NameUse):
             stack.extend(leaf.origins)
     return {
-        id(leaf)
-        for leaf in site.all_leaves()
-        if isinstance(leaf, CallUse) and leaf.qualified in _UUID_MAKERS and id(leaf) not in unparsed
+        id(leaf) for leaf in site.all_leaves() if _makes_uuid(leaf) and id(leaf) not in unparsed
     }
 
 
-def _try_handling(call: cst.Call, function: cst.CSTNode) -> cst.Try | None:
-    """The innermost ``try`` whose ``except`` handler holds the call."""
-    found: cst.Try | None = None
-    for node in descendants(function):
-        if isinstance(node, cst.Try):
+def _makes_uuid(leaf: Leaf) -> bool:
+    return isinstance(leaf, CallUse) and leaf.qualified in _UUID_MAKERS
+
+
+class _Tries:
+    """The ``try`` statements around a file's hashes: each function is walked once, however
+    many hashes it holds."""
+
+    def __init__(self, imports: ImportMap) -> None:
+        self._imports = imports
+        self._handling: dict[int, dict[int, ast.Try]] = {}  # scope node -> call -> try
+        self._parsed: dict[int, set[str]] = {}  # try -> the names its body parses
+
+    def handling(self, site: HashSite) -> ast.Try | None:
+        """The innermost ``try`` whose ``except`` handler holds the hash call."""
+        root = site.scope.node
+        if id(root) not in self._handling:
+            self._handling[id(root)] = _handler_tries(root)
+        return self._handling[id(root)].get(id(site.call))
+
+    def parsed_in(self, statement: ast.Try) -> set[str]:
+        """The names given to ``uuid.UUID(...)`` in the ``try`` block."""
+        if id(statement) not in self._parsed:
+            self._parsed[id(statement)] = {
+                name
+                for block in statement.body
+                for call in descendants(block)
+                if isinstance(call, ast.Call) and self._imports.qualify(call.func) == "uuid.UUID"
+                for argument in arguments(call)
+                for node in descendants(argument_value(argument))
+                if (name := spelled(node)) is not None
+            }
+        return self._parsed[id(statement)]
+
+
+def _handler_tries(root: FunctionNode | ast.Module) -> dict[int, ast.Try]:
+    """Each call of a function (or of the module's top level) that an ``except`` handler
+    holds, with the innermost ``try`` it handles. Functions nested in ``root`` are scopes of
+    their own: not walked."""
+    found: dict[int, ast.Try] = {}
+    opened_by: dict[int, ast.Try] = {}  # a statement of a handler -> the handler's ``try``
+    inside: list[ast.Try] = []  # the tries whose handler is being walked, innermost last
+
+    def enter(node: ast.AST) -> bool:
+        if id(node) in opened_by:
+            inside.append(opened_by[id(node)])
+        if isinstance(node, ast.Try):
             for handler in node.handlers:
-                if any(inner is call for inner in descendants(handler.body)):
-                    found = node  # later matches are nested deeper
+                for statement in handler.body:
+                    opened_by[id(statement)] = node
+        elif isinstance(node, ast.Call) and inside:
+            found[id(node)] = inside[-1]
+        return node is root or not isinstance(node, FunctionNode)
+
+    def leave(node: ast.AST) -> None:
+        if id(node) in opened_by:
+            inside.pop()
+
+    walk(root, enter, leave)
     return found

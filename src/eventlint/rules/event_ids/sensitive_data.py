@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from eventlint.project.modules import FieldInfo
-from eventlint.rules.event_ids._base import BuiltinHash, EventIdRule, flagged_leaves
-from eventlint.rules.event_ids.flow import (
+from eventlint.analysis.id_hashes import (
     DumpUse,
     EventIdAnalysis,
     FieldUse,
@@ -15,6 +13,8 @@ from eventlint.rules.event_ids.flow import (
     field_class,
     is_sensitive_field,
 )
+from eventlint.project.modules import FieldInfo
+from eventlint.rules.event_ids._base import BuiltinHash, EventIdRule, flagged_leaves
 
 
 class SensitiveDataInEventId(EventIdRule):
@@ -48,10 +48,24 @@ class SensitiveDataInEventId(EventIdRule):
 
     Incorrect::
 
+        import uuid
+
+        from shop.forms import SignupForm
+
+        NAMESPACE = uuid.UUID("1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+
+
         def signup_key(form: SignupForm) -> uuid.UUID:
             return uuid.uuid5(NAMESPACE, form.email)
 
     Correct::
+
+        import uuid
+
+        from shop.forms import SignupForm
+
+        NAMESPACE = uuid.UUID("1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+
 
         def signup_key(form: SignupForm) -> uuid.UUID:
             return uuid.uuid5(NAMESPACE, str(form.signup_request_id))

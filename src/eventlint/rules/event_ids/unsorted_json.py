@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import TYPE_CHECKING
 
-from eventlint.finding import Applicability, Edit, Fix, append_arg, keyword_arg
+from eventlint.analysis.id_hashes import EventIdAnalysis, JsonDumpsUse
+from eventlint.finding import Applicability, Edit, Fix
 from eventlint.rules.event_ids._base import EventIdRule
-from eventlint.rules.event_ids.flow import EventIdAnalysis, JsonDumpsUse
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from eventlint.fixes.tree import FixTree
 
 
 class UnsortedJsonInEventId(EventIdRule):
@@ -21,14 +26,23 @@ class UnsortedJsonInEventId(EventIdRule):
     ``model_dump_json()`` follows the field declaration order and is not flagged.
 
     Fix (unsafe, because it changes the IDs produced): add ``sort_keys=True`` (or turn
-    ``sort_keys=False`` into ``True``).
+    ``sort_keys=False`` into ``True``). The fix turns the Incorrect example into the Correct
+    one.
 
     Incorrect::
+
+        import hashlib
+        import json
+
 
         def event_key(payload: dict) -> str:
             return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
     Correct::
+
+        import hashlib
+        import json
+
 
         def event_key(payload: dict) -> str:
             return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -47,11 +61,16 @@ class UnsortedJsonInEventId(EventIdRule):
                         leaf.node,
                         f"`json.dumps` without `sort_keys=True` feeds the ID made in "
                         f"`{site.scope.display_name}`; key order would change the ID",
-                        Fix(Applicability.UNSAFE, (Edit(leaf.node, _with_sort_keys(leaf.node)),)),
+                        Fix(Applicability.UNSAFE, (Edit(leaf.node, "Call", _with_sort_keys),)),
                     )
 
 
-def _with_sort_keys(call: cst.Call) -> cst.Call:
+def _with_sort_keys(call: cst.Call, tree: FixTree) -> cst.Call:
+    """``sort_keys=True`` added, or a ``sort_keys=`` given turned into ``True``."""
+    import libcst as cst
+
+    from eventlint.fixes.tree import append_arg, keyword_arg
+
     true = cst.Name("True")
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == "sort_keys":

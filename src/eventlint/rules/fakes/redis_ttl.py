@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
-
-import libcst as cst
 
 from eventlint.analysis.imports import dotted_name
 from eventlint.analysis.name_words import words
 from eventlint.analysis.walk import descendants
 from eventlint.rules.base import FileContext, Rule
+
+_Method = ast.FunctionDef | ast.AsyncFunctionDef
 
 _FAKE_NAME = re.compile(r"^(Mock\w*Redis\w*|Fake\w*Redis\w*|\w*RedisStub\w*)$")
 _SET_TTL_PARAMETERS = ("ex", "px", "exat", "pxat", "keepttl")
@@ -39,6 +41,8 @@ _MUTATORS = frozenset(
 # (``setex``, ``expire``...) or ``timeout``.
 _TTL_HINTS = ("ttl", "expir", "setex", "max_age", "expires_in", "timeout")
 _SIMULATE = "simulate it with an injectable clock, or use fakeredis"
+# ``def`` (or ``async def``) up to the function's name.
+_DEF_KEYWORDS = re.compile(r"(?:async[\s\\]+)?def[\s\\]+")
 _ADVICE = f"keys never expire in the tests, so expiry is never exercised; {_SIMULATE}"
 
 
@@ -76,10 +80,19 @@ class FakeRedisIgnoresTtl(Rule):
     Incorrect::
 
         class FakeRedis:
+            def __init__(self):
+                self.data = {}
+
             def set(self, key, value, ex=None):
                 self.data[key] = value
 
+            def get(self, key):
+                return self.data.get(key)
+
     Correct::
+
+        import time
+
 
         class FakeRedis:
             def __init__(self, clock=time.monotonic):
@@ -118,11 +131,21 @@ class FakeRedisIgnoresTtl(Rule):
 
     def check(self) -> None:
         for node in descendants(self.context.module):
-            if isinstance(node, cst.ClassDef) and self._judged(node):
+            if isinstance(node, ast.ClassDef) and self._judged(node):
                 self._check_class(node)
 
-    def _judged(self, node: cst.ClassDef) -> bool:
-        if _FAKE_NAME.match(node.name.value):
+    def _report_name(self, method: _Method, message: str) -> None:
+        """Report at the method's name (after ``def``)."""
+        start, _ = self.context.span(method)
+        keywords = _DEF_KEYWORDS.match(self.context.source_of(method))
+        start += keywords.end() if keywords is not None else 0
+        starts = self.context.line_starts
+        line = bisect_right(starts, start) - 1
+        column = start - starts[line]
+        self.report_span((line + 1, column, line + 1, column + len(method.name)), message)
+
+    def _judged(self, node: ast.ClassDef) -> bool:
+        if _FAKE_NAME.match(node.name):
             return True
         if not self.context.is_test_file:
             return False
@@ -132,7 +155,7 @@ class FakeRedisIgnoresTtl(Rule):
             or any(any(_ttl_parameters(name, method)) for name, method in methods.items())
         )
 
-    def _check_class(self, node: cst.ClassDef) -> None:
+    def _check_class(self, node: ast.ClassDef) -> None:
         methods = _methods(node)
         if not _READ_METHODS & set(methods):
             return  # nothing reads a key back: expiry could not be observed
@@ -147,9 +170,8 @@ class FakeRedisIgnoresTtl(Rule):
                 continue  # ``return True``: this method keeps nothing, so nothing to expire
             for parameter in _ttl_parameters(name, method):
                 if not _uses(method, parameter):
-                    self.report(
-                        method.name,
-                        f"`{name}` accepts the TTL `{parameter}` and ignores it; {_ADVICE}",
+                    self._report_name(
+                        method, f"`{name}` accepts the TTL `{parameter}` and ignores it; {_ADVICE}"
                     )
                     continue
                 fed = _attributes_fed_by(method, parameter)
@@ -167,8 +189,8 @@ class FakeRedisIgnoresTtl(Rule):
         }
         for attribute, (name, parameter) in logged.items():
             if not any(attribute in _self_attributes(methods[reader]) for reader in readers):
-                self.report(
-                    methods[name].name,
+                self._report_name(
+                    methods[name],
                     f"`{name}` records the TTL `{parameter}` in `self.{attribute}` but keys "
                     f"never expire, so expiry is never exercised; {_SIMULATE}",
                 )
@@ -179,30 +201,39 @@ class FakeRedisIgnoresTtl(Rule):
         # TTL-taking methods themselves do not count.
         consults = _self_attributes(get) & expiry_attributes or _self_calls(get) & readers
         if not consults:
-            self.report(
-                get.name,
+            self._report_name(
+                get,
                 "`get` never consults the expiry this fake records, so expired keys are still "
                 f"returned; {_ADVICE}",
             )
 
 
-def _methods(node: cst.ClassDef) -> dict[str, cst.FunctionDef]:
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-    return {item.name.value: item for item in body if isinstance(item, cst.FunctionDef)}
+def _methods(node: ast.ClassDef) -> dict[str, _Method]:
+    return {
+        item.name: item
+        for item in node.body
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
 
 
-def _ttl_parameters(name: str, method: cst.FunctionDef) -> Iterator[str]:
-    params = method.params
-    named = [*params.params, *params.kwonly_params]
+def _body_nodes(method: _Method) -> Iterator[ast.AST]:
+    """Every node of the method's body (not its decorators or parameters)."""
+    for statement in method.body:
+        yield from descendants(statement)
+
+
+def _ttl_parameters(name: str, method: _Method) -> Iterator[str]:
+    params = method.args
+    named = [*params.args, *params.kwonlyargs]
     if name in _TTL_METHODS:
-        positional = [*params.posonly_params, *params.params]
+        positional = [*params.posonlyargs, *params.args]
         # (self, key, ttl, ...): the TTL follows the key.
         if len(positional) >= 3:
-            yield positional[2].name.value
+            yield positional[2].arg
         return
     method_words = set(words(name))
     for param in named:
-        parameter = param.name.value
+        parameter = param.arg
         if (
             (name == "set" and parameter in _SET_TTL_PARAMETERS)
             or parameter in _TTL_NAMES
@@ -212,116 +243,102 @@ def _ttl_parameters(name: str, method: cst.FunctionDef) -> Iterator[str]:
             yield parameter
 
 
-def _uses(method: cst.FunctionDef, parameter: str) -> bool:
-    return any(
-        isinstance(node, cst.Name) and node.value == parameter for node in descendants(method.body)
-    )
+def _mentions(node: ast.AST, parameter: str) -> bool:
+    return any(isinstance(inner, ast.Name) and inner.id == parameter for inner in descendants(node))
 
 
-def _is_placeholder(method: cst.FunctionDef) -> bool:
+def _uses(method: _Method, parameter: str) -> bool:
+    return any(_mentions(statement, parameter) for statement in method.body)
+
+
+def _is_placeholder(method: _Method) -> bool:
     """A body of only a docstring, ``...`` or a ``raise``: it does not pretend to work."""
-    body = method.body.body if isinstance(method.body, cst.IndentedBlock) else ()
-    statements: list[cst.BaseSmallStatement] = []
-    for line in body:
-        if not isinstance(line, cst.SimpleStatementLine):
+    for statement in method.body:
+        if isinstance(statement, ast.Raise):
+            continue
+        if not isinstance(statement, ast.Expr) or not isinstance(statement.value, ast.Constant):
             return False
-        statements += [
-            small
-            for small in line.body
-            if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString))
-        ]
-    return all(
-        (isinstance(small, cst.Expr) and isinstance(small.value, cst.Ellipsis))
-        or isinstance(small, cst.Raise)
-        for small in statements
-    )
+        if not isinstance(statement.value.value, str) and statement.value.value is not Ellipsis:
+            return False
+    return True
 
 
-def _stores(method: cst.FunctionDef, methods: dict[str, cst.FunctionDef]) -> bool:
+def _stores(method: _Method, methods: dict[str, _Method]) -> bool:
     """Whether the method keeps anything: assigns to an attribute or an item, calls a
     mutator on something, or calls another method of the fake that does. ``return True``
     stores nothing, so there is nothing to expire."""
     return _stores_directly(method) or any(
-        called in methods and called != method.name.value and _stores_directly(methods[called])
+        called in methods and called != method.name and _stores_directly(methods[called])
         for called in _self_calls(method)
     )
 
 
-def _stores_directly(method: cst.FunctionDef) -> bool:
-    for node in descendants(method.body):
-        if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
-            targets = (
-                [target.target for target in node.targets]
-                if isinstance(node, cst.Assign)
-                else [node.target]
-            )
-            if any(not isinstance(target, cst.Name) for target in targets):
+def _stores_directly(method: _Method) -> bool:
+    for node in _body_nodes(method):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(not isinstance(target, ast.Name) for target in targets):
                 return True
-        elif isinstance(node, cst.Del) or (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value in _MUTATORS
+        elif isinstance(node, ast.Delete) or (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _MUTATORS
         ):
             return True
     return False
 
 
-def _logs_fed_by(method: cst.FunctionDef, parameter: str) -> set[str]:
+def _logs_fed_by(method: _Method, parameter: str) -> set[str]:
     """``self.x`` lists the parameter is appended to (``self.calls.append((key, ex))``)."""
     found: set[str] = set()
-    for node in descendants(method.body):
+    for node in _body_nodes(method):
         if (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value in ("append", "extend")
-            and isinstance(node.func.value, cst.Attribute)
-            and isinstance(node.func.value.value, cst.Name)
-            and node.func.value.value.value == "self"
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("append", "extend")
+            and isinstance(node.func.value, ast.Attribute)
+            and isinstance(node.func.value.value, ast.Name)
+            and node.func.value.value.id == "self"
             and any(
-                isinstance(inner, cst.Name) and inner.value == parameter
-                for arg in node.args
-                for inner in descendants(arg.value)
+                _mentions(argument, parameter)
+                for argument in (*node.args, *(keyword.value for keyword in node.keywords))
             )
         ):
-            found.add(node.func.value.attr.value)
+            found.add(node.func.value.attr)
     return found
 
 
-def _attributes_fed_by(method: cst.FunctionDef, parameter: str) -> set[str]:
+def _attributes_fed_by(method: _Method, parameter: str) -> set[str]:
     """``self.x`` attributes written in statements that use ``parameter``."""
     found: set[str] = set()
-    for node in descendants(method.body):
-        if not isinstance(node, (cst.Assign, cst.AugAssign, cst.Expr)):
+    for node in _body_nodes(method):
+        if not isinstance(node, (ast.Assign, ast.AugAssign, ast.Expr)):
             continue
-        if not any(
-            isinstance(inner, cst.Name) and inner.value == parameter for inner in descendants(node)
-        ):
+        if not _mentions(node, parameter):
             continue
         for inner in descendants(node):
-            name = dotted_name(inner) if isinstance(inner, cst.Attribute) else None
+            name = dotted_name(inner) if isinstance(inner, ast.Attribute) else None
             if name is not None and name.startswith("self.") and name.count(".") == 1:
                 found.add(name.removeprefix("self."))
     return found
 
 
-def _self_attributes(method: cst.FunctionDef) -> set[str]:
-    found: set[str] = set()
-    for node in descendants(method.body):
-        if (
-            isinstance(node, cst.Attribute)
-            and isinstance(node.value, cst.Name)
-            and node.value.value == "self"
-        ):
-            found.add(node.attr.value)
-    return found
-
-
-def _self_calls(method: cst.FunctionDef) -> set[str]:
+def _self_attributes(method: _Method) -> set[str]:
     return {
-        node.func.attr.value
-        for node in descendants(method.body)
-        if isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Attribute)
-        and isinstance(node.func.value, cst.Name)
-        and node.func.value.value == "self"
+        node.attr
+        for node in _body_nodes(method)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+    }
+
+
+def _self_calls(method: _Method) -> set[str]:
+    return {
+        node.func.attr
+        for node in _body_nodes(method)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "self"
     }

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
+import re
 
-from eventlint.analysis.walk import descendants
 from eventlint.config import KafkaOptions
-from eventlint.finding import Applicability, Edit, Fix, ImportRequest
-from eventlint.rules.base import Rule
-from eventlint.rules.kafka.contexts import judged, where
-from eventlint.rules.kafka.flow import flow_for
-from eventlint.rules.kafka.lifecycle import Binding, Subscription
+from eventlint.finding import Applicability, Fix, ImportRequest, TextEdit
+from eventlint.rules.base import FileContext, Rule
+from eventlint.rules.kafka._consumer_flow import flow_for
+from eventlint.rules.kafka._judged_code import judged, where
+from eventlint.rules.kafka._lifecycle import Binding, Subscription
 
 
 class ConsumerWithoutReadiness(Rule):
@@ -59,24 +59,47 @@ class ConsumerWithoutReadiness(Rule):
 
     Fix (unsafe), only when configured: with ``readiness-call`` (a statement template such as
     ``"await wait_for_topics({consumer}, {topics})"``) and ``readiness-import`` (such as
-    ``"from app.kafka import wait_for_topics"``), the call is inserted before the
-    subscription and the import is added. Not offered when the topics are not written there,
-    or when the template awaits and the function is not async.
+    ``"from app.kafka import wait_for_topics"``), the call is inserted on the line before the
+    subscription (before ``if x:`` for ``if x: consumer.subscribe(...)``) and the import is
+    added. Not offered when the topics are not written there, or when the template awaits
+    and the function is not async. The fix turns the Incorrect example into the Correct
+    one.
 
     Incorrect::
 
-        consumer = Consumer({"bootstrap.servers": BROKERS, "group.id": "billing"})
-        consumer.subscribe(["orders"])
-        while True:
-            handle(consumer.poll(1.0))
+        from confluent_kafka import Consumer
+
+
+        def consume() -> None:
+            consumer = Consumer({"bootstrap.servers": "kafka:9092", "group.id": "billing"})
+            consumer.subscribe(["orders"])
+            while True:
+                handle(consumer.poll(1.0))
+
+        # file: pyproject.toml
+        [tool.eventlint.kafka]
+        readiness-functions = ["app.kafka.wait_for_topics"]
+        readiness-call = "wait_for_topics({consumer}, {topics})"
+        readiness-import = "from app.kafka import wait_for_topics"
 
     Correct::
 
-        consumer = Consumer({"bootstrap.servers": BROKERS, "group.id": "billing"})
-        wait_for_topics(consumer, ["orders"])
-        consumer.subscribe(["orders"])
-        while True:
-            handle(consumer.poll(1.0))
+        from app.kafka import wait_for_topics
+        from confluent_kafka import Consumer
+
+
+        def consume() -> None:
+            consumer = Consumer({"bootstrap.servers": "kafka:9092", "group.id": "billing"})
+            wait_for_topics(consumer, ["orders"])
+            consumer.subscribe(["orders"])
+            while True:
+                handle(consumer.poll(1.0))
+
+        # file: pyproject.toml
+        [tool.eventlint.kafka]
+        readiness-functions = ["app.kafka.wait_for_topics"]
+        readiness-call = "wait_for_topics({consumer}, {topics})"
+        readiness-import = "from app.kafka import wait_for_topics"
     """
 
     code = "EVT401"
@@ -90,6 +113,9 @@ class ConsumerWithoutReadiness(Rule):
         pending = list(judged(self.context, flow))
         if not pending or self.context.project.ready_by_deployment() is not None:
             return
+        # One readiness call per consumer and function: the first one inserted covers the
+        # later subscriptions there (a later one still uncovered gets its fix next round).
+        fixed: set[tuple[int, int]] = set()
         for binding, sub in pending:
             if binding.offset_reset == "earliest" or flow.covered(binding, sub):
                 continue
@@ -98,6 +124,10 @@ class ConsumerWithoutReadiness(Rule):
             consumption = binding.first_consumption(sub)
             if consumption is None:
                 continue
+            key = (id(binding), id(sub.function))
+            fix = None if key in fixed else self._fix(binding, sub)
+            if fix is not None:
+                fixed.add(key)
             self.report(
                 sub.node,
                 f"`{binding.name}` ({binding.library}) is subscribed here and first consumes "
@@ -105,76 +135,88 @@ class ConsumerWithoutReadiness(Rule):
                 "topics exist it gets no partitions, and once they appear it starts at the "
                 "latest offset, losing what was produced in between; check the topics first "
                 "(metadata, an admin call, or a wait for the assignment)",
-                self._fix(binding, sub),
+                fix,
             )
 
     def _fix(self, binding: Binding, sub: Subscription) -> Fix | None:
-        options = self.context.settings.config.kafka
+        context = self.context
+        options = context.settings.config.kafka
         if options.readiness_call is None or options.readiness_import is None:
             return None
-        topics = _topics_source(self.context.module, binding, sub)
-        if topics is None or sub.consumer is None or sub.statement is None:
+        if sub.statement is None or sub.consumer is None:
+            return None
+        topics = _topics_source(context, binding, sub)
+        if topics is None:
             return None
         if options.readiness_call.startswith("await ") and not sub.function.is_async:
             return None
-        text = options.readiness_call.format(
-            consumer=self.context.module.code_for_node(sub.consumer), topics=topics
+        # Before the statement, or before the one whose one-line body it is in.
+        insertion = _line_before(context, sub.statement) or (
+            _line_before(context, sub.parent) if sub.parent is not None else None
         )
-        block = _block_of(self.context.module, sub.statement)
-        if block is None:
+        if insertion is None:
             return None
-        body = list(block.body)
-        position = next(i for i, statement in enumerate(body) if statement is sub.statement)
-        body.insert(position, cst.parse_statement(text))
-        replacement = block.with_changes(body=body)
+        offset, indent, newline = insertion
+        call = options.readiness_call.format(
+            consumer=context.source_of(sub.consumer), topics=topics
+        ).strip()
         request = _import(options)
         # The module that defines the readiness function needs no import of it (and one
         # would be circular).
-        bound = request.name or request.module.split(".")[0]
-        needed = bound not in _top_level_definitions(self.context.module)
-        return Fix(Applicability.UNSAFE, (Edit(block, replacement),), (request,) if needed else ())
+        needed = request.bound not in _top_level_definitions(context.module)
+        return Fix(
+            Applicability.UNSAFE,
+            (TextEdit(offset, offset, f"{indent}{call}{newline}"),),
+            (request,) if needed else (),
+        )
 
 
-def _topics_source(module: cst.Module, binding: Binding, sub: Subscription) -> str | None:
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _topics_source(context: FileContext, binding: Binding, sub: Subscription) -> str | None:
     """The topics as written where the consumer is subscribed."""
-    args = list(sub.topics)
-    if not args or any(arg.star for arg in args):
+    topics = list(sub.topics)
+    if not topics or any(isinstance(topic, ast.Starred) for topic in topics):
         return None
     elsewhere = binding.call is not None and sub.function is not binding.function
-    literal = (cst.SimpleString, cst.List, cst.Attribute)
-    if elsewhere and any(not isinstance(arg.value, literal) for arg in args):
+    if elsewhere and not all(_means_the_same_anywhere(topic) for topic in topics):
         return None  # a local name of another function means nothing here
-    parts = [module.code_for_node(arg.value) for arg in args]
+    parts = [context.source_of(topic) for topic in topics]
     return parts[0] if len(parts) == 1 else "[" + ", ".join(parts) + "]"
 
 
-def _block_of(
-    module: cst.Module, statement: cst.BaseStatement
-) -> cst.IndentedBlock | cst.Module | None:
-    if any(item is statement for item in module.body):
-        return module
-    for node in descendants(module):
-        if isinstance(node, cst.IndentedBlock) and any(item is statement for item in node.body):
-            return node
-    return None
+def _means_the_same_anywhere(topic: ast.expr) -> bool:
+    """A string literal, a list display or an attribute (``Topics.ORDERS``)."""
+    if isinstance(topic, ast.Constant):
+        return isinstance(topic.value, (str, bytes))
+    return isinstance(topic, (ast.List, ast.Attribute))
+
+
+def _line_before(context: FileContext, statement: ast.stmt) -> tuple[int, str, str] | None:
+    """Where a statement goes on a line of its own just before ``statement`` (the first
+    statement of its line), with the line's indentation and line break; None when the
+    statement does not start its line (it is the body of ``if x: ...``) or is an ``elif``."""
+    start, _ = context.span(statement)
+    line_start = context.line_starts[context.position(statement).start.line - 1]
+    indent = context.text[line_start:start]
+    if indent.strip() or (isinstance(statement, ast.If) and context.text.startswith("elif", start)):
+        return None
+    line_break = _LINE_BREAK.search(context.text, start)
+    return line_start, indent, line_break.group() if line_break else "\n"
 
 
 def _import(options: KafkaOptions) -> ImportRequest:
-    statement = cst.parse_statement(options.readiness_import or "")
-    assert isinstance(statement, cst.SimpleStatementLine)  # validated with the config
-    small = statement.body[0]
-    if isinstance(small, cst.ImportFrom):
-        module = cst.Module([]).code_for_node(small.module) if small.module else ""
-        names = small.names
-        assert not isinstance(names, cst.ImportStar)
-        return ImportRequest(module, cst.Module([]).code_for_node(names[0].name))
-    assert isinstance(small, cst.Import)
-    return ImportRequest(cst.Module([]).code_for_node(small.names[0].name))
+    statement = ast.parse(options.readiness_import or "").body[0]  # validated with the config
+    if isinstance(statement, ast.ImportFrom):
+        return ImportRequest(statement.module or "", statement.names[0].name)
+    assert isinstance(statement, ast.Import)
+    return ImportRequest(statement.names[0].name)
 
 
-def _top_level_definitions(module: cst.Module) -> set[str]:
+def _top_level_definitions(module: ast.Module) -> set[str]:
     return {
-        statement.name.value
+        statement.name
         for statement in module.body
-        if isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
     }

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from eventlint.rules.base import Rule
-from eventlint.rules.kafka.contexts import judged, where
-from eventlint.rules.kafka.flow import flow_for
+from eventlint.rules.kafka._consumer_flow import flow_for
+from eventlint.rules.kafka._judged_code import judged, where
 
 
 class ProduceBeforeAssignment(Rule):
@@ -34,17 +34,29 @@ class ProduceBeforeAssignment(Rule):
 
     Incorrect::
 
-        consumer.subscribe(["orders"])
-        producer.produce("orders", b"created")
-        assert consumer.poll(10).value() == b"created"
+        from confluent_kafka import Consumer, Producer
+
+
+        def test_order_created(producer: Producer) -> None:
+            consumer = Consumer({"bootstrap.servers": "kafka:9092", "group.id": "test"})
+            consumer.subscribe(["orders"])
+            producer.produce("orders", b"created")
+            producer.flush()
+            assert consumer.poll(10).value() == b"created"
 
     Correct::
 
-        consumer.subscribe(["orders"])
-        while not consumer.assignment():
-            consumer.poll(0.1)
-        producer.produce("orders", b"created")
-        assert consumer.poll(10).value() == b"created"
+        from confluent_kafka import Consumer, Producer
+
+
+        def test_order_created(producer: Producer) -> None:
+            consumer = Consumer({"bootstrap.servers": "kafka:9092", "group.id": "test"})
+            consumer.subscribe(["orders"])
+            while not consumer.assignment():
+                consumer.poll(0.1)
+            producer.produce("orders", b"created")
+            producer.flush()
+            assert consumer.poll(10).value() == b"created"
     """
 
     code = "EVT404"

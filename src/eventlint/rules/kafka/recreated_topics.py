@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
-from eventlint.analysis.imports import dotted_name
 from eventlint.rules.base import Rule
-from eventlint.rules.kafka.flow import KafkaFlow, flow_for
-from eventlint.rules.kafka.lifecycle import Function, TopicCall
+from eventlint.rules.kafka._construction import is_fixture
+from eventlint.rules.kafka._consumer_flow import KafkaFlow, flow_for
+from eventlint.rules.kafka._lifecycle import Function, TopicCall
 
 
 class RecreatedTopicsConsumedWithoutWait(Rule):
@@ -27,16 +25,36 @@ class RecreatedTopicsConsumedWithoutWait(Rule):
 
     Incorrect::
 
-        await admin.delete_topics(["orders"])
-        await admin.create_topics([NewTopic("orders", 1, 1)])
-        await consumer.start()
+        from aiokafka import AIOKafkaConsumer
+        from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+
+        async def fresh_orders(admin: AIOKafkaAdminClient) -> AIOKafkaConsumer:
+            await admin.delete_topics(["orders"])
+            await admin.create_topics([NewTopic("orders", 1, 1)])
+            consumer = AIOKafkaConsumer("orders", bootstrap_servers="kafka:9092")
+            await consumer.start()
+            return consumer
 
     Correct::
 
-        await admin.delete_topics(["orders"])
-        await admin.create_topics([NewTopic("orders", 1, 1)])
-        await wait_for_topics(consumer, ["orders"])
-        await consumer.start()
+        from aiokafka import AIOKafkaConsumer
+        from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+        from app.kafka import wait_for_topics
+
+
+        async def fresh_orders(admin: AIOKafkaAdminClient) -> AIOKafkaConsumer:
+            await admin.delete_topics(["orders"])
+            await admin.create_topics([NewTopic("orders", 1, 1)])
+            await wait_for_topics(admin, ["orders"])
+            consumer = AIOKafkaConsumer("orders", bootstrap_servers="kafka:9092")
+            await consumer.start()
+            return consumer
+
+        # file: pyproject.toml
+        [tool.eventlint.kafka]
+        readiness-functions = ["app.kafka.wait_for_topics"]
     """
 
     code = "EVT403"
@@ -66,23 +84,12 @@ def _recreates(function: Function, creation: TopicCall) -> bool:
 def _consumed_unwaited(flow: KafkaFlow, function: Function, creation: TopicCall) -> bool:
     activations = flow.activations()
     starts = [start for start in activations if start.function is function]
-    if not starts and _is_fixture(function):
+    if not starts and function.node is not None and is_fixture(function.node):
         starts = activations
     for start in starts:
         if start.function is function and start.index < creation.index:
             continue
         upper = start.index if start.function is function else None
         if not flow.checked_between(function, creation.index, upper):
-            return True
-    return False
-
-
-def _is_fixture(function: Function) -> bool:
-    if function.node is None:
-        return False
-    for decorator in function.node.decorators:
-        target = decorator.decorator
-        name = dotted_name(target.func if isinstance(target, cst.Call) else target) or ""
-        if name.endswith("fixture"):
             return True
     return False

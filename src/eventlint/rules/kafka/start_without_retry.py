@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from eventlint.rules.base import Rule
-from eventlint.rules.kafka.contexts import is_client_library, is_non_service_code
-from eventlint.rules.kafka.flow import flow_for
+from eventlint.rules.kafka._consumer_flow import flow_for
+from eventlint.rules.kafka._judged_code import is_client_library, is_non_service_code
 
 
 class ConsumerStartWithoutRetry(Rule):
@@ -30,13 +30,25 @@ class ConsumerStartWithoutRetry(Rule):
 
     Incorrect::
 
-        await consumer.start()
+        from aiokafka import AIOKafkaConsumer
+
+
+        async def start_consumer() -> AIOKafkaConsumer:
+            consumer = AIOKafkaConsumer("orders", bootstrap_servers="kafka:9092")
+            await consumer.start()
+            return consumer
 
     Correct::
 
+        import tenacity
+        from aiokafka import AIOKafkaConsumer
+
+
         @tenacity.retry(wait=tenacity.wait_exponential(max=30))
-        async def start_consumer(consumer):
+        async def start_consumer() -> AIOKafkaConsumer:
+            consumer = AIOKafkaConsumer("orders", bootstrap_servers="kafka:9092")
             await consumer.start()
+            return consumer
     """
 
     code = "EVT402"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
+import keyword
 
-from eventlint.analysis.imports import dotted_name
-from eventlint.finding import Applicability, Edit, Fix
+from eventlint.finding import Applicability, Fix, TextEdit
 from eventlint.rules.stale_imports._base import StaleImportRule
-from eventlint.rules.stale_imports.resolution import (
+from eventlint.rules.stale_imports._import_uses import alias_name_span, module_name_span
+from eventlint.rules.stale_imports._resolution import (
     Missing,
     Resolver,
     listed,
@@ -39,15 +40,27 @@ class MissingModule(StaleImportRule):
     (not re-exported) in exactly one first-party module, the same for all of them, the
     module path is rewritten, keeping aliases, order and formatting. When the names now live
     in different modules, one is defined in several, or one was renamed, there is no fix;
-    the message says where each name is defined when the index knows.
+    the message says where each name is defined when the index knows. The fix turns the
+    Incorrect example into the Correct one.
 
     Incorrect::
 
         from inventory.levels import StockLevel, reorder_point as reorder
 
+        # file: src/inventory/stock/levels.py
+        # moved here from src/inventory/levels.py
+        class StockLevel: ...
+
+        def reorder_point(level): ...
+
     Correct::
 
         from inventory.stock.levels import StockLevel, reorder_point as reorder
+
+        # file: src/inventory/stock/levels.py
+        class StockLevel: ...
+
+        def reorder_point(level): ...
     """
 
     code = "EVT301"
@@ -58,55 +71,52 @@ class MissingModule(StaleImportRule):
     def check(self) -> None:
         resolver = resolver_for(self.context)
         for statement in uses_of(self.context).imports:
-            if isinstance(statement, cst.Import):
+            if isinstance(statement, ast.Import):
                 self._plain_import(resolver, statement)
             else:
                 self._from_import(resolver, statement)
 
-    def _plain_import(self, resolver: Resolver, statement: cst.Import) -> None:
+    def _plain_import(self, resolver: Resolver, statement: ast.Import) -> None:
         for alias in statement.names:
-            dotted = dotted_name(alias.name)
-            if dotted is None:  # pragma: no cover - the grammar guarantees a dotted name
-                continue
+            dotted = alias.name
             missing = resolver.missing_part(dotted)
             if missing is not None:
                 message = f"`{dotted}` does not exist ({missing.describe()})"
                 if missing.missing == dotted:
                     message += resolver.same_name_modules(dotted)
-                self.report(alias.name, message)
+                self.report_chars(*alias_name_span(self.context.positions, alias), message)
 
-    def _from_import(self, resolver: Resolver, statement: cst.ImportFrom) -> None:
-        module = dotted_name(statement.module) if statement.module is not None else ""
-        absolute = resolver.relative_to_absolute(module or "", len(statement.relative))
+    def _from_import(self, resolver: Resolver, statement: ast.ImportFrom) -> None:
+        absolute = resolver.relative_to_absolute(statement.module or "", statement.level)
         if not absolute or not resolver.is_first_party(absolute):
             return
         missing = resolver.missing_part(absolute)
         if missing is None:
             return  # the module exists: its names are EVT302's business
-        names = (
-            [alias for alias in statement.names if isinstance(alias.name, cst.Name)]
-            if not isinstance(statement.names, cst.ImportStar)
-            else []
-        )
-        node: cst.CSTNode = statement.module if statement.module is not None else statement
-        message, fix = _stale_module(resolver, statement, absolute, missing, names)
-        self.report(node, message, fix)
+        names = [alias.name for alias in statement.names if alias.name != "*"]
+        span = module_name_span(self.context.positions, statement)
+        message, replacement = _stale_module(resolver, statement, absolute, missing, names)
+        if span is None:
+            self.report(statement, message)
+            return
+        fix = None
+        if replacement is not None:
+            fix = Fix(Applicability.SAFE, (TextEdit(*span, replacement),))
+        self.report_chars(*span, message, fix)
 
 
 def _stale_module(
     resolver: Resolver,
-    statement: cst.ImportFrom,
+    statement: ast.ImportFrom,
     absolute: str,
     missing: Missing,
-    names: list[cst.ImportAlias],
-) -> tuple[str, Fix | None]:
+    names: list[str],
+) -> tuple[str, str | None]:
+    """The message, and the module path the fix writes (None: no fix)."""
     message = f"`{absolute}` does not exist"
     if missing.missing != absolute:
         message += f" ({missing.describe()})"
-    homes: dict[str, list[str]] = {}
-    for alias in names:
-        name = alias.name.value if isinstance(alias.name, cst.Name) else ""
-        homes[name] = resolver.definer_names(name, absolute)
+    homes: dict[str, list[str]] = {name: resolver.definer_names(name, absolute) for name in names}
     placed = {
         name: [home for home in found if home != "?"]
         for name, found in homes.items()
@@ -122,12 +132,11 @@ def _stale_module(
     # A safe fix only when every name is defined in exactly one module, the same one, that
     # this file can import.
     targets = {tuple(found) for found in homes.values()}
-    if not names or statement.relative or len(targets) != 1:
+    if not names or statement.level or len(targets) != 1:
         return message, None
     (only,) = targets
     if len(only) != 1 or only[0] == "?" or statement.module is None:
         return message, None
-    replacement = cst.parse_expression(only[0])
-    if not isinstance(replacement, (cst.Name, cst.Attribute)):
+    if not all(part.isidentifier() and not keyword.iskeyword(part) for part in only[0].split(".")):
         return message, None
-    return message, Fix(Applicability.SAFE, (Edit(statement.module, replacement),))
+    return message, only[0]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
-from eventlint.analysis.imports import dotted_name
 from eventlint.rules.stale_imports._base import StaleImportRule
-from eventlint.rules.stale_imports.resolution import listed, resolver_for, uses_of
+from eventlint.rules.stale_imports._import_uses import alias_name_span
+from eventlint.rules.stale_imports._resolution import listed, resolver_for, uses_of
 
 
 class MissingName(StaleImportRule):
@@ -26,11 +26,24 @@ class MissingName(StaleImportRule):
 
     Incorrect::
 
-        from inventory.models import StockLevel  # StockLevel moved to inventory.stock
+        from inventory.models import StockLevel
+
+        # file: src/inventory/models.py
+        class Product: ...
+
+        # file: src/inventory/stock.py
+        # StockLevel moved here from inventory.models
+        class StockLevel: ...
 
     Correct::
 
         from inventory.stock import StockLevel
+
+        # file: src/inventory/models.py
+        class Product: ...
+
+        # file: src/inventory/stock.py
+        class StockLevel: ...
     """
 
     code = "EVT302"
@@ -40,12 +53,11 @@ class MissingName(StaleImportRule):
     def check(self) -> None:
         resolver = resolver_for(self.context)
         for statement in uses_of(self.context).imports:
-            if not isinstance(statement, cst.ImportFrom) or isinstance(
-                statement.names, cst.ImportStar
+            if not isinstance(statement, ast.ImportFrom) or any(
+                alias.name == "*" for alias in statement.names
             ):
                 continue
-            module = dotted_name(statement.module) if statement.module is not None else ""
-            absolute = resolver.relative_to_absolute(module or "", len(statement.relative))
+            absolute = resolver.relative_to_absolute(statement.module or "", statement.level)
             if not absolute or not resolver.is_first_party(absolute):
                 continue
             if resolver.missing_part(absolute) is not None:
@@ -54,11 +66,11 @@ class MissingName(StaleImportRule):
             if known is None:
                 continue
             for alias in statement.names:
-                if not isinstance(alias.name, cst.Name) or alias.name.value in known:
+                name = alias.name
+                if name in known:
                     continue
-                name = alias.name.value
                 message = f"`{name}` is not defined in `{absolute}`"
                 elsewhere = [home for home in resolver.definer_names(name, absolute) if home != "?"]
                 if elsewhere:
                     message += f"; it is defined in {listed(elsewhere)}"
-                self.report(alias.name, message)
+                self.report_chars(*alias_name_span(self.context.positions, alias), message)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from eventlint.finding import Applicability, Edit, Fix
+from eventlint.finding import Applicability, Fix, TextEdit
 from eventlint.rules.stale_imports._base import StaleImportRule
-from eventlint.rules.stale_imports.resolution import listed, resolver_for, uses_of
+from eventlint.rules.stale_imports._import_uses import string_token
+from eventlint.rules.stale_imports._resolution import listed, resolver_for, uses_of
 
 
 class StalePatchTarget(StaleImportRule):
@@ -24,15 +25,29 @@ class StalePatchTarget(StaleImportRule):
     Fix (unsafe): when the target's module is gone (``package.gone_module.name``) and exactly
     one first-party module defines ``name``, the string is rewritten to that module. Unsafe,
     because a patch belongs where the code under test *looks the name up*, which may be an
-    importing module rather than the defining one.
+    importing module rather than the defining one. The fix turns the Incorrect example into
+    the Correct one.
 
     Incorrect::
 
-        @mock.patch("orders.notify.send_email")  # orders/notify.py was moved
+        from unittest import mock
+
+        @mock.patch("orders.notify.send_email")
+        def test_confirmation_is_sent(send_email): ...
+
+        # file: src/orders/messaging/email.py
+        # moved here from src/orders/notify.py
+        def send_email(to, body): ...
 
     Correct::
 
+        from unittest import mock
+
         @mock.patch("orders.messaging.email.send_email")
+        def test_confirmation_is_sent(send_email): ...
+
+        # file: src/orders/messaging/email.py
+        def send_email(to, body): ...
     """
 
     code = "EVT303"
@@ -61,8 +76,10 @@ class StalePatchTarget(StaleImportRule):
             # Only ``package.gone_module.name``: a missing attribute of a plain module may be a
             # class whose method is patched, and a method's new home cannot be told by its name.
             moved_module = module.is_package and len(parts) == len(module.dotted.split(".")) + 2
-            if moved_module and len(elsewhere) == 1 and reachable:
-                string = patch.string
-                quoted = f"{string.prefix}{string.quote}{elsewhere[0]}.{parts[-1]}{string.quote}"
-                fix = Fix(Applicability.UNSAFE, (Edit(string, string.with_changes(value=quoted)),))
+            token = string_token(self.context.positions, patch.string)
+            if moved_module and len(elsewhere) == 1 and reachable and token is not None:
+                prefix, quote = token
+                quoted = f"{prefix}{quote}{elsewhere[0]}.{parts[-1]}{quote}"
+                start, end = self.context.span(patch.string)
+                fix = Fix(Applicability.UNSAFE, (TextEdit(start, end, quoted),))
             self.report(patch.string, message, fix)

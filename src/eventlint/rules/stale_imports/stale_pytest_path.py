@@ -5,7 +5,7 @@ from __future__ import annotations
 from eventlint.file_kinds import PYTEST_CONFIG, PYTHON
 from eventlint.rules.base import FileContext
 from eventlint.rules.stale_imports._base import StaleImportRule
-from eventlint.rules.stale_imports.resolution import resolver_for, uses_of
+from eventlint.rules.stale_imports._resolution import resolver_for, uses_of
 
 
 class StalePytestPath(StaleImportRule):
@@ -25,12 +25,38 @@ class StalePytestPath(StaleImportRule):
 
     Incorrect::
 
-        # conftest.py, after tests/fixtures.py moved to tests/support/fixtures.py
+        # file: tests/conftest.py
         pytest_plugins = ["tests.fixtures"]
+
+        # file: tests/support/fixtures.py
+        # moved here from tests/fixtures.py
+        import pytest
 
     Correct::
 
+        # file: tests/conftest.py
         pytest_plugins = ["tests.support.fixtures"]
+
+        # file: tests/support/fixtures.py
+        import pytest
+
+    Incorrect (testpaths)::
+
+        # file: pyproject.toml
+        [tool.pytest.ini_options]
+        testpaths = ["tests/unit"]  # the unit tests moved to tests/
+
+        # file: tests/test_orders.py
+        def test_total(): ...
+
+    Correct (testpaths)::
+
+        # file: pyproject.toml
+        [tool.pytest.ini_options]
+        testpaths = ["tests"]
+
+        # file: tests/test_orders.py
+        def test_total(): ...
     """
 
     code = "EVT304"

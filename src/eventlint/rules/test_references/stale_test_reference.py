@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import libcst as cst
-
+from eventlint.analysis.walk import walk
 from eventlint.file_kinds import PYTEST_CONFIG, PYTHON, TEST_REFERENCES, is_workflow
 from eventlint.finding import Applicability, Fix, TextEdit
 from eventlint.paths import PROJECT_MARKERS, VCS_MARKERS
 from eventlint.rules.base import FileContext, Rule
-from eventlint.rules.test_references import sources
-from eventlint.rules.test_references.arguments import Target, targets
-from eventlint.rules.test_references.existence import (
+from eventlint.rules.test_references import _sources as sources
+from eventlint.rules.test_references._arguments import Target, targets
+from eventlint.rules.test_references._existence import (
     TestNames,
     closest,
     defines,
     read_test_names,
     relative,
 )
-from eventlint.rules.test_references.pre_commit import pattern_lines
-from eventlint.rules.test_references.shell import (
+from eventlint.rules.test_references._pre_commit import pattern_lines
+from eventlint.rules.test_references._shell import (
     UNKNOWN_CD,
     Invocation,
     Word,
@@ -31,7 +31,7 @@ from eventlint.rules.test_references.shell import (
     pytest_arguments,
     words,
 )
-from eventlint.rules.test_references.task_tables import pyproject_commands
+from eventlint.rules.test_references._task_tables import pyproject_commands
 
 # Placeholder names of docs' examples: never a reference to this project's files.
 _PLACEHOLDER = re.compile(r"(?:^|/)(?:test_(?:foo|bar|baz|example|something|module|file|x|y)\b)")
@@ -82,14 +82,56 @@ class StaleTestReference(Rule):
     comments (YAML, Makefile, TOML, INI, shell blocks), with ``per-file-ignores`` elsewhere.
     flake8 only hands plugins Python files: under flake8 only ``noxfile.py`` is checked.
 
+    The fix turns the Incorrect example into the Correct one.
+
     Incorrect::
 
-        # .github/workflows/ci.yml, after tests/test_retry.py moved to tests/unit/
-        - run: pytest tests/test_retry.py::test_backoff
+        # file: .github/workflows/ci.yml
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            steps:
+              - run: pytest tests/test_retry.py::test_backoff
+
+        # file: tests/unit/test_retry.py
+        # moved here from tests/test_retry.py
+        def test_backoff(): ...
 
     Correct::
 
-        - run: pytest tests/unit/test_retry.py::test_backoff
+        # file: .github/workflows/ci.yml
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            steps:
+              - run: pytest tests/unit/test_retry.py::test_backoff
+
+        # file: tests/unit/test_retry.py
+        def test_backoff(): ...
+
+    Incorrect (tox.ini)::
+
+        # file: tox.ini
+        [testenv]
+        commands =
+            pytest tests/test_retry.py --deselect tests/test_retry.py::test_slow
+
+        # file: tests/unit/test_retry.py
+        def test_backoff(): ...
+
+        def test_slow(): ...
+
+    Correct (tox.ini)::
+
+        # file: tox.ini
+        [testenv]
+        commands =
+            pytest tests/unit/test_retry.py --deselect tests/unit/test_retry.py::test_slow
+
+        # file: tests/unit/test_retry.py
+        def test_backoff(): ...
+
+        def test_slow(): ...
     """
 
     code = "EVT305"
@@ -201,7 +243,7 @@ class StaleTestReference(Rule):
     def _nox_commands(self) -> Iterator[tuple[list[Word], str]]:
         """``session.run("pytest", "tests/x.py", ...)``: the string arguments, as words."""
         finder = _SessionRuns(self.context)
-        self.context.module.visit(finder)
+        walk(self.context.module, finder.enter, finder.leave)
         yield from finder.commands
 
     def _mentioned_paths(self) -> frozenset[str]:
@@ -429,7 +471,16 @@ def _segments(kind: str, text: str, path: Path) -> Iterator[sources.Segment]:
     return iter(())
 
 
-class _SessionRuns(cst.CSTVisitor):
+# One string literal token (no implicit concatenation): its prefix and quote.
+_STRING_TOKEN = re.compile(
+    r"(?P<prefix>[rRuU]?)(?:"
+    r"(?P<triple>\"\"\"|''')(?:(?!(?P=triple))[^\\]|\\.)*(?P=triple)"
+    r"|(?P<single>[\"'])(?:(?!(?P=single))[^\\\n]|\\.)*(?P=single))",
+    re.DOTALL,
+)
+
+
+class _SessionRuns:
     """``session.run(...)`` calls in a noxfile, with the folder ``session.chdir`` moved to
     (an unknown one ends the search in that function)."""
 
@@ -438,40 +489,69 @@ class _SessionRuns(cst.CSTVisitor):
         self.commands: list[tuple[list[Word], str]] = []
         self._cd: list[str | None] = [""]
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._cd.append("")
+    def enter(self, node: ast.AST) -> bool:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._cd.append("")
+        elif isinstance(node, ast.Call):
+            self._call(node)
+        return True
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._cd.pop()
+    def leave(self, node: ast.AST) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._cd.pop()
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def _call(self, node: ast.Call) -> None:
         function = node.func
-        if not isinstance(function, cst.Attribute):
+        if not isinstance(function, ast.Attribute):
             return
-        method = function.attr.value
+        method = function.attr
         if method in ("chdir", "cd"):
-            first = node.args[0].value if node.args else None
-            value = first.evaluated_value if isinstance(first, cst.SimpleString) else None
-            self._cd[-1] = value if isinstance(value, str) else None
+            arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+            first = min(arguments, key=_position, default=None)
+            self._cd[-1] = self._string(first)
             return
         if method not in ("run", "run_always", "run_install") or self._cd[-1] is None:
             return
         argv: list[Word] = []
-        for argument in node.args:
-            if argument.keyword is not None:
-                break
-            argv.append(self._word(argument))
+        # The arguments before the first keyword one, in source order (``*args`` and
+        # ``**kwargs`` are words nobody knows).
+        in_order: list[ast.expr | ast.keyword] = [*node.args, *node.keywords]
+        for argument in sorted(in_order, key=_position):
+            if isinstance(argument, ast.keyword):
+                if argument.arg is not None:
+                    break
+                argv.append(_UNKNOWN_WORD)
+            else:
+                argv.append(self._word(argument))
         start = pytest_arguments([word.text for word in argv])
         if start is not None:
             self.commands.append((argv[start:], self._cd[-1]))
 
-    def _word(self, argument: cst.Arg) -> Word:
-        value = argument.value
-        if argument.star or not isinstance(value, cst.SimpleString):
-            return Word("\0", 0, 0, False)
-        text = value.evaluated_value
-        if not isinstance(text, str) or "\\" in value.value:
-            return Word("\0", 0, 0, False)
-        start, _ = self.context.span(value)
-        content = start + len(value.prefix) + len(value.quote)
-        return Word(text, content, content + len(text), True)
+    def _token(self, node: ast.AST | None) -> tuple[str, str] | None:
+        """``(prefix, quote)`` of a plain string written as one token, else None."""
+        if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+            return None
+        match = _STRING_TOKEN.fullmatch(self.context.source_of(node))
+        return None if match is None else (match["prefix"], match["triple"] or match["single"])
+
+    def _string(self, node: ast.AST | None) -> str | None:
+        if self._token(node) is None:
+            return None
+        assert isinstance(node, ast.Constant) and isinstance(node.value, str)
+        return node.value
+
+    def _word(self, argument: ast.expr) -> Word:
+        token = self._token(argument)
+        if token is None or "\\" in self.context.source_of(argument):
+            return _UNKNOWN_WORD  # not a string, or its text is not its source (escapes)
+        assert isinstance(argument, ast.Constant) and isinstance(argument.value, str)
+        prefix, quote = token
+        content = self.context.span(argument)[0] + len(prefix) + len(quote)
+        return Word(argument.value, content, content + len(argument.value), True)
+
+
+_UNKNOWN_WORD = Word("\0", 0, 0, False)
+
+
+def _position(node: ast.expr | ast.keyword) -> tuple[int, int]:
+    return node.lineno, node.col_offset

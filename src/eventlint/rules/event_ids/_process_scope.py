@@ -8,12 +8,17 @@ identifier that travels).
 
 from __future__ import annotations
 
+import ast
 import re
 
-import libcst as cst
-
+from eventlint.analysis.id_hashes import (
+    EventIdAnalysis,
+    HashSite,
+    argument_value,
+    arguments,
+    varies_per_process,
+)
 from eventlint.analysis.name_words import words
-from eventlint.rules.event_ids.flow import EventIdAnalysis, HashSite, varies_per_process
 
 _IN_PROCESS_ONLY = frozenset({"cache", "memo", "lru"})
 # Names that say the value is meant to be unique within one process (``processUniqueID``,
@@ -46,9 +51,10 @@ def makes_cross_process_id(site: HashSite, analysis: EventIdAnalysis) -> bool:
     identity = {word for word in words(site.id_name or "") if pattern.fullmatch(word)}
     if identity <= _GENERIC and not key_words & _LEAVES_PROCESS:
         return False
-    hashed = site.call.args[0].value if site.call.args else None
-    if hashed is None or isinstance(hashed, cst.Integer):
-        return False
+    given = arguments(site.call)
+    hashed = argument_value(given[0]) if given else None
+    if hashed is None or (isinstance(hashed, ast.Constant) and isinstance(hashed.value, int)):
+        return False  # an int hashes to itself in every process
     if site.id_value is not None and varies_per_process(site.id_value, analysis.imports):
         # ``f"{next(counter)}{hash(x)}"`` is process-local anyway: salting changes nothing.
         return False

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import io
 import re
-
-import libcst as cst
+import tokenize
 
 from eventlint.analysis.scopes import string_value
 
@@ -23,42 +24,42 @@ _REGEX_IDIOMS = re.compile(
     re.VERBOSE,
 )
 _UNESCAPED_METACHARACTER = re.compile(r"(?<!\\)[.()\[\]?*+{}|^$]")
+# Python 3.12 tokenizes an f-string into parts, from FSTRING_START to FSTRING_END.
+_FSTRING_START: int | None = getattr(tokenize, "FSTRING_START", None)
+_FSTRING_END: int | None = getattr(tokenize, "FSTRING_END", None)
 
 
-def pattern_text(node: cst.BaseExpression) -> str | None:
+def pattern_text(node: ast.expr) -> str | None:
     """The pattern's value (an f-string: its literal parts), or None if not a literal."""
     value = string_value(node)
     if value is not None:
         return value
-    if isinstance(node, cst.FormattedString):
-        return "".join(
-            part.value for part in node.parts if isinstance(part, cst.FormattedStringText)
-        )
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part for part in map(string_value, node.values) if part is not None)
     return None
 
 
-def message_sample(node: cst.BaseExpression) -> str | None:
+def message_sample(node: ast.expr) -> str | None:
     """The message a literal stands for: its value, or, for an f-string, its text with each
     placeholder shown as ``x`` (enough to recognise the project template it mirrors)."""
     value = string_value(node)
     if value is not None:
         return value
-    if isinstance(node, cst.FormattedString):
-        return "".join(
-            part.value if isinstance(part, cst.FormattedStringText) else "x" for part in node.parts
-        )
-    if isinstance(node, cst.Tuple) and len(node.elements) == 1:
-        return string_value(node.elements[0].value)
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part if part is not None else "x" for part in map(string_value, node.values))
+    if isinstance(node, ast.Tuple) and len(node.elts) == 1:
+        return string_value(node.elts[0])
     return None
 
 
-def literal_pattern(node: cst.BaseExpression) -> str | None:
+def literal_pattern(node: ast.expr, source: str) -> str | None:
     """The message a ``match=`` pattern spells out, when it is meant literally: its text (a
-    raw string's backslash escapes undone); None for a real regex or a non-literal."""
+    raw string's backslash escapes undone); None for a real regex or a non-literal.
+    ``source`` is the pattern's source text."""
     text = message_sample(node)
     if text is None or uses_regex_idioms(text):
         return None
-    if is_raw(node):
+    if is_raw(source):
         text = re.sub(r"\\(.)", r"\1", text)
     return text
 
@@ -76,14 +77,35 @@ def is_message(text: str) -> bool:
     return words(text) >= 2
 
 
-def is_raw(node: cst.BaseExpression) -> bool:
-    if isinstance(node, cst.SimpleString):
-        return "r" in node.prefix.lower()
-    if isinstance(node, cst.FormattedString):
-        return "r" in node.start.lower()
-    if isinstance(node, cst.ConcatenatedString):
-        return is_raw(node.left) or is_raw(node.right)
-    return False
+def is_raw(source: str) -> bool:
+    """Whether a string literal, given as its source text, is raw: any of the strings an
+    implicit concatenation is written as has an ``r`` prefix (``ast`` keeps no prefixes)."""
+    return any("r" in prefix.lower() for prefix in string_prefixes(source))
+
+
+def string_prefixes(source: str) -> list[str]:
+    """The prefix (``""``, ``"r"``, ``"rb"``, ``"f"``...) of each string literal in the
+    source text of one string expression, an implicit concatenation being several."""
+    prefixes: list[str] = []
+    depth = 0  # inside a 3.12 f-string's replacement fields, strings are not ours
+    try:
+        # Parenthesised, a concatenation over several lines tokenizes as one expression.
+        for token in tokenize.generate_tokens(io.StringIO(f"({source})").readline):
+            if token.type == _FSTRING_START:
+                if depth == 0:
+                    prefixes.append(token.string.rstrip("'\""))
+                depth += 1
+            elif token.type == _FSTRING_END:
+                depth -= 1
+            elif token.type == tokenize.STRING and depth == 0:
+                prefixes.append(token.string[: _first_quote(token.string)])
+    except (tokenize.TokenError, SyntaxError):  # pragma: no cover - parsed source tokenizes
+        return prefixes
+    return prefixes
+
+
+def _first_quote(literal: str) -> int:
+    return min(index for index in (literal.find("'"), literal.find('"')) if index >= 0)
 
 
 def uses_regex_idioms(text: str) -> bool:

@@ -28,14 +28,15 @@ creations. "Before" means earlier in that order, whatever the branches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-import libcst as cst
+import ast
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.walk import children, descendants
 from eventlint.rules.base import FileContext
-from eventlint.rules.kafka.construction import (
+from eventlint.rules.kafka._construction import (
     ASSIGNMENT_WAITS,
     METADATA,
     Factory,
@@ -46,7 +47,7 @@ from eventlint.rules.kafka.construction import (
     requested_fixtures,
     topics_of,
 )
-from eventlint.rules.kafka.lifecycle import (
+from eventlint.rules.kafka._lifecycle import (
     ADMINS,
     CONSUMERS,
     PRODUCERS,
@@ -232,9 +233,16 @@ class _Place:
     """Where the walk is: the function, the statement, and what surrounds it."""
 
     function: Function
-    statement: cst.BaseStatement | None = None
+    statement: ast.stmt | None = None
+    parent: ast.stmt | None = None  # the statement ``statement`` is in
     retry_loop: bool = False
     expecting_failure: bool = False
+
+
+# What the walk does next: read a node at a place, or run a step that follows the nodes
+# before it (a ``with`` item's binding once the item is read, leaving a class).
+_Task = tuple[ast.AST, _Place] | Callable[[], None]
+_FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 class _Builder:
@@ -249,21 +257,50 @@ class _Builder:
         self._producers: dict[tuple[int, str], Binding] = {}
         self._signal_callbacks: set[str] = set()
         self._factories: dict[str, Factory] = {}
-        self._dicts: dict[str, cst.Dict] = {}  # module-level config dicts, by name
+        self._dicts: dict[str, ast.Dict] = {}  # module-level config dicts, by name
         self._index = 0
         self._module_function = Function(node=None, name="<module>")
         self._classes: list[str] = []  # the class being read, innermost last
+        self._tasks: list[_Task] = []
+        # A statement after another on its line (``a; b``), with the first of the line.
+        self._line_heads: dict[int, ast.stmt] = {}
+        self._awaited: set[int] = set()  # the ids of calls that are awaited right there
+        self._results_taken_in: dict[int, bool] = {}  # by function id
 
     # -- reading -------------------------------------------------------------------------
 
-    def read_module(self, module: cst.Module) -> None:
-        self._signal_callbacks = _signalling_functions(module)
+    def read_module(self, module: ast.Module) -> None:
         self._dicts = module_dicts(module)
         self._factories = factories(module, self._imports, self._dicts)
         self.flow.functions.append(self._module_function)
-        self._visit(module, _Place(self._module_function))
+        self._tasks = [(module, _Place(self._module_function))]
+        while self._tasks:
+            task = self._tasks.pop()
+            if isinstance(task, tuple):
+                self._visit(*task)
+            else:
+                task()
 
-    def _key(self, target: cst.BaseExpression, function: Function) -> tuple[int, str] | None:
+    def _then(self, tasks: Iterable[_Task]) -> None:
+        """Read these next, in this order (before what was scheduled already)."""
+        pending = list(tasks)
+        previous: ast.AST | None = None
+        for task in pending:
+            if isinstance(task, tuple):
+                node = task[0]
+                if (
+                    isinstance(node, ast.stmt)
+                    and isinstance(previous, ast.stmt)
+                    and previous.end_lineno == node.lineno
+                ):
+                    self._line_heads[id(node)] = self._line_heads.get(id(previous), previous)
+                previous = node
+        self._tasks.extend(reversed(pending))
+
+    def _read(self, nodes: Iterable[ast.AST], place: _Place) -> None:
+        self._then((node, place) for node in nodes)
+
+    def _key(self, target: ast.expr, function: Function) -> tuple[int, str] | None:
         name = dotted_name(target)
         if name is None:
             return None
@@ -271,7 +308,7 @@ class _Builder:
         return (0, name) if "." in name else (id(function), name)
 
     def _bound(
-        self, table: dict[tuple[int, str], Binding], target: cst.BaseExpression, function: Function
+        self, table: dict[tuple[int, str], Binding], target: ast.expr, function: Function
     ) -> Binding | None:
         """The binding a name refers to: local first, then the module's."""
         key = self._key(target, function)
@@ -281,36 +318,40 @@ class _Builder:
             return table[key]
         return table.get((id(self._module_function), key[1]))
 
-    def _point(self, node: cst.CSTNode, place: _Place) -> Point:
+    def _point(self, node: ast.AST, place: _Place) -> Point:
         return Point(
             node=node,
             index=self._index,
             function=place.function,
             statement=place.statement,
+            parent=place.parent,
             in_retry_loop=place.retry_loop or place.function.retried,
             expecting_failure=place.expecting_failure or place.function.expects_failure,
         )
 
-    def _visit(self, node: cst.CSTNode, place: _Place) -> None:
+    def _visit(self, node: ast.AST, place: _Place) -> None:
         self._index += 1
-        if isinstance(node, cst.FunctionDef):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._function(node)
             return
-        if isinstance(node, cst.BaseStatement) and not isinstance(node, cst.IndentedBlock):
-            place = _Place(place.function, node, place.retry_loop, place.expecting_failure)
-        if isinstance(node, (cst.While, cst.For)):
+        if isinstance(node, ast.stmt):
+            statement = self._line_heads.pop(id(node), node)
+            place = replace(place, statement=statement, parent=place.statement)
+        if isinstance(node, (ast.While, ast.For, ast.AsyncFor)):
             self._loop(node, place)
             return
-        if isinstance(node, cst.With):
+        if isinstance(node, (ast.With, ast.AsyncWith)):
             self._with(node, place)
             return
-        if isinstance(node, cst.Assign):
-            self._assign([t.target for t in node.targets], node.value, place)
-        elif isinstance(node, cst.AnnAssign) and node.value is not None:
+        if isinstance(node, ast.Assign):
+            self._assign(node.targets, node.value, place)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
             self._assign([node.target], node.value, place)
-        elif isinstance(node, cst.Call):
+        elif isinstance(node, ast.Call):
             self._call(node, place)
-        elif isinstance(node, (cst.Name, cst.Attribute)):
+        elif isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
+            self._awaited.add(id(node.value))
+        elif isinstance(node, (ast.Name, ast.Attribute)):
             name = dotted_name(node)
             if name is not None:
                 form = CallForm.SELF if name.startswith("self.") else CallForm.BARE
@@ -319,73 +360,86 @@ class _Builder:
                         CallRef(self._index, name.split(".")[-1], form)
                     )
                 return  # a plain dotted name has no calls inside
-        elif isinstance(node, cst.ClassDef):
-            self._classes.append(node.name.value)
-            for child in children(node):
-                self._visit(child, place)
-            self._classes.pop()
+        elif isinstance(node, ast.ClassDef):
+            self._classes.append(node.name)
+            self._then([*((child, place) for child in _in_order(node)), self._leave_class])
             return
-        for child in children(node):
-            self._visit(child, place)
+        self._read(_in_order(node), place)
 
-    def _function(self, node: cst.FunctionDef) -> None:
-        decorators = [d.decorator for d in node.decorators]
+    def _leave_class(self) -> None:
+        self._classes.pop()
+
+    def _function(self, node: _FunctionNode) -> None:
+        decorators = node.decorator_list
         function = Function(
             node=node,
-            name=node.name.value,
+            name=node.name,
             owner=self._classes[-1] if self._classes else None,
-            is_async=node.asynchronous is not None,
+            is_async=isinstance(node, ast.AsyncFunctionDef),
             retried=any(_is_retry_decorator(d) for d in decorators),
             expects_failure=any(_is_xfail(d) for d in decorators),
             fixtures=requested_fixtures(node),
         )
         self.flow.functions.append(function)
-        for decorator in node.decorators:
-            self._visit(decorator, _Place(function))
-        self._index += 1
-        for parameter in function.fixtures:
-            factory = self._factories.get(parameter)
-            if factory is not None and factory.fixture:
-                self._fromfactory(cst.Name(parameter), factory, node, _Place(function))
-        self._visit(node.body, _Place(function))
+        if not all(_is_quiet(statement) for statement in node.body):
+            self._signal_callbacks.add(node.name)
 
-    def _loop(self, node: cst.While | cst.For, place: _Place) -> None:
-        if mentions_assignment(node.test if isinstance(node, cst.While) else node):
+        def requested() -> None:
+            self._index += 1
+            for parameter in function.fixtures:
+                factory = self._factories.get(parameter)
+                if factory is not None and factory.fixture:
+                    consumer = ast.Name(id=parameter, ctx=ast.Load())
+                    self._fromfactory(consumer, factory, node, _Place(function))
+
+        self._then(
+            [
+                *((decorator, _Place(function)) for decorator in decorators),
+                requested,
+                *((statement, _Place(function)) for statement in node.body),
+            ]
+        )
+
+    def _loop(self, node: ast.While | ast.For | ast.AsyncFor, place: _Place) -> None:
+        if mentions_assignment(node.test if isinstance(node, ast.While) else node):
             place.function.waits.append(self._index)  # waiting for partitions to arrive
         retry = place.retry_loop or _sleeps_in(node.body)
-        inner = _Place(place.function, place.statement, retry, place.expecting_failure)
-        if isinstance(node, cst.For):
+        inner = replace(place, retry_loop=retry)
+        if isinstance(node, (ast.For, ast.AsyncFor)):
             binding = self._bound(self._consumers, node.iter, place.function)
             if binding is not None and (
-                (binding.library == "aiokafka" and node.asynchronous is not None)
-                or (binding.library == "kafka-python" and node.asynchronous is None)
+                (binding.library == "aiokafka" and isinstance(node, ast.AsyncFor))
+                or (binding.library == "kafka-python" and isinstance(node, ast.For))
             ):
                 binding.consumptions.append(self._point(node, place))
-        for child in children(node):
-            self._visit(child, inner)
+        self._read(_in_order(node), inner)
 
-    def _with(self, node: cst.With, place: _Place) -> None:
+    def _with(self, node: ast.With | ast.AsyncWith, place: _Place) -> None:
         expecting = place.expecting_failure or any(
-            isinstance(item.item, cst.Call)
-            and (dotted_name(item.item.func) or "").rsplit(".", 1)[-1] in _EXPECTED_FAILURES
+            isinstance(item.context_expr, ast.Call)
+            and (dotted_name(item.context_expr.func) or "").rsplit(".", 1)[-1] in _EXPECTED_FAILURES
             for item in node.items
         )
-        inner = _Place(place.function, place.statement, place.retry_loop, expecting)
+        inner = replace(place, expecting_failure=expecting)
+        tasks: list[_Task] = []
         for item in node.items:
-            self._visit(item.item, place)
-            if item.asname is not None and isinstance(item.asname.name, (cst.Name, cst.Attribute)):
-                self._assign([item.asname.name], item.item, place)
-                binding = self._bound(self._consumers, item.asname.name, place.function)
-                if binding is not None and node.asynchronous is not None:
-                    self._started(binding, item.item, place)  # ``async with consumer`` starts
-        self._visit(node.body, inner)
+            tasks += [(item.context_expr, place), partial(self._with_item, node, item, place)]
+        self._then([*tasks, *((statement, inner) for statement in node.body)])
 
-    def _assign(
-        self, targets: list[cst.BaseExpression], value: cst.BaseExpression, place: _Place
-    ) -> None:
-        if isinstance(value, cst.Await):
-            value = value.expression
-        if not isinstance(value, cst.Call):
+    def _with_item(self, node: ast.With | ast.AsyncWith, item: ast.withitem, place: _Place) -> None:
+        """Once the item is read: ``with ... as name`` binds it, ``async with`` starts it."""
+        target = item.optional_vars
+        if not isinstance(target, (ast.Name, ast.Attribute)):
+            return
+        self._assign([target], item.context_expr, place)
+        binding = self._bound(self._consumers, target, place.function)
+        if binding is not None and isinstance(node, ast.AsyncWith):
+            self._started(binding, item.context_expr, place)  # ``async with consumer`` starts
+
+    def _assign(self, targets: list[ast.expr], value: ast.expr, place: _Place) -> None:
+        if isinstance(value, ast.Await):
+            value = value.value
+        if not isinstance(value, ast.Call):
             return
         qualified = self._imports.qualify(value.func)
         library = CONSUMERS.get(qualified or "")
@@ -419,7 +473,7 @@ class _Builder:
                 self._fromfactory(target, factory, value, place)
 
     def _fromfactory(
-        self, target: cst.BaseExpression, factory: Factory, node: cst.CSTNode, place: _Place
+        self, target: ast.expr, factory: Factory, node: ast.AST, place: _Place
     ) -> None:
         """A consumer a function of the module built, subscribed and returned unready."""
         key = self._key(target, place.function)
@@ -444,13 +498,13 @@ class _Builder:
     def _subscribed(
         self,
         binding: Binding,
-        node: cst.CSTNode,
-        consumer: cst.BaseExpression | None,
-        topics: list[cst.Arg],
+        node: ast.AST,
+        consumer: ast.expr | None,
+        topics: list[ast.expr],
         place: _Place,
         *,
         pattern: bool = False,
-        signals: bool = False,
+        on_assign: str | None = None,
     ) -> None:
         binding.subscriptions.append(
             Subscription(
@@ -458,16 +512,16 @@ class _Builder:
                 consumer=consumer,
                 topics=tuple(topics),
                 pattern=pattern,
-                signals_on_assign=signals,
+                on_assign=on_assign,
             )
         )
 
-    def _started(self, binding: Binding, node: cst.CSTNode, place: _Place) -> None:
+    def _started(self, binding: Binding, node: ast.AST, place: _Place) -> None:
         if binding.started_at is None:
             binding.started_at = self._index
         binding.starts.append(self._point(node, place))
 
-    def _call(self, call: cst.Call, place: _Place) -> None:
+    def _call(self, call: ast.Call, place: _Place) -> None:
         function = place.function
         name = dotted_name(call.func)
         if name is None:
@@ -482,7 +536,7 @@ class _Builder:
         function.calls.append(CallRef(self._index, method, form, qualified))
         if method in self._configured:
             function.checks.append(self._index)
-        receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
         consumer = admin = producer = None
         if receiver is not None:
             consumer = self._bound(self._consumers, receiver, function)
@@ -504,15 +558,15 @@ class _Builder:
             self._consumer_call(call, method, receiver, consumer, place)
         elif form is CallForm.BARE and method in ("iter", "next") and call.args:
             # ``next(iter(consumer))``: kafka-python's iteration, spelled out.
-            iterated = self._bound(self._consumers, call.args[0].value, function)
+            iterated = self._bound(self._consumers, call.args[0], function)
             if iterated is not None and iterated.library == "kafka-python":
                 iterated.consumptions.append(self._point(call, place))
 
     def _consumer_call(
         self,
-        call: cst.Call,
+        call: ast.Call,
         method: str,
-        receiver: cst.BaseExpression | None,
+        receiver: ast.expr | None,
         consumer: Binding,
         place: _Place,
     ) -> None:
@@ -521,48 +575,62 @@ class _Builder:
         elif method == "start" and consumer.library == "aiokafka":
             self._started(consumer, call, place)
         elif method in {"subscribe", "assign"}:
-            if any(arg.star for arg in call.args):
+            if any(isinstance(arg, ast.Starred) for arg in call.args) or any(
+                keyword.arg is None for keyword in call.keywords
+            ):
                 return  # a wrapper forwarding its caller's arguments: the caller decides
-            pattern = any(
-                arg.keyword is not None and arg.keyword.value == "pattern" for arg in call.args
-            )
-            topics = [arg for arg in call.args if arg.keyword is None][:1] or [
-                arg
-                for arg in call.args
-                if arg.keyword is not None and arg.keyword.value == "topics"
+            keywords = {keyword.arg: keyword.value for keyword in reversed(call.keywords)}
+            topics = call.args[:1] or [
+                keyword.value for keyword in call.keywords if keyword.arg == "topics"
             ]
+            callback = dotted_name(keywords["on_assign"]) if "on_assign" in keywords else None
             self._subscribed(
                 consumer,
                 call,
                 receiver,
                 topics,
                 place,
-                pattern=pattern,
-                signals=_signals_on_assign(call, self._signal_callbacks),
+                pattern="pattern" in keywords,
+                on_assign=callback.rsplit(".", 1)[-1] if callback is not None else None,
             )
 
     def _admin_call(
-        self, call: cst.Call, method: str, admin: Binding | None, place: _Place
+        self, call: ast.Call, method: str, admin: Binding | None, place: _Place
     ) -> None:
         if method == "create_topics":
             place.function.creations.append(TopicCall(call, self._index, _mentioned(call)))
         # Confluent's admin calls return futures: they check nothing until ``.result()``.
-        awaited = place.statement is not None and any(
-            isinstance(inner, cst.Await) and inner.expression is call
-            for inner in descendants(place.statement)
-        )
+        awaited = id(call) in self._awaited
         deferred = admin is not None and admin.library == "confluent" and method != "list_topics"
-        if not deferred or awaited or _results_taken(place):
+        if not deferred or awaited or self._results_taken(place.function):
             place.function.checks.append(self._index)
+
+    def _results_taken(self, function: Function) -> bool:
+        """``admin.create_topics(...)`` whose futures are waited on in the function."""
+        if function.node is None:
+            return False
+        if id(function) not in self._results_taken_in:
+            self._results_taken_in[id(function)] = any(
+                isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Attribute)
+                and inner.func.attr == "result"
+                for statement in function.node.body
+                for inner in descendants(statement)
+            )
+        return self._results_taken_in[id(function)]
 
     # -- after the walk ------------------------------------------------------------------
 
     def finish(self) -> KafkaFlow:
         flow = self.flow
         flow.configured = self._configured
+        for binding in flow.bindings:
+            for sub in binding.subscriptions:
+                sub.signals_on_assign = sub.on_assign in self._signal_callbacks
         # Functions of this module that check readiness or wait for an assignment, directly
         # or through another (of this module, or a project helper), to a fixpoint. Read from
-        # this walk: the module's own ``ast`` summary would say the same, from a second parse.
+        # this walk, which knows the module's consumers, admins and producers (the project's
+        # summary of the module, for other files, reads checks by method name alone).
         for function in flow.functions:
             if function.node is None:
                 continue
@@ -589,7 +657,27 @@ class _Builder:
         return flow
 
 
-def _produces(method: str, receiver: cst.BaseExpression | None, is_producer: bool) -> bool:
+def _in_order(node: ast.AST) -> list[ast.AST]:
+    """A node's children in the order the walk reads them: ``ast``'s field order (which reads
+    ``a if c else b`` from its test, as it runs), except where that order groups what the
+    source interleaves: a dict's keys and values alternate, and in ``f(x=1, *rest)`` the
+    star argument comes after the keyword."""
+    if isinstance(node, ast.Dict):
+        pairs: list[ast.AST] = []
+        for key, value in zip(node.keys, node.values, strict=True):
+            pairs += [value] if key is None else [key, value]
+        return pairs
+    if (
+        isinstance(node, ast.Call)
+        and node.keywords
+        and any(isinstance(arg, ast.Starred) for arg in node.args)
+    ):
+        arguments: list[ast.expr | ast.keyword] = [*node.args, *node.keywords]
+        return [node.func, *sorted(arguments, key=lambda arg: (arg.lineno, arg.col_offset))]
+    return list(children(node))
+
+
+def _produces(method: str, receiver: ast.expr | None, is_producer: bool) -> bool:
     if method in _PRODUCING:
         if is_producer:
             return True
@@ -598,85 +686,63 @@ def _produces(method: str, receiver: cst.BaseExpression | None, is_producer: boo
     return method.startswith(_PRODUCING_HELPERS)
 
 
-def _mentioned(call: cst.Call) -> frozenset[str]:
+def _mentioned(call: ast.Call) -> frozenset[str]:
+    """The topic names (``'orders'``) and the names (``ORDERS``, ``Topics.ORDERS`` as both
+    ``Topics`` and ``ORDERS``) the call's first argument mentions; the literal parts of an
+    f-string are no topic's name."""
+    first: ast.AST = call
+    if call.args:
+        first = call.args[0]
+    elif call.keywords:
+        first = call.keywords[0].value
     found: set[str] = set()
-    for inner in descendants(call.args[0].value if call.args else call):
-        if isinstance(inner, cst.SimpleString) and isinstance(inner.evaluated_value, str):
-            found.add(f"'{inner.evaluated_value}'")
-        elif isinstance(inner, cst.Name):
-            found.add(inner.value)
+    pending = [first]
+    while pending:
+        inner = pending.pop()
+        if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+            found.add(f"'{inner.value}'")
+        elif isinstance(inner, ast.Name):
+            found.add(inner.id)
+        elif isinstance(inner, ast.Attribute):
+            found.add(inner.attr)
+        if isinstance(inner, ast.JoinedStr):
+            pending += [part for part in inner.values if not isinstance(part, ast.Constant)]
+        else:
+            pending += children(inner)
     return frozenset(found)
 
 
-def _sleeps_in(body: cst.CSTNode) -> bool:
+def _sleeps_in(body: list[ast.stmt]) -> bool:
     return any(
-        isinstance(inner, cst.Call)
+        isinstance(inner, ast.Call)
         and (dotted_name(inner.func) or "").rsplit(".", 1)[-1].lower().startswith(_SLEEPS)
-        for inner in descendants(body)
+        for statement in body
+        for inner in descendants(statement)
     )
 
 
-def _is_retry_decorator(decorator: cst.BaseExpression) -> bool:
-    target = decorator.func if isinstance(decorator, cst.Call) else decorator
+def _is_retry_decorator(decorator: ast.expr) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
     name = dotted_name(target) or ""
     return name.startswith(("tenacity.", "backoff.", "on_exception")) or "retry" in name.lower()
 
 
-def _is_xfail(decorator: cst.BaseExpression) -> bool:
-    target = decorator.func if isinstance(decorator, cst.Call) else decorator
+def _is_xfail(decorator: ast.expr) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
     return (dotted_name(target) or "").endswith("xfail")
 
 
-def _results_taken(place: _Place) -> bool:
-    """``admin.create_topics(...)`` whose futures are waited on later in the function."""
-    body = place.function.node.body if place.function.node is not None else None
-    if body is None:
+def _is_quiet(statement: ast.stmt) -> bool:
+    """A statement that only passes, documents, prints or logs: an ``on_assign`` callback
+    made of these signals nothing (one that sets an event or a flag signals readiness)."""
+    if isinstance(statement, ast.Pass):
+        return True
+    if not isinstance(statement, ast.Expr):
         return False
-    return any(
-        isinstance(inner, cst.Call)
-        and isinstance(inner.func, cst.Attribute)
-        and inner.func.attr.value == "result"
-        for inner in descendants(body)
-    )
-
-
-def _signals_on_assign(call: cst.Call, signalling: set[str]) -> bool:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == "on_assign":
-            name = dotted_name(arg.value)
-            return name is not None and name.rsplit(".", 1)[-1] in signalling
+    value = statement.value
+    if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)):
+        return True  # a docstring
+    if isinstance(value, ast.Call):
+        name = dotted_name(value.func) or ""
+        return name.rsplit(".", 1)[-1] in _QUIET_CALLS
     return False
-
-
-def _signalling_functions(module: cst.Module) -> set[str]:
-    """Functions that do something besides printing or logging: an ``on_assign`` that sets an
-    event or a flag signals readiness; one that only prints does not."""
-    found: set[str] = set()
-    for node in descendants(module):
-        if not isinstance(node, cst.FunctionDef):
-            continue
-        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-        for statement in body:
-            if _is_quiet(statement):
-                continue
-            found.add(node.name.value)
-            break
-    return found
-
-
-def _is_quiet(statement: cst.BaseStatement | cst.BaseSmallStatement) -> bool:
-    if not isinstance(statement, cst.SimpleStatementLine):
-        return False
-    for small in statement.body:
-        if isinstance(small, cst.Pass):
-            continue
-        if isinstance(small, cst.Expr):
-            value = small.value
-            if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
-                continue  # a docstring
-            if isinstance(value, cst.Call):
-                name = dotted_name(value.func) or ""
-                if name.rsplit(".", 1)[-1] in _QUIET_CALLS:
-                    continue
-        return False
-    return True

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from eventlint.rules.base import FileContext
-from eventlint.rules.kafka.flow import KafkaFlow
-from eventlint.rules.kafka.lifecycle import Binding, Point, Subscription
+from eventlint.rules.kafka._consumer_flow import KafkaFlow
+from eventlint.rules.kafka._lifecycle import Binding, Point, Subscription
 
 # Folders of code that runs against topics someone else provisioned: demos, benchmarks and
 # command-line tools. On the ecosystem check every EVT401 finding there was noise.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from eventlint.rules.test_references.shell import Word, words
+from eventlint.rules.test_references._shell import Word, words
 
 _TABLE = re.compile(r"^\s*\[+\s*(?P<name>[^\]]+?)\s*\]+\s*(?:#.*)?$")
 _TASK_TABLE = re.compile(

@@ -1,13 +1,13 @@
-"""A Kafka consumer's lifecycle, as the EVT4xx rules model it (see ``flow``): the clients
-known by import, and the records of what happens to each consumer and in each function."""
+"""A Kafka consumer's lifecycle, as the EVT4xx rules model it (see ``_consumer_flow``): the
+clients known by import, and the records of what happens to each consumer and in each
+function."""
 
 from __future__ import annotations
 
+import ast
 import enum
 from dataclasses import dataclass, field
 from typing import Literal
-
-import libcst as cst
 
 Library = Literal["aiokafka", "confluent", "kafka-python"]
 
@@ -23,8 +23,6 @@ CONSUMERS: dict[str, Library] = {
     "kafka.consumer.KafkaConsumer": "kafka-python",
     "kafka.consumer.group.KafkaConsumer": "kafka-python",
 }
-# The top-level package of each client: a project that provides it is the client library.
-CLIENT_PACKAGES = ("aiokafka", "confluent_kafka", "kafka")
 ADMINS: dict[str, Library] = {
     "aiokafka.admin.AIOKafkaAdminClient": "aiokafka",
     "aiokafka.admin.client.AIOKafkaAdminClient": "aiokafka",
@@ -62,14 +60,14 @@ class CallRef:
 
 @dataclass(eq=False)
 class TopicCall:
-    call: cst.Call
+    call: ast.Call
     index: int
     topics: frozenset[str]  # the literal names and variables the call mentions
 
 
 @dataclass(eq=False)
 class Function:
-    node: cst.FunctionDef | None  # None: the module body
+    node: ast.FunctionDef | ast.AsyncFunctionDef | None  # None: the module body
     name: str
     owner: str | None = None  # the class of a method
     is_async: bool = False
@@ -95,7 +93,7 @@ class Function:
 
 @dataclass(eq=False)
 class Production:
-    node: cst.Call
+    node: ast.Call
     index: int
     expecting_failure: bool = False
 
@@ -104,10 +102,13 @@ class Production:
 class Point:
     """A place in a consumer's lifecycle: the node, its position, and where it is."""
 
-    node: cst.CSTNode
+    node: ast.AST
     index: int
     function: Function
-    statement: cst.BaseStatement | None
+    # The statement the node is in (the first of its line, for ``a; b``), and the one that
+    # statement is in (a one-line body's ``if x: ...``).
+    statement: ast.stmt | None
+    parent: ast.stmt | None
     in_retry_loop: bool = False
     expecting_failure: bool = False  # inside ``pytest.raises``/``assertRaises``
 
@@ -116,9 +117,10 @@ class Point:
 class Subscription(Point):
     """Where a consumer is given its topics: ``subscribe``/``assign``, or its construction."""
 
-    consumer: cst.BaseExpression | None = None  # the consumer as written there
-    topics: tuple[cst.Arg, ...] = ()  # the topics as written, for the fix
+    consumer: ast.expr | None = None  # the consumer as written there
+    topics: tuple[ast.expr, ...] = ()  # the topics as written, for the fix
     pattern: bool = False
+    on_assign: str | None = None  # the ``on_assign`` callback's (last) name
     signals_on_assign: bool = False  # an ``on_assign`` callback that signals readiness
 
 
@@ -127,9 +129,9 @@ class Binding:
     """A consumer constructed in this module (or returned to it by a factory or fixture)."""
 
     library: Library
-    call: cst.Call | None  # the construction; None for one a factory or fixture returns
+    call: ast.Call | None  # the construction; None for one a factory or fixture returns
     function: Function
-    target: cst.BaseExpression | None = None
+    target: ast.expr | None = None
     name: str = "consumer"  # as written where it is bound
     topics_at_construction: bool = False
     offset_reset: str | None = "latest"  # None: set where eventlint cannot read it

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from eventlint.rules.test_references.shell import Word
+from eventlint.rules.test_references._shell import Word
 
 # pytest's options that take the next word as their value (the common ones and those of the
 # usual plugins). An unknown option's next word is not judged either: it may be its value.

@@ -69,32 +69,59 @@ UNKNOWN_CD = "\0unknown"
 
 def words(text: str, start: int = 0, end: int | None = None) -> Iterator[Word]:
     """The words and separators of ``text[start:end]``. A ``#`` starting a word starts a
-    comment; a backslash before a line break joins the lines."""
-    end = len(text) if end is None else end
+    comment; a backslash before a line break joins the lines.
+
+    Every step consumes at least one character (a word starts at a character that
+    :func:`_ends_word` does not stop at, so :func:`_word` takes it): the reading ends
+    whatever the text, however it is cut (a file or a segment that ends in a backslash, an
+    open quote)."""
+    end = len(text) if end is None else min(end, len(text))
     index = start
     while index < end:
         char = text[index]
-        if char in " \t\r\n" or (char == "\\" and text[index + 1 : index + 2] in ("\n", "\r")):
-            index += 1 if char != "\\" else 2
+        if char in _BLANKS:
+            index += 1
+            continue
+        if _line_continuation(text, index, end):
+            index += 2
             continue
         if char == "#":
             newline = text.find("\n", index, end)
             index = end if newline < 0 else newline
             continue
         two = text[index : index + 2]
-        if two in ("&&", "||"):
+        if two in ("&&", "||") and index + 2 <= end:
             yield Word(two, index, index + 2, False)
             index += 2
             continue
-        if char in ";|&()":
+        if char in _OPERATORS:
             yield Word(char, index, index + 1, False)
             index += 1
             continue
-        yield_word, index = _word(text, index, end)
-        yield yield_word
+        item, index = _word(text, index, end)
+        yield item
+
+
+_BLANKS = frozenset(" \t\r\n")
+_OPERATORS = frozenset(";|&()")
+_WORD_ENDS = _BLANKS | _OPERATORS
+# A run of characters that stand for themselves in a word.
+_ORDINARY = re.compile(r"[^ \t\r\n;|&()'\"\\]+")
+
+
+def _line_continuation(text: str, index: int, end: int) -> bool:
+    """A backslash before a line break, or the last character of the text read: it joins
+    lines (or ends the text), and is no part of a word."""
+    return text[index] == "\\" and (index + 1 >= end or text[index + 1] in "\r\n")
+
+
+def _ends_word(text: str, index: int, end: int) -> bool:
+    return text[index] in _WORD_ENDS or _line_continuation(text, index, end)
 
 
 def _word(text: str, index: int, end: int) -> tuple[Word, int]:
+    """The word starting at ``index`` (where :func:`_ends_word` is false), and where the text
+    after it starts: always after ``index``."""
     begin = index
     pieces: list[str] = []
     quotes = 0
@@ -102,7 +129,7 @@ def _word(text: str, index: int, end: int) -> tuple[Word, int]:
     content_start = index
     while index < end:
         char = text[index]
-        if char in " \t\r\n;|&()" or (char == "\\" and text[index + 1 : index + 2] in "\n\r"):
+        if _ends_word(text, index, end):
             break
         if char in "'\"":
             close = text.find(char, index + 1, end)
@@ -113,14 +140,16 @@ def _word(text: str, index: int, end: int) -> tuple[Word, int]:
             pieces.append(text[index + 1 : close])
             index = close + 1
             continue
-        if char == "\\":
-            pieces.append(text[index + 1 : index + 2])
+        if char == "\\":  # an escaped character (there is one: see _line_continuation)
+            pieces.append(text[index + 1])
             unquoted += 2
             index += 2
             continue
-        pieces.append(char)
-        unquoted += 1
-        index += 1
+        run = _ORDINARY.match(text, index, end)
+        assert run is not None  # ``char`` is none of the characters above
+        pieces.append(run.group())
+        unquoted += run.end() - index
+        index = run.end()
     value = "".join(pieces)
     plain = not _UNKNOWABLE.search(value) and (quotes == 0 or (quotes == 1 and unquoted == 0))
     if quotes == 1 and unquoted == 0:

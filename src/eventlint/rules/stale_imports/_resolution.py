@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from eventlint.parsing import parse_ast
+from eventlint.parsing import ParseFailure
 from eventlint.project.modules import Location, ModuleIndex, absolute_name, closest
 from eventlint.project.readers import statements_within
 from eventlint.rules.base import FileContext
-from eventlint.rules.stale_imports.uses import ModuleUses, collect
+from eventlint.rules.stale_imports._import_uses import ModuleUses, collect
 
 _MAX_LISTED = 3
 
@@ -137,7 +137,7 @@ def resolver_for(context: FileContext) -> Resolver:
 def uses_of(context: FileContext) -> ModuleUses:
     return context.analysis(
         ModuleUses,
-        lambda c: collect(c.module, c.imports, Path(c.absolute_path), c.text),
+        lambda c: collect(c.module, c.imports, Path(c.absolute_path), c.text, c.positions),
     )
 
 
@@ -153,16 +153,16 @@ def may_have_problems(context: FileContext) -> bool:
 
 
 def _may_have_problems(context: FileContext) -> bool:
-    """A cheap ``ast`` pass that says whether the libcst judgement could find anything.
+    """A cheap look at the file's statements that says whether the rules could find anything.
 
-    Most test files import only what exists: they need no libcst parse for these rules. It
-    errs on the side of parsing: every import is checked, wherever it stands (the silences
-    only ever remove findings), and so is the first string given to anything called like a
-    patch, whatever it was imported as."""
-    try:
-        tree = parse_ast(context.text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True  # let the real parse report it
+    Most test files import only what exists: for them the rules' walk of the whole tree
+    (expressions included, for the patch targets) is not needed. It errs on the side of
+    judging: every import is checked, wherever it stands (the silences only ever remove
+    findings), and so is the first string given to anything called like a patch, whatever it
+    was imported as."""
+    tree = context.parse()
+    if isinstance(tree, ParseFailure):
+        return True  # let the engine report it
     resolver = resolver_for(context)
     for target in _PATCH_STRING.findall(context.text):
         if resolver.unresolved_attribute(target) is not None:
@@ -190,7 +190,7 @@ def _may_have_problems(context: FileContext) -> bool:
 
 
 # The first string given to anything called like a patch, or a ``target=`` keyword: a
-# superset of the targets the libcst pass reads (which also resolves what was called).
+# superset of the targets the rules read (which also resolve what was called).
 _PATCH_STRING = re.compile(
     r"""(?:\b(?:patch|dict|multiple|setattr|delattr)\(\s*|\btarget\s*=\s*)"""
     r"""[rRuU]?["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)["']"""
