@@ -1,3 +1,3 @@
 """eventlint: static analysis for event-driven Python services."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
