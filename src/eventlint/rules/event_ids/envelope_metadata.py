@@ -21,6 +21,7 @@ from eventlint.analysis.id_hashes import (
 )
 from eventlint.finding import Applicability, Edit, Fix
 from eventlint.rules.event_ids._base import EventIdRule, flagged_leaves
+from eventlint.rules.event_ids._fix_safety import binds_a_name, only_hashed
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -48,7 +49,9 @@ class EnvelopeMetadataInEventId(EventIdRule):
 
     Fix (unsafe, because it changes the IDs produced): remove the key from the hashed dict
     literal, or add the envelope fields to ``exclude={...}`` of a pydantic dump. No fix when
-    the ID would then hash nothing that differs between events.
+    the ID would then hash nothing that differs between events, when the dict or dump is
+    also used for anything but the hash (published, returned, passed to another call: the
+    fix would change the message too), or when a removed entry binds a name (``:=``).
     The fix turns the Incorrect example into the Correct one.
 
     Options (``[tool.eventlint.event-ids]``): ``envelope-fields``, ``extend-envelope-fields``,
@@ -98,7 +101,7 @@ class EnvelopeMetadataInEventId(EventIdRule):
 
             flagged = list(flagged_leaves(leaves, is_envelope))
             fields = [leaf for leaf in flagged if isinstance(leaf, FieldUse)]
-            fixes = self._dict_fixes(leaves, fields)
+            fixes = self._dict_fixes(site, leaves, fields)
             # One finding per field per ID: ``{"event_id": event_id}`` after
             # ``event_id = event.event_id`` is one field read twice. The dict key (fixable)
             # is the one reported.
@@ -111,9 +114,12 @@ class EnvelopeMetadataInEventId(EventIdRule):
                 if isinstance(dump, DumpUse):
                     self._report_dump(analysis, site, dump, leaves)
 
-    def _dict_fixes(self, leaves: list[Leaf], fields: list[FieldUse]) -> dict[int, Fix]:
+    def _dict_fixes(
+        self, site: HashSite, leaves: list[Leaf], fields: list[FieldUse]
+    ) -> dict[int, Fix]:
         """One fix per hashed dict literal, removing every envelope key it holds (so one
-        ``--fix`` run is enough), unless the ID would then hash nothing else."""
+        ``--fix`` run is enough), unless the ID would then hash nothing else, the dict is
+        also used for something other than the hash, or a removed entry binds a name."""
         by_dict: dict[int, list[FieldUse]] = {}
         for leaf in fields:
             if leaf.dict_literal is not None and leaf.element_index is not None:
@@ -130,6 +136,9 @@ class EnvelopeMetadataInEventId(EventIdRule):
         for key, keys in by_dict.items():
             literal = keys[0].dict_literal
             assert literal is not None
+            entry_nodes = [node for leaf in keys for node in (leaf.node, leaf.covers) if node]
+            if not only_hashed(literal, site) or binds_a_name(entry_nodes):
+                continue
             entries = frozenset(
                 leaf.element_index for leaf in keys if leaf.element_index is not None
             )
@@ -183,7 +192,7 @@ class EnvelopeMetadataInEventId(EventIdRule):
         others = any(
             self._carries_data(other, {id(leaf.node)}) for other in leaves if other is not leaf
         )
-        if leaf.style in _DUMPS_WITH_EXCLUDE and (kept or others):
+        if leaf.style in _DUMPS_WITH_EXCLUDE and (kept or others) and only_hashed(leaf.node, site):
             fix = Fix(Applicability.UNSAFE, (Edit(leaf.node, "Call", _with_exclude(leaf, fields)),))
         names = ", ".join(f"`{name}`" for name in fields)
         self.report_once(
