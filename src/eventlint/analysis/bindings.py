@@ -3,7 +3,8 @@ under a name nothing else in scope uses.
 
 ``import regex as re`` at the top, or a pytest fixture parameter named ``re``, means ``re``
 is not the standard library here: a fix that writes ``re.escape(...)`` must use another
-name (``import re as re_``), never shadow or be shadowed.
+name (``import re as re_``), never shadow or be shadowed. An ``import re`` only under ``if
+TYPE_CHECKING:`` binds nothing at run time: the fix adds a runtime import.
 """
 
 from __future__ import annotations
@@ -25,9 +26,13 @@ def module_reference(
     """The name to write for module ``wanted`` at node ``at``, and the import that the name
     needs (None when the file already imports it so)."""
     local = set(_bound_in_functions(module, at))
-    taken = local | set(imports.aliases) | imports.module_bindings
+    # A typing-only import of the very module is no clash: the runtime import joins it.
+    typing_only_wanted = {
+        name for name in imports.typing_only if imports.aliases.get(name) == wanted
+    }
+    taken = local | (set(imports.aliases) - typing_only_wanted) | imports.module_bindings
     for name, target in imports.aliases.items():
-        if target == wanted and name not in local:
+        if target == wanted and name not in local and name not in imports.typing_only:
             return name, None
     candidates = [wanted, f"{wanted}_", *(f"{wanted}_{n}" for n in range(2, 100))]
     name = next(candidate for candidate in candidates if candidate not in taken)

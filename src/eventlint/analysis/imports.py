@@ -35,12 +35,18 @@ class ImportMap:
 
     aliases: dict[str, str] = field(default_factory=dict)
     module_bindings: set[str] = field(default_factory=set)
+    # Names bound only by imports under ``if TYPE_CHECKING:``: they mean the module to a type
+    # checker, but are unbound when the code runs (a fix must not write ``re.escape`` on
+    # the strength of one).
+    typing_only: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls, module: ast.Module) -> ImportMap:
         collector = _ImportCollector()
         walk(module, collector.enter)
-        return collector.result
+        result = collector.result
+        result.typing_only = collector.typing_bound - collector.runtime_bound
+        return result
 
     def qualify(self, node: ast.AST) -> str | None:
         """The qualified name an expression refers to, or None if it is not a plain reference.
@@ -65,8 +71,16 @@ class _ImportCollector:
 
     def __init__(self) -> None:
         self.result = ImportMap()
+        self.typing_bound: set[str] = set()
+        self.runtime_bound: set[str] = set()
+        self._typing_imports: set[int] = set()
 
     def enter(self, node: ast.AST) -> bool:
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            for statement in node.body:
+                for inner in ast.walk(statement):
+                    if isinstance(inner, (ast.Import, ast.ImportFrom)):
+                        self._typing_imports.add(id(inner))
         if isinstance(node, ast.Import):
             self._import(node)
             return False
@@ -83,14 +97,22 @@ class _ImportCollector:
             return False
         return not isinstance(node, ast.expr)
 
+    def _bound(self, node: ast.Import | ast.ImportFrom, local: str) -> None:
+        if id(node) in self._typing_imports:
+            self.typing_bound.add(local)
+        else:
+            self.runtime_bound.add(local)
+
     def _import(self, node: ast.Import) -> None:
         for alias in node.names:
             if alias.asname is not None:
                 self.result.aliases[alias.asname] = alias.name
+                self._bound(node, alias.asname)
             else:
                 # ``import a.b`` binds ``a``.
                 head = alias.name.split(".")[0]
                 self.result.aliases[head] = head
+                self._bound(node, head)
 
     def _import_from(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
@@ -98,6 +120,14 @@ class _ImportCollector:
             if alias.name == "*":
                 return
             local = alias.asname or alias.name
+            self._bound(node, local)
             # Relative imports keep their leading dots: ``.models.Event``.
             prefix = "." * node.level + (f"{module}." if module else "")
             self.result.aliases[local] = f"{prefix}{alias.name}"
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """``if TYPE_CHECKING:`` or ``if typing.TYPE_CHECKING:`` (any module's spelling)."""
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
