@@ -21,6 +21,16 @@ from eventlint.rules.stale_imports._import_uses import ModuleUses, collect
 
 _MAX_LISTED = 3
 
+# Modules a build writes and a fresh checkout lacks: setuptools-scm's and hatch-vcs's
+# version files, protobuf and gRPC stubs. An import of one that is absent is not stale (the
+# build creates it), and rewriting it to another module of the same name would be wrong.
+_GENERATED_MODULE = re.compile(r"_version|__version__|version|.+_pb2(_grpc)?|.+_grpc_pb2")
+
+
+def is_build_generated(dotted: str) -> bool:
+    """Whether a module's name says a build generates it (``pkg._version``, ``api_pb2``)."""
+    return _GENERATED_MODULE.fullmatch(dotted.rpartition(".")[2]) is not None
+
 
 @dataclass(frozen=True)
 class Missing:
@@ -63,6 +73,8 @@ class Resolver:
                 assert parent is not None  # the top level is first-party, so it exists
                 if self.index.names(parent, self.roots) is None:
                     return None  # ``__getattr__``, ``__path__`` tricks: anything may exist
+                if is_build_generated(prefix):
+                    return None  # written by the build, absent from a fresh checkout
                 return Missing(parent.dotted, prefix)
             parent = location
         return None

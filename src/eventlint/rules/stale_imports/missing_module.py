@@ -31,9 +31,11 @@ class MissingModule(StaleImportRule):
     library's, and is left alone. Also silent: imports inside ``try`` blocks that catch
     ``ImportError`` (or ``ModuleNotFoundError``, ``Exception``, a bare ``except``), inside
     ``with pytest.raises(ImportError)``, after ``pytest.importorskip(...)``, on lines with
-    ``# type: ignore`` or any ``noqa``, and below a package whose names cannot be known
-    statically (a ``__getattr__``, ``exec``, ``globals()`` or ``__path__`` rewrite). Relative
-    imports are judged too, but only absolute ones are fixed. Test files only, unless
+    ``# type: ignore`` or any ``noqa``, below a package whose names cannot be known
+    statically (a ``__getattr__``, ``exec``, ``globals()`` or ``__path__`` rewrite), and
+    modules a build generates, absent from a fresh checkout: ``_version``, ``version`` and
+    ``__version__`` (setuptools-scm, hatch-vcs), ``*_pb2`` and ``*_pb2_grpc`` (protobuf,
+    gRPC). Relative imports are judged too, but only absolute ones are fixed. Test files only, unless
     ``[tool.eventlint.stale-imports] check-all-files = true``.
 
     Fix (safe): when the module is gone and every name the statement imports is *defined*
