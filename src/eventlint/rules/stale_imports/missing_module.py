@@ -35,8 +35,8 @@ class MissingModule(StaleImportRule):
     statically (a ``__getattr__``, ``exec``, ``globals()`` or ``__path__`` rewrite), and
     modules a build generates, absent from a fresh checkout: ``_version``, ``version`` and
     ``__version__`` (setuptools-scm, hatch-vcs), ``*_pb2`` and ``*_pb2_grpc`` (protobuf,
-    gRPC). Relative imports are judged too, but only absolute ones are fixed. Test files only, unless
-    ``[tool.eventlint.stale-imports] check-all-files = true``.
+    gRPC). Relative imports are judged too, but only absolute ones are fixed.
+    Test files only, unless ``[tool.eventlint.stale-imports] check-all-files = true``.
 
     Fix (safe): when the module is gone and every name the statement imports is *defined*
     (not re-exported) in exactly one first-party module, the same for all of them, the
