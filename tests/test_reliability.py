@@ -899,3 +899,34 @@ def test_a_many_holed_template_against_a_long_message_does_not_hang() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+# -- a fix that cannot be written ----------------------------------------------------------
+
+
+def test_a_fix_in_a_folder_that_is_not_writable_is_a_warning_and_the_others_are_fixed(
+    project: Path,
+) -> None:
+    """Round 2: ``--fix`` in a read-only folder (or on a full disk) ended in an internal
+    error and aborted the run; now that file is named with the reason, left untouched, its
+    findings still reported, and every other file is fixed."""
+    locked = write(project / "locked" / "keys.py", FIXABLE)
+    free = write(project / "free" / "keys.py", FIXABLE)
+    locked.parent.chmod(0o555)
+    try:
+        result = subprocess.run(
+            _unprivileged([sys.executable, "-m", "eventlint", "--no-cache", "--fix", "--unsafe-fixes", "."]),
+            cwd=project, capture_output=True, text=True, check=False, timeout=120,
+        )  # fmt: skip
+    finally:
+        locked.parent.chmod(0o755)
+    assert "internal error" not in result.stderr
+    assert (
+        "eventlint: warning: locked/keys.py: cannot write in "
+        f"{locked.parent}: Permission denied; not written"
+    ) in result.stderr.splitlines()
+    assert locked.read_text() == FIXABLE
+    assert free.read_text() != FIXABLE
+    assert "locked/keys.py:" in result.stdout
+    assert result.returncode == 1
+    assert not list(locked.parent.glob("*.eventlint-tmp"))

@@ -169,9 +169,7 @@ def write_atomically(
         raise SourceError(
             f"the file has {info.st_nlink} hard links, which a rename would split; not written"
         )
-    descriptor, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=_temporary_prefix(target.name), suffix=".eventlint-tmp"
-    )
+    descriptor, temporary = _temporary_beside(target)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
@@ -184,13 +182,31 @@ def write_atomically(
         if expected is not None and _changed_since(target, expected):
             raise SourceError("the file changed while eventlint was fixing it; not written")
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        if isinstance(error, OSError):
+            # A full disk, a quota, a folder that became read-only: this file is not
+            # written (and left as it was); the run goes on with the others.
+            raise SourceError(f"cannot write: {error.strerror or error}; not written") from None
         raise
 
 
+def _temporary_beside(target: Path) -> tuple[int, str]:
+    """A new temporary file in ``target``'s folder (a rename within one folder is atomic)."""
+    try:
+        return tempfile.mkstemp(
+            dir=target.parent, prefix=_temporary_prefix(target.name), suffix=".eventlint-tmp"
+        )
+    except OSError as error:
+        raise SourceError(
+            f"cannot write in {target.parent}: {error.strerror or error}; not written"
+        ) from None
+
+
 def _create(path: Path, data: bytes) -> None:
+    # eventlint's own files: callers decide what an OSError means (a read-only checkout
+    # runs without a cache; a baseline that cannot be written is a one-line error).
     descriptor, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=_temporary_prefix(path.name), suffix=".eventlint-tmp"
     )
