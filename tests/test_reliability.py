@@ -930,3 +930,52 @@ def test_a_fix_in_a_folder_that_is_not_writable_is_a_warning_and_the_others_are_
     assert "locked/keys.py:" in result.stdout
     assert result.returncode == 1
     assert not list(locked.parent.glob("*.eventlint-tmp"))
+
+
+# -- configuration: messages that name the problem, a config that only configures ---------
+
+
+def test_config_given_a_folder_says_so(project: Path) -> None:
+    """Round 2: ``--config .`` said "config file not found" for a folder that exists."""
+    result = run_cli("--config", ".", ".", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "eventlint: error: --config . is a folder; give the file "
+        "(pyproject.toml or eventlint.toml)\n"
+    )
+
+
+def test_a_shared_config_outside_the_repository_leaves_the_root_with_the_code(
+    tmp_path: Path,
+) -> None:
+    """Round 2: ``--config FILE`` outside the repository made FILE's folder the project
+    root: the repository's own modules were not first-party (a stale import went
+    unreported) and the cache was written beside the shared file."""
+    shared = write(tmp_path / "team" / "pyproject.toml", "[tool.eventlint]\n")
+    repo = tmp_path / "repo"
+    write(repo / "src" / "shop" / "__init__.py", "")
+    write(repo / "src" / "shop" / "orders.py", "def place(): ...\n")
+    write(repo / "tests" / "test_orders.py", "from shop.orders import place\nfrom shop.gone import g\n")  # fmt: skip
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    result = run_cli("--config", str(shared), ".", cwd=repo)
+    assert result.stdout.splitlines()[0] == "tests/test_orders.py:2:6: EVT301 `shop.gone` does not exist"  # fmt: skip
+    assert result.returncode == 1
+    assert sorted(path.name for path in shared.parent.iterdir()) == ["pyproject.toml"]
+    assert (repo / ".eventlint_cache").is_dir()
+
+
+def test_configuration_errors_quoting_user_text_stay_one_line(project: Path) -> None:
+    """Round 2: a TOML key or value with a line break or an escape sequence was echoed raw,
+    breaking the one-line error and recolouring the terminal, in both doors."""
+    write(project / "pyproject.toml", '[tool.eventlint]\nselect = ["EVT1\\u001b[31mX\\nY"]\n')
+    write(project / "a.py", "x = 1\n")
+    cli = run_cli(".", cwd=project)
+    assert cli.returncode == 2
+    assert cli.stderr == (
+        f"eventlint: error: {project / 'pyproject.toml'}: unknown rule code "
+        "'EVT1\\x1b[31mX\\nY' in select\n"
+    )
+    flake8 = _flake8("--select", "EVT", "a.py", cwd=project)
+    assert flake8.stdout.count("\n") == 1
+    assert "\x1b" not in flake8.stdout
+    assert "'EVT1\\x1b[31mX\\nY'" in flake8.stdout

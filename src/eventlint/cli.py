@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from eventlint import __version__
 from eventlint.errors import ConfigError
+from eventlint.printable import printable
 from eventlint.process import Terminated, install_termination_handler, tune_garbage_collector
 
 # Everything else is imported where it is needed: ``eventlint --version``, ``eventlint
@@ -26,7 +27,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"eventlint: error: {message} (see `eventlint --help`)\n")
+        sys.stderr.write(f"eventlint: error: {printable(message)} (see `eventlint --help`)\n")
         raise SystemExit(EXIT_ERROR)
 
 
@@ -123,7 +124,7 @@ def _print_rule(arguments: Sequence[str]) -> int:
 
     rule = rules_by_code().get(arguments[0].upper())
     if rule is None:
-        sys.stderr.write(f"eventlint: error: unknown rule code '{arguments[0]}'\n")
+        sys.stderr.write(f"eventlint: error: unknown rule code '{printable(arguments[0])}'\n")
         return EXIT_ERROR
     print(rule_doc(rule), end="")
     return EXIT_CLEAN
@@ -172,12 +173,12 @@ def _lint(options: argparse.Namespace) -> int:
         key=lambda finding: finding.sort_key,
     )
     for warning in [*warnings, *(w for result in results for w in result.warnings)]:
-        sys.stderr.write(f"eventlint: warning: {text.printable(warning)}\n")
+        sys.stderr.write(f"eventlint: warning: {printable(warning)}\n")
     if options.write_baseline:
         entries = baseline.write(options.write_baseline, findings)
         print(
             f"Wrote {len(findings)} findings ({entries} entries) to "
-            f"{text.printable(str(options.write_baseline))}."
+            f"{printable(str(options.write_baseline))}."
         )
         return EXIT_CLEAN
     if options.baseline:

@@ -9,6 +9,7 @@ ruff); ``--config`` overrides that for every file.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import difflib
 import os
 import re
@@ -498,7 +499,13 @@ class ConfigResolver:
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 raise ConfigError(f"unknown rule code '{code}' on the command line{hint}")
         self._forced: Settings | None = None
+        self._forced_by_root: dict[Path, Settings] = {}
         if config_file is not None:
+            if config_file.is_dir():
+                raise ConfigError(
+                    f"--config {config_file} is a folder; give the file "
+                    "(pyproject.toml or eventlint.toml)"
+                )
             if not config_file.is_file():
                 raise ConfigError(f"config file not found: {config_file}")
             table = _eventlint_table(config_file, _load_toml(config_file)) or {}
@@ -517,14 +524,30 @@ class ConfigResolver:
         return Settings(root=root, config_path=path, config=config, enabled=enabled)
 
     def for_directory(self, directory: Path) -> Settings:
-        if self._forced is not None:
-            return self._forced
         directory = Path(os.path.abspath(directory))
+        if self._forced is not None:
+            return self._forced_for(directory, self._forced)
         cached = self._by_directory.get(directory)
         if cached is not None:
             return cached
         settings = self._discover(directory)
         self._by_directory[directory] = settings
+        return settings
+
+    def _forced_for(self, directory: Path, forced: Settings) -> Settings:
+        """``--config FILE`` configures; it does not say where the project is. A config
+        inside the linted project is its root, as a pyproject.toml would be; one from
+        elsewhere (a team's shared file) leaves the root to the linted paths (their VCS
+        root, else their topmost project marker), so module resolution, test paths and the
+        cache stay with the code."""
+        root = paths.root_without_config(directory, self._marked)
+        if forced.root == root or root in forced.root.parents:
+            return forced
+        settings = self._forced_by_root.get(root)
+        if settings is None:
+            # Fresh per-root memos: what they hold is judged relative to the root.
+            settings = dataclasses.replace(forced, root=root, _ignore_cache={}, _test_cache={})
+            self._forced_by_root[root] = settings
         return settings
 
     def for_path(self, path: Path) -> Settings:
