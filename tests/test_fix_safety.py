@@ -94,7 +94,8 @@ def test_failed_write_keeps_the_old_file(folder: Path, monkeypatch: pytest.Monke
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError):
+    # A write that fails is the file's warning (SourceError), not the run's crash.
+    with pytest.raises(sourcefile.SourceError, match=r"^cannot write: disk full; not written$"):
         sourcefile.write_atomically(target, b"x = 2\n")
     assert target.read_bytes() == b"x = 1\n"
     assert sorted(p.name for p in folder.iterdir()) == ["a.py", "pyproject.toml"]
