@@ -43,7 +43,8 @@ def only_hashed(value: ast.AST, site: HashSite) -> bool:
     uses = _NameUses(site.scope.node)
     for target, assigned in uses.single_name_assignments:
         if id(value) in {id(node) for node in descendants(assigned)}:
-            return uses.ends_in_hash(target, in_hash, depth=0)
+            # ``message = build(producer, {...})`` hands the dict to a call first.
+            return _reformats_only(assigned, value) and uses.ends_in_hash(target, in_hash, 0)
     return False
 
 
@@ -101,19 +102,23 @@ class _NameUses:
     def _renamed_to(self, load: ast.Name) -> str | None:
         for target, assigned in self.single_name_assignments:
             if any(inner is load for inner in descendants(assigned)):
-                return target if _reformats_only(assigned) else None
+                return target if _reformats_only(assigned, load) else None
         return None
 
 
-def _reformats_only(value: ast.expr) -> bool:
-    """Whether every call in ``value`` only reformats its input (``json.dumps(...)``,
-    ``.encode()``), so naming the result keeps the data on its way to the hash."""
-    for node in descendants(value):
-        if isinstance(node, ast.Call):
+def _reformats_only(assigned: ast.expr, value: ast.AST) -> bool:
+    """Whether every call between ``assigned`` (an assignment's value) and ``value`` inside
+    it only reformats its input (``json.dumps(...)``, ``.encode()``), so the name it is
+    given still holds the data on its way to the hash. Calls elsewhere in the expression
+    (a value's own ``str(event.id)``) do not matter."""
+    for node in descendants(assigned):
+        if isinstance(
+            node, (ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)
+        ) and any(inner is value for inner in descendants(node)):
+            return False
+        if isinstance(node, ast.Call) and node is not value:
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-            if name not in _REFORMATS:
+            if name not in _REFORMATS and any(inner is value for inner in descendants(node)):
                 return False
-        elif isinstance(node, (ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)):
-            return False
     return True
