@@ -42,6 +42,19 @@ FIXED_BUSINESS_KEY = BUSINESS_KEY.replace(
 HEADER = "import hashlib\nimport json\n\n\n"
 
 
+def _apply(
+    tool: str, patch: bytes, tree: Path, patch_file: Path
+) -> subprocess.CompletedProcess[str]:
+    """Apply ``--diff`` output to ``tree`` with ``git apply`` or ``patch -p1``, as a user would."""
+    patch_file.write_bytes(patch)
+    if tool == "git apply":
+        subprocess.run(["git", "init", "-q"], cwd=tree, check=True)
+        command = ["git", "apply", "--whitespace=nowarn", str(patch_file)]
+    else:
+        command = ["patch", "-p1", "--binary", "-i", str(patch_file)]
+    return subprocess.run(command, cwd=tree, capture_output=True, text=True, check=False)
+
+
 def _unprivileged(command: list[str]) -> list[str]:
     """root reads and writes everything: drop the capabilities that let it, so that
     permission bits apply as they do for any user."""
@@ -608,13 +621,7 @@ def test_the_diff_applies_byte_exactly(tmp_path: Path, case: str, tool: str) -> 
     assert (
         run_cli("--fix", "--unsafe-fixes", "--no-cache", "keys.py", cwd=fixed_tree).returncode == 0
     )
-    (tmp_path / "fix.patch").write_bytes(diff.stdout)
-    if tool == "git apply":
-        subprocess.run(["git", "init", "-q"], cwd=applied_tree, check=True)
-        command = ["git", "apply", "--whitespace=nowarn", str(tmp_path / "fix.patch")]
-    else:
-        command = ["patch", "-p1", "--binary", "-i", str(tmp_path / "fix.patch")]
-    applied = subprocess.run(command, cwd=applied_tree, capture_output=True, text=True, check=False)
+    applied = _apply(tool, diff.stdout, applied_tree, tmp_path / "fix.patch")
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert (applied_tree / "keys.py").read_bytes() == (fixed_tree / "keys.py").read_bytes()
     assert (fixed_tree / "keys.py").read_bytes() != original
@@ -825,13 +832,7 @@ def test_the_diff_applies_to_names_git_quotes(tmp_path: Path, name: str, tool: s
     )  # fmt: skip
     assert diff.returncode == 1, diff.stderr
     assert run_cli("--fix", "--unsafe-fixes", "--no-cache", name, cwd=fixed_tree).returncode == 0
-    (tmp_path / "fix.patch").write_bytes(diff.stdout)
-    if tool == "git apply":
-        subprocess.run(["git", "init", "-q"], cwd=applied_tree, check=True)
-        command = ["git", "apply", "--whitespace=nowarn", str(tmp_path / "fix.patch")]
-    else:
-        command = ["patch", "-p1", "--binary", "-i", str(tmp_path / "fix.patch")]
-    applied = subprocess.run(command, cwd=applied_tree, capture_output=True, text=True, check=False)
+    applied = _apply(tool, diff.stdout, applied_tree, tmp_path / "fix.patch")
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert (applied_tree / name).read_bytes() == (fixed_tree / name).read_bytes()
     assert (fixed_tree / name).read_bytes() != (HEADER + BUSINESS_KEY).encode()
