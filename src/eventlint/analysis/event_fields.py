@@ -26,8 +26,9 @@ from eventlint.config import EventIdOptions
 
 Kind = Literal["envelope", "sensitive", "business", "unclassified"]
 
-# Too generic to match as a suffix: ``token`` in ``page_token`` is not a credential.
-SENSITIVE_EXACT_ONLY = ("token",)
+# Too generic to match as a suffix: ``token`` in ``page_token`` is not a credential, ``to``
+# in ``path_to`` or ``cc`` in ``acc`` no recipient.
+SENSITIVE_EXACT_ONLY = ("token", "to", "cc", "bcc")
 
 # What a ``classification`` marker's value (or a ``{"<word>": True}`` marker) means.
 MARKER_KINDS: Mapping[str, Kind] = {

@@ -30,7 +30,7 @@ from eventlint.analysis.event_fields import (
     sensitive_field,
 )
 from eventlint.analysis.imports import ImportMap, dotted_name
-from eventlint.analysis.name_words import any_word_matches, names_field
+from eventlint.analysis.name_words import any_word_matches, names_field, words
 from eventlint.analysis.scopes import FunctionNode, Scope, scopes_of, string_value
 from eventlint.analysis.walk import descendants
 from eventlint.config import Settings
@@ -61,6 +61,16 @@ NONDETERMINISTIC_MODULES = ("random.", "secrets.")
 DUMP_METHODS = frozenset({"model_dump", "model_dump_json", "dict", "json"})
 # ... and by function.
 DUMP_FUNCTIONS = {"dataclasses.asdict": "dataclasses.asdict", "builtins.vars": "vars"}
+
+# ``event_hash``, ``compute_event_digest``, ``dedupe_token``: a digest word ending a name that
+# also says what is being identified makes an ID, though no identity word is in it (and a
+# trailing ``token`` or ``key`` is then no credential). Not for builtin ``hash()``: a method
+# named ``event_hash`` returning ``hash(...)`` usually serves a set in the same process.
+_DIGEST_WORDS = frozenset({"hash", "digest", "token", "key", "fingerprint"})
+_IDENTIFIED_WORDS = frozenset(
+    {"event", "message", "msg", "payload", "record", "dedup", "dedupe", "deduplication",
+     "idempotency", "idempotent"}
+)  # fmt: skip
 
 # Words in an identifying name that say it is not an event identifier after all.
 _NOT_AN_ID_WORDS = re.compile(
@@ -278,7 +288,13 @@ def analyse(context: FileContext) -> EventIdAnalysis:
             if hashed.kind is HashKind.UUID:
                 id_name = scope.display_name
             else:
-                id_name, id_value = _identifying_name(call, scope, id_pattern, sensitive)
+                id_name, id_value = _identifying_name(
+                    call,
+                    scope,
+                    _Identifying(
+                        id_pattern, sensitive, digest_names=hashed.kind is not HashKind.BUILTIN
+                    ),
+                )
             site = HashSite(
                 call=call,
                 kind=hashed.kind,
@@ -385,7 +401,7 @@ def _mentions(expr: ast.expr, targets: set[int], names: set[str]) -> bool:
 
 
 def _identifying_name(
-    call: ast.Call, scope: Scope, id_pattern: re.Pattern[str], sensitive: tuple[str, ...]
+    call: ast.Call, scope: Scope, identifying: _Identifying
 ) -> tuple[str | None, ast.expr | None]:
     """The identity-saying name the hash result reaches, if any (see the module docstring),
     and the value given that name."""
@@ -406,18 +422,30 @@ def _identifying_name(
             candidate = scope.display_name  # what the function returns
         else:
             candidate = name
-        if _is_identifying(name, id_pattern, sensitive):
+        if identifying.says_identity(name):
             return candidate, value
     return None, None
 
 
-def _is_identifying(name: str, id_pattern: re.Pattern[str], sensitive: tuple[str, ...]) -> bool:
-    if not any_word_matches(id_pattern, name):
-        return False
-    if any_word_matches(_NOT_AN_ID_WORDS, name):
-        return False
-    # ``api_key = sha256(...)`` makes a credential, not an event identifier.
-    return names_field(name, sensitive) is None
+@dataclass(frozen=True)
+class _Identifying:
+    """Whether a name says it holds an identifier (``id-name-pattern``)."""
+
+    id_pattern: re.Pattern[str]
+    sensitive: tuple[str, ...]
+    digest_names: bool  # also ``event_hash``-style names (see ``_DIGEST_WORDS``)
+
+    def says_identity(self, name: str) -> bool:
+        if any_word_matches(_NOT_AN_ID_WORDS, name):
+            return False
+        if self.digest_names:
+            parts = words(name)
+            if len(parts) > 1 and parts[-1] in _DIGEST_WORDS and _IDENTIFIED_WORDS & set(parts):
+                return True
+        if not any_word_matches(self.id_pattern, name):
+            return False
+        # ``api_key = sha256(...)`` makes a credential, not an event identifier.
+        return names_field(name, self.sensitive) is None
 
 
 # ---- following a hashed value back to its leaves ---------------------------------------------
@@ -537,7 +565,8 @@ class _LeafCollector:
         if isinstance(func, ast.Attribute):
             method = func.attr
             if method in DUMP_METHODS:
-                return [_dump(node, func.value, method, removed)]
+                dump = _dump(node, func.value, method, removed)
+                return [dump, *self._constructed_varying(func.value, dump)]
             if method == "get" and given:
                 key = string_value(argument_value(given[0]))
                 if key is not None:
@@ -551,6 +580,23 @@ class _LeafCollector:
                 parts.append(FieldUse(argument.arg, argument))
             parts.append(argument_value(argument))
         return parts
+
+    def _constructed_varying(self, owner: ast.expr, dump: DumpUse) -> list[Leaf]:
+        """What differs per call among the fields a dumped object was constructed with:
+        ``payload = Payload(order_id=..., created=datetime.now())`` then
+        ``uuid5(NS, payload.model_dump_json())`` takes in ``now()``. Only keyword arguments
+        (a positional one names no field) that the dump carries (``exclude=`` applied); the
+        fields themselves are judged on the dump, from the class."""
+        if not isinstance(owner, ast.Name) or not self.scope.is_bound(owner.id):
+            return []
+        varying: list[Leaf] = []
+        for value in self.scope.values_of(owner.id):
+            if not (isinstance(value, ast.Call) and _is_constructor(value.func)):
+                continue
+            for keyword in value.keywords:
+                if keyword.arg is not None and dump.carries(keyword.arg):
+                    varying.extend(_calls_among(self.collect(keyword.value)))
+        return varying
 
     def _json_dumps(self, node: ast.Call) -> list[ast.AST | Leaf]:
         sort_keys: bool | None = None
@@ -592,6 +638,27 @@ class _LeafCollector:
                 continue
             return True  # anything else may be a mapping, a variable seen twice too
         return False
+
+
+def _is_constructor(func: ast.expr) -> bool:
+    """``Payload(...)``, ``models.Payload(...)``: a class by the naming convention."""
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return bool(name) and name[0].isupper()
+
+
+def _calls_among(leaves: list[Leaf]) -> Iterator[CallUse]:
+    """The per-call values among leaves, through the variables they were assigned from."""
+    stack = list(leaves)
+    seen: set[int] = set()
+    while stack:
+        leaf = stack.pop()
+        if id(leaf) in seen:
+            continue
+        seen.add(id(leaf))
+        if isinstance(leaf, CallUse):
+            yield leaf
+        elif isinstance(leaf, NameUse):
+            stack.extend(leaf.origins)
 
 
 def _dict_parts(literal: ast.Dict, removed: frozenset[str]) -> list[ast.AST | Leaf]:

@@ -36,9 +36,11 @@ class EnvelopeMetadataInEventId(EventIdRule):
 
     An ID derived from the event's content exists so that the *same business event*, published
     twice (a retry, a replay, a re-drive from a dead-letter topic), gets the *same* ID and is
-    de-duplicated. Envelope metadata (``event_id``, timestamps, trace and span IDs, Kafka
-    ``offset`` and ``partition``) differs between those copies, so an ID that takes it in is
-    different every time and de-duplication silently stops working.
+    de-duplicated. Envelope metadata (``event_id``, the times an event occurred, was emitted,
+    sent and received, trace, span and causation IDs, delivery counts, headers, Kafka
+    ``offset`` and ``partition``: the full default list is in "Default vocabularies" at the end
+    of this page) differs between those copies, so an ID that takes it in is different every
+    time and de-duplication silently stops working.
 
     Flags, inside an ID hash: a field read as ``x.event_id``, ``x["event_id"]`` or
     ``x.get("event_id")``; a dict-literal key ``"event_id"``; and a whole object serialised
