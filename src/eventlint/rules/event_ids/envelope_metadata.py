@@ -20,7 +20,7 @@ from eventlint.analysis.id_hashes import (
     nodes_within,
 )
 from eventlint.finding import Applicability, Edit, Fix
-from eventlint.rules.event_ids._base import EventIdRule, flagged_leaves
+from eventlint.rules.event_ids._base import EventIdRule, flagged_leaves, made_in
 from eventlint.rules.event_ids._fix_safety import binds_a_name, only_hashed
 
 if TYPE_CHECKING:
@@ -170,7 +170,7 @@ class EnvelopeMetadataInEventId(EventIdRule):
         self.report_once(
             leaf.node,
             f"envelope field `{leaf.name}` is hashed into the ID made in "
-            f"`{site.scope.display_name}`; a re-published copy of the same event gets a new ID",
+            f"{made_in(site, leaf.node)}; a re-published copy of the same event gets a new ID",
             fix,
         )
 
@@ -201,7 +201,7 @@ class EnvelopeMetadataInEventId(EventIdRule):
             leaf.node,
             f"`{leaf.style}()` of `{info.name}` hashes its envelope field"
             f"{'s' if len(fields) > 1 else ''} {names} into the ID made in "
-            f"`{site.scope.display_name}`; exclude {'them' if len(fields) > 1 else 'it'}",
+            f"{made_in(site, leaf.node)}; exclude {'them' if len(fields) > 1 else 'it'}",
             fix,
         )
 

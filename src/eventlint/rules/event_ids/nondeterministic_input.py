@@ -17,7 +17,7 @@ from eventlint.analysis.id_hashes import (
 from eventlint.analysis.imports import ImportMap
 from eventlint.analysis.scopes import FunctionNode
 from eventlint.analysis.walk import descendants, walk
-from eventlint.rules.event_ids._base import EventIdRule
+from eventlint.rules.event_ids._base import EventIdRule, made_in
 
 # Calls whose string form always parses as a UUID.
 _UUID_MAKERS = frozenset({"uuid.uuid1", "uuid.uuid4"})
@@ -76,7 +76,7 @@ class NondeterministicInputInEventId(EventIdRule):
                     self.report_once(
                         leaf.node,
                         f"`{leaf.qualified}()` changes on every call, so the ID made in "
-                        f"`{site.scope.display_name}` is not deterministic",
+                        f"{made_in(site, leaf.node)} is not deterministic",
                     )
 
 

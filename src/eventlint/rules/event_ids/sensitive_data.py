@@ -14,7 +14,7 @@ from eventlint.analysis.id_hashes import (
     is_sensitive_field,
 )
 from eventlint.project.modules import FieldInfo
-from eventlint.rules.event_ids._base import BuiltinHash, EventIdRule, flagged_leaves
+from eventlint.rules.event_ids._base import BuiltinHash, EventIdRule, flagged_leaves, made_in
 
 
 class SensitiveDataInEventId(EventIdRule):
@@ -147,7 +147,7 @@ class _Judge:
         )
         return (
             f"`{name}` {why} and is hashed into the ID made in "
-            f"`{self.site.scope.display_name}`; hashes of personal data can be reversed and "
+            f"{made_in(self.site, leaf.node)}; hashes of personal data can be reversed and "
             "link people across systems"
         )
 
@@ -169,7 +169,7 @@ class _Judge:
                 leaf.node,
                 f"`{leaf.style}()` of `{info.name}` hashes sensitive field"
                 f"{'s' if len(fields) > 1 else ''} {names} into the ID made in "
-                f"`{self.site.scope.display_name}`",
+                f"{made_in(self.site, leaf.node)}",
             )
 
 
