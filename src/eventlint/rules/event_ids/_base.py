@@ -8,13 +8,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import ClassVar
 
+from eventlint.analysis.hash_inputs import FieldUse, Leaf
 from eventlint.analysis.id_hashes import (
     HASH_TRIGGERS,
     EventIdAnalysis,
-    FieldUse,
     HashKind,
     HashSite,
-    Leaf,
     analysis_for,
     hash_trigger_words,
     nodes_within,

@@ -6,14 +6,10 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from eventlint.analysis.hash_inputs import CallUse, DumpUse, FieldUse, Leaf, NameUse
 from eventlint.analysis.id_hashes import (
-    CallUse,
-    DumpUse,
     EventIdAnalysis,
-    FieldUse,
     HashSite,
-    Leaf,
-    NameUse,
     declared_field,
     field_class,
     is_envelope_field,

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from eventlint.analysis.id_hashes import (
-    CallUse,
-    EventIdAnalysis,
-    HashSite,
-    Leaf,
-    NameUse,
-    argument_value,
-    arguments,
-    spelled,
-)
+from eventlint.analysis.hash_inputs import CallUse, Leaf, NameUse, argument_value, arguments
+from eventlint.analysis.id_hashes import EventIdAnalysis, HashSite, spelled
 from eventlint.analysis.imports import ImportMap
 from eventlint.analysis.scopes import FunctionNode
 from eventlint.analysis.walk import descendants, walk

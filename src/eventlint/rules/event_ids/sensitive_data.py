@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
+from eventlint.analysis.hash_inputs import DumpUse, FieldUse, Leaf, NameUse
 from eventlint.analysis.id_hashes import (
-    DumpUse,
     EventIdAnalysis,
-    FieldUse,
     HashSite,
-    Leaf,
-    NameUse,
     declared_field,
     field_class,
     is_sensitive_field,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from eventlint.analysis.id_hashes import EventIdAnalysis, JsonDumpsUse
+from eventlint.analysis.hash_inputs import JsonDumpsUse
+from eventlint.analysis.id_hashes import EventIdAnalysis
 from eventlint.finding import Applicability, Edit, Fix
 from eventlint.rules.event_ids._base import EventIdRule, made_in
 
