@@ -423,3 +423,110 @@ def test_pending_repros_compile() -> None:
     """The repros named in PENDING stay valid programs (they are in the report)."""
     for name, text in PENDING.items():
         ast.parse(text, name)
+
+
+# -- EVT203: re.escape around a match= pattern ------------------------------------------------
+
+# (pattern as the test writes it, the f-string the code raises, the value the test passes)
+_MESSAGES = [
+    ("Invalid amount (3.50)", 'f"Invalid amount ({value})"', "3.50"),
+    ("order 42 was not found.", 'f"order {value} was not found."', "42"),
+    ("unknown currency (EUR?)", 'f"unknown currency ({value}?)"', "EUR"),
+    ("montant invalide (3,50 €)", 'f"montant invalide ({value} €)"', "3,50"),
+]
+_RE_HEADERS = {
+    "none": "",
+    "import": "import re\n",
+    "alias": "import re as regular_expressions\n",
+    "type_checking": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import re\n",
+    "typing_type_checking": "import typing\n\nif typing.TYPE_CHECKING:\n    import re\n",
+    "module_binding": 're = "not the module"\n',
+    # Pending (PENDING, EVT203): "local_import", ``import re`` only inside another function.
+}
+
+
+@dataclass(frozen=True)
+class EscapeProgram:
+    text: str
+    call: str  # how the test is run: "function" or "method"
+    argument: str
+
+
+@st.composite
+def escape_programs(draw: st.DrawFn) -> EscapeProgram:
+    noise = draw(NOISE)
+    pattern, raised, argument = draw(st.sampled_from(_MESSAGES))
+    re_state = draw(st.sampled_from(sorted(_RE_HEADERS)))
+    form = draw(st.sampled_from(["pytest", "unittest"]))
+    parameter = draw(st.booleans())  # a parameter called ``re`` shadows the module
+    deep = draw(st.sampled_from(["none", "chain", "calls"]))
+    if deep == "chain":
+        shown = _deep_chain('""', draw(st.integers(50, 400))) + f" + {argument!r}"
+    elif deep == "calls":
+        shown = _nested_calls("str", repr(argument), draw(st.integers(5, 60)))
+    else:
+        shown = repr(argument)
+    walrus = draw(st.booleans())
+    passed = f"(value := {shown})" if walrus else shown
+    indent = "        " if form == "unittest" else "    "
+    lines = noise.in_body(indent)
+    if form == "pytest":
+        lines += f"{indent}with pytest.raises(ValueError, match={pattern!r}):\n"
+    else:
+        lines += f"{indent}with self.assertRaisesRegex(ValueError, {pattern!r}):\n"
+    lines += f"{indent}    parse({passed})\n"
+    if walrus:
+        lines += f"{indent}assert value == {argument!r}\n"
+    if form == "pytest":
+        test = f"def test_amount({'re=None' if parameter else ''}):\n" + lines
+    else:
+        test = (
+            "class TestAmount(unittest.TestCase):\n"
+            f"    def test_amount(self{', re=None' if parameter else ''}):\n" + lines
+        )
+    header = _RE_HEADERS[re_state]
+    imports = "import unittest\n\n" if form == "unittest" else ""
+    imports += "import pytest\n"
+    if header.startswith(("import re\n", "import re as")):
+        imports = header + ("\n" if form == "pytest" else "") + imports
+        header = ""
+    text = (
+        '"""Generated: a match= pattern meant literally."""\n\n'
+        + imports
+        + ("\n" + header if header else "")
+        + "\n"
+        + "CALLS = []\n\n\n"
+        + noise.at_top()
+        + f"def parse(value):\n    CALLS.append(value)\n    raise ValueError({raised})\n\n\n"
+        + test
+    )
+    return EscapeProgram(
+        noise.finish(text), "method" if form == "unittest" else "function", argument
+    )
+
+
+def _escape_outcome(text: str, name: str, call: str) -> tuple[tuple[str, Any], list[Any]]:
+    namespace = _execute(text, name)
+    if call == "method":
+        case = namespace["TestAmount"]("test_amount")
+        result = _outcome(case.test_amount)
+    else:
+        result = _outcome(namespace["test_amount"])
+    return result, namespace["CALLS"]
+
+
+@_examples(20)
+@given(program=escape_programs())
+def test_escape_fix_makes_the_pattern_match_its_literal_text(program: EscapeProgram) -> None:
+    """EVT203: the test failed because its pattern read as a regex; after ``re.escape`` it
+    passes when the code raises exactly the text it spells out, calling the code with the
+    same values, with ``re`` bound at run time whatever shadows it or hides it under
+    ``TYPE_CHECKING``."""
+    name = "tests/test_amounts.py"
+    with _project({name: program.text}) as root:
+        fixed = _fix(root, name)
+    assert fixed.after != fixed.before, fixed.stdout
+    _, calls_before = _escape_outcome(fixed.before, name, program.call)
+    after, calls_after = _escape_outcome(fixed.after, name, program.call)
+    assert after == ("returned", None), fixed.after
+    assert calls_after == calls_before == [program.argument]
