@@ -38,7 +38,7 @@ from hypothesis import strategies as st
 from eventlint.rules import all_rules
 
 # Bugs found by these properties; each variant is out of its strategy until the bug is fixed.
-PENDING = {
+PENDING: dict[str, str | dict[str, str]] = {
     "EVT101 inline dict handed to a call inside the hash": textwrap.dedent(
         """\
         import hashlib
@@ -61,6 +61,47 @@ PENDING = {
             return hashlib.sha256(body.encode()).hexdigest()
         """
     ),
+    "EVT201 a code on the exception class that the base's __init__ overwrites": {
+        "pyproject.toml": '[project]\nname = "shop"\n\n[tool.eventlint]\n',
+        "src/shop/__init__.py": "",
+        "src/shop/errors.py": textwrap.dedent(
+            """\
+            import enum
+
+
+            class ErrorCode(enum.Enum):
+                PAYMENT_DECLINED = "payment_declined"
+
+
+            class ShopError(Exception):
+                def __init__(self, message, error_code=None):
+                    super().__init__(message)
+                    self.error_code = error_code  # None on every PaymentDeclined
+
+
+            class PaymentDeclined(ShopError):
+                error_code = ErrorCode.PAYMENT_DECLINED
+
+
+            def pay(amount):
+                raise PaymentDeclined("The card was declined")
+            """
+        ),
+        # Fixed to ``assert info.value.error_code == ErrorCode.PAYMENT_DECLINED``: fails.
+        "tests/test_pay.py": textwrap.dedent(
+            """\
+            import pytest
+
+            from shop.errors import PaymentDeclined, pay
+
+
+            def test_declined():
+                with pytest.raises(PaymentDeclined) as info:
+                    pay(500)
+                assert info.value.args[0] == "The card was declined"
+            """
+        ),
+    },
     "EVT203 `import re` only inside another function": textwrap.dedent(
         """\
         import pytest
@@ -421,8 +462,11 @@ def test_event_id_fixes_change_only_the_id(program: IdProgram) -> None:
 
 def test_pending_repros_compile() -> None:
     """The repros named in PENDING stay valid programs (they are in the report)."""
-    for name, text in PENDING.items():
-        ast.parse(text, name)
+    for name, repro in PENDING.items():
+        files = repro if isinstance(repro, dict) else {"repro.py": repro}
+        for path, text in files.items():
+            if path.endswith(".py"):
+                ast.parse(text, f"{name}: {path}")
 
 
 # -- EVT203: re.escape around a match= pattern ------------------------------------------------
@@ -530,3 +574,85 @@ def test_escape_fix_makes_the_pattern_match_its_literal_text(program: EscapeProg
     after, calls_after = _escape_outcome(fixed.after, name, program.call)
     assert after == ("returned", None), fixed.after
     assert calls_after == calls_before == [program.argument]
+
+
+# -- EVT201: a whole-message comparison becomes a comparison of the error's code ------------------
+
+_CODES_PROJECT = Path(__file__).parent / "fixtures" / "error_assertions" / "codes_project"
+# (the call, the error class the test catches, the message the project raises with a code)
+_CODED_ERRORS = [
+    ('reserve("sku-1", {quantity})', "ShopError", "Not enough units left in stock"),
+    # Pending (PENDING, EVT201): ("pay({amount})", "PaymentDeclined", "The card was
+    # declined"), the code on the class, shadowed by the base's ``self.error_code = None``.
+]
+_COMPARISONS = [
+    "assert str({error}) == {message!r}",
+    "assert {message!r} == str({error})",
+    "assert {error}.args[0] == {message!r}",
+    "assert (\n        str({error})\n        == {message!r}\n    )",
+]
+
+
+@st.composite
+def code_programs(draw: st.DrawFn) -> str:
+    noise = draw(NOISE)
+    call, error_class, message = draw(st.sampled_from(_CODED_ERRORS))
+    deep = draw(st.sampled_from(["none", "chain", "calls"]))
+    if deep == "chain":
+        number = _deep_chain("1", draw(st.integers(50, 400)))
+    elif deep == "calls":
+        number = _nested_calls("int", "500", draw(st.integers(5, 60)))
+    else:
+        number = "500"
+    call = call.format(quantity=number, amount=number)
+    walrus = draw(st.booleans())
+    if walrus:
+        call = call.replace("(", "(argument := ", 1)
+    alias = draw(st.booleans())
+    error = "error" if alias else "info.value"
+    comparison = draw(st.sampled_from(_COMPARISONS)).format(error=error, message=message)
+    code_import = draw(st.sampled_from(["absent", "present", "type_checking"]))
+    names = sorted(
+        {error_class, "ShopError"} | ({"ErrorCode"} if code_import == "present" else set())
+    )
+    header = "from typing import TYPE_CHECKING\n\n" if code_import == "type_checking" else ""
+    header += "import pytest\n\n"
+    header += f"from shop.errors import {', '.join(names)}\nfrom shop.orders import pay, reserve\n"
+    if code_import == "type_checking":
+        header += "\nif TYPE_CHECKING:\n    from shop.errors import ErrorCode\n"
+    body = noise.in_body()
+    body += f"    with pytest.raises({error_class}) as info:\n        {call}\n"
+    if alias:
+        body += "    error = info.value\n"
+    body += f"    {comparison}\n"
+    if walrus:
+        body += "    return argument\n"
+    text = header + "\n\n" + noise.at_top() + "def test_error():\n" + body
+    return noise.finish(text)
+
+
+def _code_project_files() -> dict[str, str]:
+    return {
+        path.relative_to(_CODES_PROJECT).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted((_CODES_PROJECT / "src").rglob("*.py"))
+    }
+
+
+@_examples(15)
+@given(program=code_programs())
+def test_code_fix_keeps_a_passing_test_passing(program: str) -> None:
+    """EVT201: the rewritten assertion compares the error's code (importing ErrorCode at run
+    time, also when it is imported only under ``TYPE_CHECKING``); the test still passes
+    against the project, and returns what it returned."""
+    name = "tests/test_errors.py"
+    pyproject = (_CODES_PROJECT / "pyproject.toml").read_text(encoding="utf-8")
+    with _project({**_code_project_files(), name: program}, pyproject) as root:
+        fixed = _fix(root, name)
+        assert fixed.after != fixed.before, fixed.stdout
+        assert "error_code == ErrorCode." in " ".join(fixed.after.split())
+        with _importable(root / "src", packages=("shop",)):
+            before = _outcome(_execute(fixed.before, name)["test_error"])
+        with _importable(root / "src", packages=("shop",)):
+            after = _outcome(_execute(fixed.after, name)["test_error"])
+    assert before[0] == "returned", before
+    assert after == before, fixed.after
