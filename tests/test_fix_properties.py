@@ -31,6 +31,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from helpers import run_cli, write
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -208,11 +209,21 @@ def _importable(*folders: Path, packages: tuple[str, ...] = ()) -> Iterator[None
         forget()
 
 
-def _outcome(call: Callable[[], Any]) -> tuple[str, Any]:
+def _outcome(call: Callable[..., Any], *args: Any) -> tuple[str, Any]:
     try:
-        return "returned", call()
+        return "returned", call(*args)
     except Exception as error:  # pytest's Failed is an Exception too
         return "raised", f"{type(error).__name__}: {error}"
+
+
+def _run_module(source: str, name: str, function: str) -> tuple[str, Any]:
+    """The module executed and then its ``function`` called: an import error at the top of
+    the module is an outcome too."""
+
+    def run() -> Any:
+        return _execute(source, name)[function]()
+
+    return _outcome(run)
 
 
 # -- neutral noise ------------------------------------------------------------------------------
@@ -656,3 +667,181 @@ def test_code_fix_keeps_a_passing_test_passing(program: str) -> None:
             after = _outcome(_execute(fixed.after, name)["test_error"])
     assert before[0] == "returned", before
     assert after == before, fixed.after
+
+
+# -- EVT301 and EVT303: an import or a patch target of a module that moved --------------------
+
+# inventory/levels.py moved to inventory/stock/levels.py (the src_layout fixture, reduced).
+_MOVED_PROJECT = {
+    "src/inventory/__init__.py": 'VERSION = "1.0"\n',
+    "src/inventory/stock/__init__.py": "",
+    "src/inventory/stock/levels.py": textwrap.dedent(
+        """\
+        from dataclasses import dataclass
+
+
+        @dataclass
+        class StockLevel:
+            sku: str
+            quantity: int
+
+
+        def reorder_point(level: StockLevel) -> int:
+            return level.quantity // 2
+
+
+        SAFETY_MARGIN: int = 3
+        RATES = {"standard": 1}
+        """
+    ),
+}
+_MOVED_NAMES = ["StockLevel", "reorder_point", "SAFETY_MARGIN"]
+
+
+@st.composite
+def stale_import_programs(draw: st.DrawFn) -> tuple[str, list[str], str]:
+    """A test module importing from the old path; the names it binds, and where."""
+    noise = draw(NOISE)
+    names = draw(st.lists(st.sampled_from(_MOVED_NAMES), min_size=1, unique=True))
+    aliases = [f"{name}_alias" if draw(st.booleans()) else None for name in names]
+    spelled = [
+        f"{name} as {alias}" if alias else name for name, alias in zip(names, aliases, strict=True)
+    ]
+    bound = [alias or name for name, alias in zip(names, aliases, strict=True)]
+    if draw(st.booleans()):
+        listed = "".join(f"    {item},  # {item.split()[0]}, moved\n" for item in spelled)
+        statement = f"from inventory.levels import (  # the old path\n{listed})\n"
+    else:
+        statement = f"from inventory.levels import {', '.join(spelled)}\n"
+    place = draw(st.sampled_from(["top", "type_checking", "function"]))
+    walrus = draw(st.booleans())
+    total = _deep_chain("1", draw(st.integers(50, 400))) if draw(st.booleans()) else "1"
+    header = (
+        "from typing import TYPE_CHECKING\n\nimport pytest\n"
+        if place == "type_checking"
+        else "import pytest\n"
+    )
+    if place == "top":
+        header += statement
+    elif place == "type_checking":
+        header += "\nif TYPE_CHECKING:\n" + textwrap.indent(statement, "    ")
+    body = noise.in_body()
+    if place == "function":
+        body += textwrap.indent(statement, "    ")
+    if place != "type_checking":
+        if walrus:
+            body += f"    assert (found := {bound[0]}) is not None\n"
+        body += f"    return ({', '.join(bound)},), {total}\n"
+    else:
+        body += f"    return (), {total}\n"
+    text = header + "\n\n" + noise.at_top() + "def test_moved():\n" + body
+    return noise.finish(text), names if place != "type_checking" else [], place
+
+
+@_examples(15)
+@given(program=stale_import_programs())
+def test_import_fix_binds_the_moved_names(program: tuple[str, list[str], str]) -> None:
+    """EVT301 (safe): the rewritten import binds the very objects the module now defines,
+    under the same names (aliases kept); at the top, under ``TYPE_CHECKING`` and inside a
+    function alike."""
+    text, names, place = program
+    name = "tests/test_moved.py"
+    with _project({**_MOVED_PROJECT, name: text}) as root:
+        fixed = _fix(root, name)
+        assert "from inventory.stock.levels import" in fixed.after, fixed.stdout
+        assert "inventory.levels" not in fixed.after
+        with _importable(root / "src", packages=("inventory",)):
+            before = _run_module(fixed.before, name, "test_moved")
+        with _importable(root / "src", packages=("inventory",)):
+            from inventory.stock import levels  # the project's module: the expectation
+
+            kind, result = _run_module(fixed.after, name, "test_moved")
+            expected = tuple(getattr(levels, moved) for moved in names)
+    assert kind == "returned", result
+    objects, total = result
+    assert len(objects) == len(expected) and all(
+        a is b for a, b in zip(objects, expected, strict=True)
+    )
+    if place != "type_checking":
+        assert before[0] == "raised" and "ModuleNotFoundError" in before[1]
+    assert isinstance(total, int)
+
+
+_PATCH_FORMS = {
+    # form: (imports, decorator or None, the lines of the body that patch, how the test is called)
+    "decorator": ("from unittest import mock\n", '@mock.patch("{target}")\n', "", "patched"),
+    "patch_name": ("from unittest.mock import patch\n", '@patch("{target}")\n', "", "patched"),
+    "with": (
+        "from unittest import mock\n",
+        "",
+        '    with mock.patch("{target}") as patched:\n        return check(patched)\n',
+        "",
+    ),
+    "monkeypatch": (
+        "import pytest\n",
+        "",
+        '    patched = object()\n    monkeypatch.setattr("{target}", patched)\n'
+        "    return check(patched)\n",
+        "monkeypatch",
+    ),
+}
+
+
+@st.composite
+def patch_programs(draw: st.DrawFn) -> tuple[str, str, str]:
+    noise = draw(NOISE)
+    form = draw(st.sampled_from(sorted(_PATCH_FORMS)))
+    imports, decorator, lines, parameter = _PATCH_FORMS[form]
+    attribute = draw(st.sampled_from(["reorder_point", "StockLevel", "SAFETY_MARGIN"]))
+    old = draw(st.sampled_from(["inventory.levels", "inventory.stock.gone"]))
+    target = f"{old}.{attribute}"
+    deep = _deep_chain("0", draw(st.integers(50, 400))) if draw(st.booleans()) else "0"
+    check = (
+        "def check(patched):\n"
+        "    from inventory.stock import levels\n\n"
+        f"    return getattr(levels, {attribute!r}) is patched, {deep}\n"
+    )
+    body = noise.in_body()
+    if lines:
+        body += lines.format(target=target)
+    else:
+        body += "    return check(patched)\n"
+    test = decorator.format(target=target) + f"def test_patched({parameter}):\n" + body
+    text = imports + "\n\n" + noise.at_top() + check + "\n\n" + test
+    return noise.finish(text), form, attribute
+
+
+@_examples(15)
+@given(program=patch_programs())
+def test_patch_fix_patches_where_the_name_is_defined(program: tuple[str, str, str]) -> None:
+    """EVT303 (unsafe, documented to change the target string): the rewritten target
+    patches the name in the module that now defines it, for mock.patch as a decorator or a
+    context manager and for monkeypatch.setattr; the original failed to import."""
+    text, form, attribute = program
+    name = "tests/test_patches.py"
+    with _project({**_MOVED_PROJECT, name: text}) as root:
+        fixed = _fix(root, name)
+        assert f'"inventory.stock.levels.{attribute}"' in fixed.after, fixed.stdout
+
+        def run(source: str) -> tuple[str, Any]:
+            function = _execute(source, name)["test_patched"]
+            if form != "monkeypatch":
+                return _outcome(function)
+            monkeypatch = pytest.MonkeyPatch()
+            try:
+                return _outcome(lambda: function(monkeypatch))
+            finally:
+                monkeypatch.undo()
+
+        with _importable(root / "src", packages=("inventory",)):
+            before = run(fixed.before)
+        with _importable(root / "src", packages=("inventory",)):
+            after = run(fixed.after)
+            from inventory.stock import levels
+
+            original = getattr(levels, attribute)
+    assert before[0] == "raised" and (
+        "ModuleNotFoundError" in before[1] or "inventory" in before[1]
+    )
+    assert after == ("returned", (True, 0)), fixed.after
+    assert original is not None and not hasattr(original, "assert_called")  # patch undone
