@@ -845,3 +845,121 @@ def test_patch_fix_patches_where_the_name_is_defined(program: tuple[str, str, st
     )
     assert after == ("returned", (True, 0)), fixed.after
     assert original is not None and not hasattr(original, "assert_called")  # patch undone
+
+
+# -- EVT401: the configured readiness call inserted before the subscription ------------------
+
+_READINESS_PYPROJECT = textwrap.dedent(
+    """\
+    [tool.eventlint.kafka]
+    readiness-call = "wait_for_topics({consumer}, {topics})"
+    readiness-import = "from app.kafka_utils import wait_for_topics"
+    """
+)
+_KAFKA_UTILS = textwrap.dedent(
+    """\
+    from confluent_kafka import LOG
+
+
+    def wait_for_topics(consumer, topics):
+        LOG.append(("wait_for_topics", list(topics)))
+    """
+)
+# Outside the project (a client library is not first-party): records every call.
+_CONFLUENT_STUB = textwrap.dedent(
+    """\
+    LOG = []
+
+
+    class Consumer:
+        def __init__(self, config):
+            LOG.append(("init", dict(config)))
+
+        def subscribe(self, topics):
+            LOG.append(("subscribe", list(topics)))
+
+        def poll(self, timeout):
+            LOG.append(("poll", timeout))
+            return f"message {sum(entry[0] == 'poll' for entry in LOG)}"
+    """
+)
+
+
+@st.composite
+def readiness_programs(draw: st.DrawFn) -> tuple[str, list[str], bool]:
+    """A consumer subscribed with no readiness check; its topics; whether a fix is expected
+    (eventlint offers none for ``self._consumer.subscribe(topics := [...])``: it reports
+    the walrus form only on a local consumer; no fix is safe, so that is no bug)."""
+    noise = draw(NOISE)
+    topics = draw(st.sampled_from([["orders"], ["orders", "returns"]]))
+    spelled = draw(st.sampled_from(["literal", "constant"]))
+    listed = (
+        "["
+        + ", ".join(
+            ["ORDERS" if t == "orders" and spelled == "constant" else repr(t) for t in topics]
+        )
+        + "]"
+    )
+    method = draw(st.booleans())
+    consumer = "self._consumer" if method else "consumer"
+    indent = "        " if method else "    "
+    guarded = draw(st.booleans())
+    timeout = (
+        _deep_chain("0.0", draw(st.integers(50, 400))) + " + 1.0" if draw(st.booleans()) else "1.0"
+    )
+    walrus = draw(st.booleans())
+    subscribe = f"{consumer}.subscribe({'topics := ' if walrus else ''}{listed})\n"
+    if guarded:
+        subscribe = f"if {consumer} is not None:\n{indent}    " + subscribe
+    body = noise.in_body(indent)
+    if not method:
+        body += f'{indent}consumer = Consumer({{"bootstrap.servers": "kafka:9092", "group.id": "audit"}})\n'
+    returned = f"{consumer}.poll({timeout})" + (", topics" if walrus else "")
+    body += f"{indent}{subscribe}{indent}return {returned}\n"
+    type_checking = draw(st.booleans())
+    header = "from typing import TYPE_CHECKING\n\n" if type_checking else ""
+    header += "from confluent_kafka import Consumer\n"
+    if type_checking:
+        header += "\nif TYPE_CHECKING:\n    from app.kafka_utils import wait_for_topics\n"
+    header += '\nORDERS = "orders"\n'
+    if method:
+        code = (
+            "class Worker:\n    def __init__(self):\n"
+            '        self._consumer = Consumer({"bootstrap.servers": "kafka:9092", "group.id": "audit"})\n\n'
+            "    def run(self):\n" + body + "\n\ndef consume():\n    return Worker().run()\n"
+        )
+    else:
+        code = "def consume():\n" + body
+    return noise.finish(header + "\n\n" + noise.at_top() + code), topics, not (method and walrus)
+
+
+@_examples(12)
+@given(program=readiness_programs())
+def test_readiness_fix_only_adds_the_configured_call(
+    program: tuple[str, list[str], bool],
+) -> None:
+    """EVT401 (unsafe, only when configured): the readiness call, with its import added at
+    run time, runs right before the subscription, on the same consumer and topics; every
+    other call on the consumer and the value returned are unchanged."""
+    text, topics, fixable = program
+    name = "app/consumers.py"
+    files = {"app/__init__.py": "", "app/kafka_utils.py": _KAFKA_UTILS, name: text}
+    with _project(files, _READINESS_PYPROJECT) as root, tempfile.TemporaryDirectory() as stubs:
+        write(Path(stubs) / "confluent_kafka" / "__init__.py", _CONFLUENT_STUB)
+        fixed = _fix(root, name)
+        inserted = "wait_for_topics(" in fixed.after.split("def ", 1)[-1]
+        assert inserted or not fixable, fixed.stdout
+
+        def run(source: str) -> tuple[tuple[str, Any], list[Any]]:
+            with _importable(root, Path(stubs), packages=("app", "confluent_kafka")):
+                import confluent_kafka  # the stub
+
+                return _run_module(source, name, "consume"), confluent_kafka.LOG
+
+        before, log_before = run(fixed.before)
+        after, log_after = run(fixed.after)
+    assert before[0] == "returned", before
+    assert after == before
+    subscribed = log_before.index(("subscribe", topics))
+    added = [("wait_for_topics", topics)] if inserted else []
+    assert log_after == [*log_before[:subscribed], *added, *log_before[subscribed:]]
