@@ -125,6 +125,12 @@ FIXABLE = sorted(rule.code for rule in all_rules() if rule.fix_availability in (
 COVERED = {
     "EVT101": "test_event_id_fixes_change_only_the_id",
     "EVT104": "test_event_id_fixes_change_only_the_id",
+    "EVT201": "test_code_fix_keeps_a_passing_test_passing",
+    "EVT203": "test_escape_fix_makes_the_pattern_match_its_literal_text",
+    "EVT301": "test_import_fix_binds_the_moved_names",
+    "EVT303": "test_patch_fix_patches_where_the_name_is_defined",
+    "EVT305": "test_test_reference_fix_points_at_the_moved_file",
+    "EVT401": "test_readiness_fix_only_adds_the_configured_call",
 }
 
 
@@ -446,7 +452,7 @@ def _id_outcome(text: str) -> tuple[Any, dict[str, Any]]:
     }
 
 
-@_examples(40)
+@_examples(50)
 @given(program=id_programs())
 def test_event_id_fixes_change_only_the_id(program: IdProgram) -> None:
     """EVT101 (keys removed from a hashed dict) and EVT104 (``sort_keys=True``): the fix
@@ -469,6 +475,13 @@ def test_event_id_fixes_change_only_the_id(program: IdProgram) -> None:
     if not program.only_hashed:
         for key in program.envelope:
             assert fixed.after.count(f'"{key}"') == fixed.before.count(f'"{key}"')
+
+
+def test_every_fixable_rule_has_a_property() -> None:
+    """A rule that gains a fix gains a property here."""
+    assert sorted(COVERED) == FIXABLE
+    for name in COVERED.values():
+        assert callable(globals()[name])
 
 
 def test_pending_repros_compile() -> None:
@@ -933,7 +946,7 @@ def readiness_programs(draw: st.DrawFn) -> tuple[str, list[str], bool]:
     return noise.finish(header + "\n\n" + noise.at_top() + code), topics, not (method and walrus)
 
 
-@_examples(12)
+@_examples(15)
 @given(program=readiness_programs())
 def test_readiness_fix_only_adds_the_configured_call(
     program: tuple[str, list[str], bool],
@@ -963,3 +976,97 @@ def test_readiness_fix_only_adds_the_configured_call(
     subscribed = log_before.index(("subscribe", topics))
     added = [("wait_for_topics", topics)] if inserted else []
     assert log_after == [*log_before[:subscribed], *added, *log_before[subscribed:]]
+
+
+# -- EVT305: a moved test file named in noxfile.py --------------------------------------------
+
+_NOX_STUB = textwrap.dedent(
+    """\
+    RUNS = []
+
+
+    def session(function=None, **options):
+        return function if function is not None else (lambda inner: inner)
+    """
+)
+_MOVED_TESTS = {
+    "tests/unit/test_codes.py": "def test_known():\n    pass\n\n\ndef test_slow():\n    pass\n",
+}
+
+
+class Session:
+    """A nox session that records what it is asked to run."""
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[Any, ...]] = []
+        self.posargs: list[str] = []
+
+    def run(self, *args: Any, **options: Any) -> None:
+        self.runs.append((args, options))
+
+
+@st.composite
+def noxfile_programs(draw: st.DrawFn) -> str:
+    noise = draw(NOISE)
+    references = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    '"tests/test_codes.py"',
+                    '"tests/test_codes.py::test_known"',
+                    '"--deselect", "tests/test_codes.py::test_slow"',
+                ]
+            ),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    flag = (
+        _deep_chain('""', draw(st.integers(50, 400))) + ' + "-q"' if draw(st.booleans()) else '"-q"'
+    )
+    walrus = draw(st.booleans())
+    arguments = ", ".join(['"pytest"', *references, flag])
+    call = f"session.run({arguments})"
+    body = noise.in_body()
+    if walrus:
+        body += f"    if (result := {call}) is not None:\n        return result\n"
+    else:
+        body += f"    {call}\n"
+    body += '    session.run("python", "-m", "pytest", "tests/unit")\n'
+    text = "import nox\n\n\n" + noise.at_top() + "@nox.session\ndef tests(session):\n" + body
+    return noise.finish(text)
+
+
+@_examples(15)
+@given(program=noxfile_programs())
+def test_test_reference_fix_points_at_the_moved_file(program: str) -> None:
+    """EVT305 (safe): in noxfile.py, every reference to the moved test file now names its new
+    place, node IDs kept; nothing else the session is asked to run changes."""
+    with (
+        _project({**_MOVED_TESTS, "noxfile.py": program}) as root,
+        tempfile.TemporaryDirectory() as stubs,
+    ):
+        write(Path(stubs) / "nox" / "__init__.py", _NOX_STUB)
+        fixed = _fix(root, "noxfile.py")
+        assert "tests/test_codes.py" not in fixed.after, fixed.stdout
+
+        def run(source: str) -> list[tuple[Any, ...]]:
+            session = Session()
+            with _importable(Path(stubs), packages=("nox",)):
+                _execute(source, "noxfile.py")["tests"](session)
+            return session.runs
+
+        before, after = run(fixed.before), run(fixed.after)
+    moved = [
+        (
+            tuple(
+                arg.replace("tests/test_codes.py", "tests/unit/test_codes.py")
+                if isinstance(arg, str)
+                else arg
+                for arg in args
+            ),
+            options,
+        )
+        for args, options in before
+    ]
+    assert after == moved
