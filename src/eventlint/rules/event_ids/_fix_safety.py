@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 
+from eventlint.analysis.hash_inputs import argument_value, arguments
 from eventlint.analysis.id_hashes import HashSite
 from eventlint.analysis.walk import descendants
 
@@ -36,11 +37,17 @@ def binds_a_name(nodes: list[ast.AST]) -> bool:
 
 def only_hashed(value: ast.AST, site: HashSite) -> bool:
     """Whether ``value`` (a node in ``site``'s function) is used for nothing but the hash."""
-    in_hash = {id(node) for node in descendants(site.call)}
-    if id(value) in in_hash:
-        # Inline in the hash call; ``(payload := {...})`` would also name it.
-        return not _named_inside_hash(value, site.call)
     uses = _NameUses(site.scope.node)
+    hashing = [site.call, *uses.updates_of(site.call)]
+    in_hash = {id(node) for call in hashing for node in descendants(call)}
+    for call in hashing:
+        if any(node is value for node in descendants(call)):
+            # Inline in the hash call (or a ``h.update(...)`` of it): ``(payload := {...})``
+            # would also name it, and ``sha256(json.dumps(producer.send(topic, {...})))``
+            # publishes it on the way.
+            return not _named_inside_hash(value, call) and all(
+                _reformats_only(argument_value(argument), value) for argument in arguments(call)
+            )
     for target, assigned in uses.single_name_assignments:
         if id(value) in {id(node) for node in descendants(assigned)}:
             # ``message = build(producer, {...})`` hands the dict to a call first.
@@ -66,7 +73,16 @@ class _NameUses:
         # Loads that are the base of a subscript store (``payload["k"] = v``): they change
         # the dict before it is hashed, and use it for nothing else.
         self.mutations: set[int] = set()
+        # A load that is the receiver of ``.update(...)``: that call.
+        self.calls_on: dict[int, ast.Call] = {}
         for node in descendants(function):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "update"
+                and isinstance(node.func.value, ast.Name)
+            ):
+                self.calls_on[id(node.func.value)] = node
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target = node.targets[0]
                 if isinstance(target, ast.Name):
@@ -85,6 +101,17 @@ class _NameUses:
                 and isinstance(node.value, ast.Name)
             ):
                 self.mutations.add(id(node.value))
+
+    def updates_of(self, call: ast.Call) -> list[ast.Call]:
+        """``h.update(x)`` calls on a name assigned the hash call (``h = hashlib.sha256()``):
+        they feed the same hash."""
+        names = {target for target, assigned in self.single_name_assignments if assigned is call}
+        return [
+            load_call
+            for name in names
+            for load in self.loads.get(name, [])
+            if (load_call := self.calls_on.get(id(load))) is not None
+        ]
 
     def ends_in_hash(self, name: str, in_hash: set[int], depth: int) -> bool:
         if depth > _MAX_RENAMES:

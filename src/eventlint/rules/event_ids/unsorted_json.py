@@ -8,6 +8,7 @@ from eventlint.analysis.hash_inputs import JsonDumpsUse
 from eventlint.analysis.id_hashes import EventIdAnalysis
 from eventlint.finding import Applicability, Edit, Fix
 from eventlint.rules.event_ids._base import EventIdRule, made_in
+from eventlint.rules.event_ids._fix_safety import only_hashed
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -27,8 +28,9 @@ class UnsortedJsonInEventId(EventIdRule):
     ``model_dump_json()`` follows the field declaration order and is not flagged.
 
     Fix (unsafe, because it changes the IDs produced): add ``sort_keys=True`` (or turn
-    ``sort_keys=False`` into ``True``). The fix turns the Incorrect example into the Correct
-    one.
+    ``sort_keys=False`` into ``True``). No fix when the JSON text is also used for anything
+    but the hash (published, returned, handed to another call): sorting would change that
+    message too. The fix turns the Incorrect example into the Correct one.
 
     Incorrect::
 
@@ -58,11 +60,18 @@ class UnsortedJsonInEventId(EventIdRule):
         for site in self.id_sites(analysis):
             for leaf in site.all_leaves():
                 if isinstance(leaf, JsonDumpsUse) and leaf.may_be_mapping and not leaf.sort_keys:
+                    # Sorting the keys of JSON that is also published or returned would change
+                    # that message too: then the finding comes without a fix.
+                    fix = (
+                        Fix(Applicability.UNSAFE, (Edit(leaf.node, "Call", _with_sort_keys),))
+                        if only_hashed(leaf.node, site)
+                        else None
+                    )
                     self.report_once(
                         leaf.node,
                         f"`json.dumps` without `sort_keys=True` feeds the ID made in "
                         f"{made_in(site, leaf.node)}; key order would change the ID",
-                        Fix(Applicability.UNSAFE, (Edit(leaf.node, "Call", _with_sort_keys),)),
+                        fix,
                     )
 
 
