@@ -26,7 +26,6 @@ from typing import Protocol
 from eventlint import globs, paths, sourcefile
 from eventlint.cache_folder import CACHE_DIR_NAME
 from eventlint.config import Settings
-from eventlint.project import kafka_readers
 from eventlint.project.dependencies import (
     Dependencies,
     Recorder,
@@ -39,7 +38,7 @@ from eventlint.project.deployment import COMPOSE_FILE, ReadyFolder, ready_folder
 from eventlint.project.inventory import (
     MODULE_SUFFIXES,
     NATIVE_SOURCE_SUFFIXES,
-    Inventory,
+    FileInventory,
     Listings,
 )
 from eventlint.project.layout import (
@@ -49,17 +48,14 @@ from eventlint.project.layout import (
     expand_testpaths,
     read_pytest_config,
 )
+from eventlint.project.linted_file import LintedFile
 from eventlint.project.modules import ClassInfo, ModuleIndex
-from eventlint.project.own import OwnModule
 from eventlint.project.raises import RaiseIndex
-from eventlint.project.readers import HASH_WORDS
+from eventlint.project.readers import hash_helpers_of
+from eventlint.project.readers import kafka as kafka_reader
+from eventlint.project.readers.hash_helpers import HASH_WORDS
 from eventlint.project.store import STORE_NAME, SummaryStore, identity_of
-from eventlint.project.summaries import (
-    FixtureSummary,
-    KafkaSummary,
-    ModuleSummary,
-    hash_helpers_of,
-)
+from eventlint.project.summaries import FixtureSummary, KafkaSummary, ModuleSummary
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -91,7 +87,7 @@ class Project:
         self.settings = settings
         self.root = settings.root
         self.recorder = Recorder()
-        self.inventory = Inventory(self.root, listings)
+        self.inventory = FileInventory(self.root, listings)
         self.store = store
         self._resolver = listings.resolver
         self._listings = listings
@@ -286,9 +282,9 @@ class ProjectView:
         self._text = text
 
     @cached_property
-    def own(self) -> OwnModule:
+    def own(self) -> LintedFile:
         """This file as the linted text says (which may differ from the disk mid-fix)."""
-        return OwnModule(self._text)
+        return LintedFile(self._text)
 
     @property
     def modules(self) -> ModuleIndex:
@@ -586,7 +582,7 @@ class _ByteTest:
     test: Callable[[bytes], bool]
 
 
-_MAY_CHECK_TOPICS = _ByteTest("may-check-topics", kafka_readers.may_check)
+_MAY_CHECK_TOPICS = _ByteTest("may-check-topics", kafka_reader.may_check)
 
 
 def _hash_helpers_of(data: bytes) -> list[str]:

@@ -34,7 +34,7 @@ from eventlint.project.inventory import (
     EXTENSION_SUFFIXES,
     MODULE_SUFFIXES,
     NATIVE_SOURCE_SUFFIXES,
-    Inventory,
+    FileInventory,
     Listing,
 )
 from eventlint.project.layout import ProjectLayout
@@ -112,7 +112,7 @@ class ModuleIndex:
     def __init__(
         self,
         layout: ProjectLayout,
-        inventory: Inventory,
+        inventory: FileInventory,
         *,
         store: SummaryStore,
         recorder: Recorder,
