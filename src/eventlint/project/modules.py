@@ -52,6 +52,15 @@ _MODULE_ATTRIBUTES = frozenset(
 
 
 @dataclass(frozen=True)
+class ByteTest:
+    """A test of a file's bytes (see :meth:`ModuleIndex.fact`), kept in the store under its
+    name while the file is unchanged: it rules a module out before it is summarised."""
+
+    name: str
+    test: Callable[[bytes], bool]
+
+
+@dataclass(frozen=True)
 class Location:
     """Where a dotted module name was found (in any root)."""
 
