@@ -10,9 +10,9 @@ that models it:
   (``context.project``);
 - ``kafka``: the Kafka readiness queries the view answers (helpers, fixtures, deployment);
 - ``requirements``: the libraries a project declares it depends on;
-- ``inventory``, ``layout``, ``modules``, ``raises``, ``deployment``: the files, the import
-  roots and pytest configs, the module index (with class resolution), raise sites and compose
-  files;
+- ``inventory``, ``layout``, ``modules``, ``classes`` and ``class_index``, ``raises``,
+  ``deployment``: the files, the import roots and pytest configs, the module index, classes
+  with their bases merged in, raise sites and compose files;
 - ``summaries`` (the data stored per module), ``readers/`` (one reader per kind of fact),
   ``linted_file`` (the same facts read from the linted text), ``store`` (the summaries kept
   between runs) and ``dependencies`` (what each answer read, for the results cache).
@@ -23,10 +23,10 @@ and a query on the view, not lines here.
 
 from __future__ import annotations
 
+from eventlint.project.classes import ClassInfo
 from eventlint.project.inventory import MODULE_SUFFIXES, Listings
 from eventlint.project.kafka import KafkaHelper
 from eventlint.project.model import Project, Projects, Worked
-from eventlint.project.modules import ClassInfo
 from eventlint.project.view import ProjectView
 
 __all__ = [

@@ -2,8 +2,8 @@
 
 One :class:`Project` per project root (see ``eventlint.paths``) is built once per run by the
 runner (once per process by the flake8 plugin). It owns the file inventory (from the run's
-shared folder listings), the layout (import roots), one module index with class resolution
-merged in, the raise-site index and the per-module summaries kept between runs. Rules reach
+shared folder listings), the layout (import roots), one module index, the class index, the
+raise-site index and the per-module summaries kept between runs. Rules reach
 it through a ``ProjectView`` (``view.py``) bound to the file being linted.
 
 Every index records what it consulted (``dependencies``), and the project fingerprints what
@@ -21,6 +21,7 @@ from pathlib import Path
 from eventlint import sourcefile
 from eventlint.cache_folder import CACHE_DIR_NAME
 from eventlint.config import Settings
+from eventlint.project.class_index import ClassIndex
 from eventlint.project.dependencies import Dependencies, Recorder, listing_fingerprint
 from eventlint.project.deployment import COMPOSE_FILE, ReadyFolder, ready_folders
 from eventlint.project.inventory import NATIVE_SOURCE_SUFFIXES, FileInventory, Listings
@@ -81,9 +82,14 @@ class Project:
         )
 
     @cached_property
+    def classes(self) -> ClassIndex:
+        return ClassIndex(self.modules, recorder=self.recorder)
+
+    @cached_property
     def raises(self) -> RaiseIndex:
         return RaiseIndex(
             self.modules,
+            classes=self.classes,
             production_files=self.production_files,
             extension_sources=self.extension_sources,
             recorder=self.recorder,

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from eventlint import sourcefile
 from eventlint.project import kafka
+from eventlint.project.classes import ClassInfo
 from eventlint.project.dependencies import dir_key, file_key, index_key, listing_fingerprint
 from eventlint.project.kafka import KafkaHelper
 from eventlint.project.layout import PytestConfig, expand_testpaths, read_pytest_config
 from eventlint.project.linted_file import LintedFile
 from eventlint.project.model import Project
-from eventlint.project.modules import ByteTest, ClassInfo, ModuleIndex
+from eventlint.project.modules import ByteTest, ModuleIndex
 from eventlint.project.raises import RaiseIndex
 from eventlint.project.summaries import ModuleSummary
 
@@ -54,7 +55,7 @@ class ProjectView:
 
     def resolve_class(self, spelled: str) -> ClassInfo | None:
         """The class a dotted name written in this file refers to, wherever it is defined."""
-        return self.modules.resolve_class(spelled, self.file, self.own.summary)
+        return self.project.classes.resolve_class(spelled, self.file, self.own.summary)
 
     def module_name(self) -> str | None:
         return self._module_name
