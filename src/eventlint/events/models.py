@@ -28,8 +28,8 @@ from pathlib import Path
 from eventlint import sourcefile
 from eventlint.analysis.event_fields import Classification, classify
 from eventlint.analysis.name_words import words
-from eventlint.config import EventIdOptions
 from eventlint.events.records import EventModel, ModelField, Unresolved
+from eventlint.options import EventIdOptions
 from eventlint.project import ClassInfo, Project
 from eventlint.project.modules import FieldInfo
 
