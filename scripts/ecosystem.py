@@ -56,6 +56,10 @@ GIT_REPOSITORIES = {
     # code is not judged).
     "openedx/event-bus-kafka": "ae3d646652",
     "bytewax/bytewax": "9fce5b6ee4",
+    # Event models and IDs (added for the EVT1 dataflow, issue 24): a CloudEvents SDK and
+    # an event-definitions library (pyeventsourcing above is the event-sourcing one).
+    "cloudevents/sdk-python": "e5df229f89",
+    "openedx/openedx-events": "741277fa3a",
 }
 SDISTS = {"django": "django==5.2.8", "sqlalchemy": "sqlalchemy==2.0.44"}
 

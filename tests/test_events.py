@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from helpers import run_cli, write
 
+from eventlint.analysis.event_fields import BUSINESS_BY_DEFAULT
+
 SHOP = Path(__file__).parent / "fixtures" / "events" / "shop"
 REPO = Path(__file__).parent.parent
 EXAMPLE = REPO / "examples" / "order_service"
@@ -71,9 +73,9 @@ def test_every_field_is_classified_with_its_reason() -> None:
         "event_id": ("envelope", "name matches envelope field `event_id`"),
         "occurred_at": ("envelope", "name matches envelope field `occurred_at`"),
         "trace_id": ("envelope", "name matches envelope field `trace_id`"),
-        "payload": ("unclassified", "no marker, type or name says"),
-        "order_id": ("unclassified", "no marker, type or name says"),
-        "customer": ("unclassified", "no marker, type or name says"),
+        "payload": ("business", BUSINESS_BY_DEFAULT),
+        "order_id": ("business", BUSINESS_BY_DEFAULT),
+        "customer": ("business", BUSINESS_BY_DEFAULT),
         # the nested model's sensitive fields, each marker kind
         "customer.email": ("sensitive", "name matches sensitive field `email`"),
         "customer.phone": ("sensitive", "marked `pii`"),
@@ -82,7 +84,7 @@ def test_every_field_is_classified_with_its_reason() -> None:
         "contact_email": ("business", "marked `business`"),
         "card_token": ("sensitive", "type SecretStr/SecretBytes"),
         "note": ("business", "annotated with `Business` (field-markers)"),
-        "channel": ("unclassified", "no marker, type or name says"),
+        "channel": ("business", BUSINESS_BY_DEFAULT),
     }
     inherited = [
         field
@@ -276,11 +278,27 @@ def test_the_pre_commit_hook_fails_on_a_stale_document(shop: Path, tmp_path: Pat
     )  # fmt: skip
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
-    assert "+| `region` | `str` | unclassified |" in output
-    assert "-| `channel` | `str` | unclassified |" in output
+    assert "+| `region` | `str` | business |" in output
+    assert "-| `channel` | `str` | business |" in output
 
 
 def test_check_and_write_keep_markdown_only(shop: Path) -> None:
     result = run_cli("events", "--check", "docs/events.md", "--output-format", "json", cwd=shop)
     assert result.returncode == 2
     assert result.stderr == "eventlint: error: --check and --write keep a markdown document\n"
+
+
+def test_only_a_marker_eventlint_cannot_read_leaves_a_field_unclassified() -> None:
+    from eventlint.analysis.event_fields import Classification, FieldFacts, classify
+    from eventlint.options import EventIdOptions
+
+    options = EventIdOptions()
+    assert classify(FieldFacts("region"), options) == Classification(
+        "business", BUSINESS_BY_DEFAULT
+    )
+    assert classify(FieldFacts("region", marker="internal"), options) == Classification(
+        "unclassified", "marked `internal`, which is no known classification"
+    )
+    # Evidence from the name still decides beside an unknown marker.
+    assert classify(FieldFacts("customer_email", marker="internal"), options).kind == "sensitive"
+    assert classify(FieldFacts("occurredAt", marker="internal"), options).kind == "envelope"

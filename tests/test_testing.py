@@ -18,6 +18,7 @@ from helpers import write
 from hypothesis import given, settings
 from pydantic import BaseModel, Field, SecretStr
 
+from eventlint.analysis.event_fields import BUSINESS_BY_DEFAULT
 from eventlint.testing import ContractViolation, check_event_id
 from eventlint.testing.fields import classify, event_id_options
 from eventlint.testing.strategies import for_model
@@ -75,7 +76,7 @@ def test_fields_are_classified_from_the_project_config_types_and_markers(tmp_pat
     }
     assert found["event_id"][0] == "envelope" and found["batch_id"][0] == "envelope"
     assert found["password"][0] == "sensitive" and found["nickname"] == ("sensitive", "marked pii")
-    assert found["user_id"] == ("business", "not envelope or sensitive")
+    assert found["user_id"] == ("business", BUSINESS_BY_DEFAULT.replace("`", ""))
     plain = write(tmp_path / "plain" / "pyproject.toml", '[project]\nname = "plain"\n').parent
     defaults = {cls.name: cls.kind for cls in classify(Signup, event_id_options(Signup, plain))}
     assert defaults["batch_id"] == "business"

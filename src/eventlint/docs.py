@@ -89,7 +89,49 @@ def render_rules_markdown() -> str:
             f"{'on' if rule.default_enabled else 'off'} | {rule.fix_availability} |"
         )
     sections = [rule_doc(rule) for rule in all_rules()]
-    return "\n".join(header) + "\n\n" + "\n".join(sections)
+    return "\n".join(header) + "\n\n" + "\n".join([*sections, _vocabularies()])
+
+
+def _vocabularies() -> str:
+    """The default name lists of the EVT1 rules, from the configuration's defaults: what
+    ``envelope-fields``, ``sensitive-fields`` and ``id-name-pattern`` replace."""
+    # Imported here: rendering one rule's docs (``eventlint rule``) needs no configuration.
+    from eventlint.analysis.event_fields import SENSITIVE_EXACT_ONLY
+    from eventlint.options import (
+        DEFAULT_ENVELOPE_FIELDS,
+        DEFAULT_ID_NAME_PATTERN,
+        DEFAULT_SENSITIVE_FIELDS,
+    )
+
+    def listed(names: tuple[str, ...]) -> str:
+        return ", ".join(f"`{name}`" for name in names)
+
+    return "\n".join(
+        [
+            "## Default vocabularies (EVT1xx)",
+            "",
+            "Names are compared after folding camelCase to snake_case (`occurredAt` is "
+            "`occurred_at`).",
+            "",
+            "**`envelope-fields`** (EVT101, `eventlint events`), matched as whole names: "
+            f"{listed(DEFAULT_ENVELOPE_FIELDS)}. Bare `id` and `time` (CloudEvents' names) are "
+            "not in it: `order.id` is the business key; as Kafka headers CloudEvents' "
+            "attributes are `ce_id` and `ce_time`. `correlation_id` is not in it either: it "
+            "names the business process a saga's steps share, the same on every copy.",
+            "",
+            "**`sensitive-fields`** (EVT102), matched as the name or its last words "
+            f"(`customer_email`), except {listed(SENSITIVE_EXACT_ONLY)}, matched as whole "
+            f"names only: {listed(DEFAULT_SENSITIVE_FIELDS)}. An UPPER_CASE name "
+            "(`settings.DEFAULT_FROM_EMAIL`) is a configuration constant, the service's own "
+            "value, never personal.",
+            "",
+            f"**`id-name-pattern`** (which names make an ID context): `{DEFAULT_ID_NAME_PATTERN}`,"
+            " matched against each word of a name; and names ending in `hash`, `digest`, "
+            "`token`, `key` or `fingerprint` that also say `event`, `message`, `payload`, "
+            "`record`, `dedup` or `idempotency`.",
+            "",
+        ]
+    )
 
 
 def render_readme_table() -> str:

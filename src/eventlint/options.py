@@ -35,8 +35,28 @@ DEFAULT_ENVELOPE_FIELDS = (
     "produced_at",
     "sent_at",
     "received_at",
+    # the times an event was made, sent and moved: a re-published copy gets new ones
+    "occurred_at",
+    "occurred_on",
+    "emitted_at",
+    "recorded_at",
+    "enqueued_at",
+    "delivered_at",
+    # tracing and causation (W3C trace context, the message/causation id pair of outboxes)
     "trace_id",
     "span_id",
+    "parent_span_id",
+    "traceparent",
+    "causation_id",
+    # delivery: changes on every redelivery of the same event
+    "retry_count",
+    "delivery_attempt",
+    "redelivery_count",
+    "headers",
+    # CloudEvents attributes as Kafka headers (binary mode); ``id``/``time`` bare are not
+    # defaults, ``order.id`` is business data
+    "ce_id",
+    "ce_time",
     "offset",
     "partition",
 )
@@ -68,6 +88,13 @@ DEFAULT_SENSITIVE_FIELDS = (
     "dob",
     "birth_date",
     "birthdate",
+    # recipients: a message ID made from who it goes to is made from an address
+    "to",
+    "recipient",
+    "recipients",
+    "cc",
+    "bcc",
+    "reply_to",
     "ip_address",
     "ip",
     "passport_number",

@@ -11,8 +11,11 @@ the first that applies decides:
    ``field-markers``;
 3. the type: ``SecretStr`` / ``SecretBytes`` are sensitive;
 4. the name: the ``sensitive-fields`` and ``envelope-fields`` lists;
-5. otherwise unclassified: the rules treat it as business data, the inventory leaves it for
-   the team to decide.
+5. otherwise business data: a field of an event with no envelope or sensitive evidence is
+   what the event says happened (``order_id``, ``amount``);
+6. unclassified only where the team's own marker says something eventlint cannot read
+   (``{"classification": "internal"}`` on a field no name or type classifies): the inventory
+   names the marker and leaves it for the team to decide; the rules treat it as business.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from eventlint.options import EventIdOptions
 
 Kind = Literal["envelope", "sensitive", "business", "unclassified"]
 
-# Too generic to match as a suffix: ``token`` in ``page_token`` is not a credential.
-SENSITIVE_EXACT_ONLY = ("token",)
+# Too generic to match as a suffix: ``token`` in ``page_token`` is not a credential, ``to``
+# in ``path_to`` or ``cc`` in ``acc`` no recipient.
+SENSITIVE_EXACT_ONLY = ("token", "to", "cc", "bcc")
 
 # What a ``classification`` marker's value (or a ``{"<word>": True}`` marker) means.
 MARKER_KINDS: Mapping[str, Kind] = {
@@ -78,7 +82,15 @@ def classify(facts: FieldFacts, options: EventIdOptions) -> Classification:
     listed = envelope_field(facts.name, options)
     if listed is not None:
         return Classification("envelope", f"name matches envelope field `{listed}`")
-    return Classification("unclassified", "no marker, type or name says")
+    if facts.marker is not None:
+        return Classification(
+            "unclassified", f"marked `{facts.marker}`, which is no known classification"
+        )
+    return Classification("business", BUSINESS_BY_DEFAULT)
+
+
+# The reason given for a field that nothing classifies otherwise.
+BUSINESS_BY_DEFAULT = "no envelope or sensitive evidence: business data by default"
 
 
 def _configured_marker(

@@ -16,15 +16,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from eventlint import parsing, sourcefile
-from eventlint.analysis.id_hashes import (
+from eventlint.analysis.hash_inputs import (
     NONDETERMINISTIC_CALLS,
     NONDETERMINISTIC_MODULES,
     CallUse,
     DumpUse,
-    EventIdAnalysis,
     FieldUse,
-    HashSite,
     NameUse,
+)
+from eventlint.analysis.id_hashes import (
+    EventIdAnalysis,
+    HashSite,
     analysis_for,
     field_class,
     hash_trigger_words,

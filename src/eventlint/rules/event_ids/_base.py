@@ -8,13 +8,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import ClassVar
 
+from eventlint.analysis.hash_inputs import FieldUse, Leaf
 from eventlint.analysis.id_hashes import (
     HASH_TRIGGERS,
     EventIdAnalysis,
-    FieldUse,
     HashKind,
     HashSite,
-    Leaf,
     analysis_for,
     hash_trigger_words,
     nodes_within,
@@ -101,3 +100,14 @@ def flagged_leaves(leaves: Iterable[Leaf], is_flagged: Callable[[Leaf], bool]) -
     for leaf in flagged:
         if id(leaf.node) not in covered:
             yield leaf
+
+
+def made_in(site: HashSite, reported: ast.AST) -> str:
+    """Where the ID is made, for a message about one of its inputs: the function, and the
+    hash's line when the input is chosen on another (``... the ID made in `order_key` at line
+    118``), so that a reader sees which hash takes it in."""
+    where = f"`{site.scope.display_name}`"
+    line = getattr(reported, "lineno", None)
+    return (
+        where if line is None or line == site.call.lineno else f"{where} at line {site.call.lineno}"
+    )

@@ -11,13 +11,8 @@ from __future__ import annotations
 import ast
 import re
 
-from eventlint.analysis.id_hashes import (
-    EventIdAnalysis,
-    HashSite,
-    argument_value,
-    arguments,
-    varies_per_process,
-)
+from eventlint.analysis.hash_inputs import argument_value, arguments
+from eventlint.analysis.id_hashes import EventIdAnalysis, HashSite, varies_per_process
 from eventlint.analysis.name_words import words
 
 _IN_PROCESS_ONLY = frozenset({"cache", "memo", "lru"})

@@ -6,21 +6,17 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from eventlint.analysis.hash_inputs import CallUse, DumpUse, FieldUse, Leaf, NameUse
 from eventlint.analysis.id_hashes import (
-    CallUse,
-    DumpUse,
     EventIdAnalysis,
-    FieldUse,
     HashSite,
-    Leaf,
-    NameUse,
     declared_field,
     field_class,
     is_envelope_field,
     nodes_within,
 )
 from eventlint.finding import Applicability, Edit, Fix
-from eventlint.rules.event_ids._base import EventIdRule, flagged_leaves
+from eventlint.rules.event_ids._base import EventIdRule, flagged_leaves, made_in
 from eventlint.rules.event_ids._fix_safety import binds_a_name, only_hashed
 
 if TYPE_CHECKING:
@@ -36,9 +32,11 @@ class EnvelopeMetadataInEventId(EventIdRule):
 
     An ID derived from the event's content exists so that the *same business event*, published
     twice (a retry, a replay, a re-drive from a dead-letter topic), gets the *same* ID and is
-    de-duplicated. Envelope metadata (``event_id``, timestamps, trace and span IDs, Kafka
-    ``offset`` and ``partition``) differs between those copies, so an ID that takes it in is
-    different every time and de-duplication silently stops working.
+    de-duplicated. Envelope metadata (``event_id``, the times an event occurred, was emitted,
+    sent and received, trace, span and causation IDs, delivery counts, headers, Kafka
+    ``offset`` and ``partition``: the full default list is in "Default vocabularies" at the end
+    of this page) differs between those copies, so an ID that takes it in is different every
+    time and de-duplication silently stops working.
 
     Flags, inside an ID hash: a field read as ``x.event_id``, ``x["event_id"]`` or
     ``x.get("event_id")``; a dict-literal key ``"event_id"``; and a whole object serialised
@@ -168,7 +166,7 @@ class EnvelopeMetadataInEventId(EventIdRule):
         self.report_once(
             leaf.node,
             f"envelope field `{leaf.name}` is hashed into the ID made in "
-            f"`{site.scope.display_name}`; a re-published copy of the same event gets a new ID",
+            f"{made_in(site, leaf.node)}; a re-published copy of the same event gets a new ID",
             fix,
         )
 
@@ -199,7 +197,7 @@ class EnvelopeMetadataInEventId(EventIdRule):
             leaf.node,
             f"`{leaf.style}()` of `{info.name}` hashes its envelope field"
             f"{'s' if len(fields) > 1 else ''} {names} into the ID made in "
-            f"`{site.scope.display_name}`; exclude {'them' if len(fields) > 1 else 'it'}",
+            f"{made_in(site, leaf.node)}; exclude {'them' if len(fields) > 1 else 'it'}",
             fix,
         )
 

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import ast
 
-from eventlint.analysis.id_hashes import (
-    CallUse,
-    EventIdAnalysis,
-    HashSite,
-    Leaf,
-    NameUse,
-    argument_value,
-    arguments,
-    spelled,
-)
+from eventlint.analysis.hash_inputs import CallUse, Leaf, NameUse, argument_value, arguments
+from eventlint.analysis.id_hashes import EventIdAnalysis, HashSite, spelled
 from eventlint.analysis.imports import ImportMap
 from eventlint.analysis.scopes import FunctionNode
 from eventlint.analysis.walk import descendants, walk
-from eventlint.rules.event_ids._base import EventIdRule
+from eventlint.rules.event_ids._base import EventIdRule, made_in
 
 # Calls whose string form always parses as a UUID.
 _UUID_MAKERS = frozenset({"uuid.uuid1", "uuid.uuid4"})
@@ -36,7 +28,10 @@ class NondeterministicInputInEventId(EventIdRule):
     ``uuid.uuid4``, ``datetime.now/utcnow/today``, ``date.today``, ``time.time``,
     ``time.time_ns``, ``time.monotonic``, ``time.perf_counter``, anything from ``random`` and
     ``secrets``, and ``os.urandom``; resolved through imports, so ``from uuid import uuid4 as
-    new_id`` is caught too. No fix.
+    new_id`` is caught too. Also through a model: ``payload = Payload(created=datetime.now())``
+    then ``uuid5(NS, payload.model_dump_json())`` takes the time in, unless the dump's
+    ``exclude=`` leaves that field out (keyword arguments of a constructor only: a positional
+    one names no field). No fix.
 
     Follows the path: in ``try: return UUID(raw) / except ValueError: return uuid5(NS, raw)``
     a ``uuid4()`` that ``raw`` may hold always parses in the ``try``, so it never reaches the
@@ -73,7 +68,7 @@ class NondeterministicInputInEventId(EventIdRule):
                     self.report_once(
                         leaf.node,
                         f"`{leaf.qualified}()` changes on every call, so the ID made in "
-                        f"`{site.scope.display_name}` is not deterministic",
+                        f"{made_in(site, leaf.node)} is not deterministic",
                     )
 
 

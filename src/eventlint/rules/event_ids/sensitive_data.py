@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+from eventlint.analysis.hash_inputs import DumpUse, FieldUse, Leaf, NameUse
 from eventlint.analysis.id_hashes import (
-    DumpUse,
     EventIdAnalysis,
-    FieldUse,
     HashSite,
-    Leaf,
-    NameUse,
     declared_field,
     field_class,
     is_sensitive_field,
 )
 from eventlint.project.modules import FieldInfo
-from eventlint.rules.event_ids._base import BuiltinHash, EventIdRule, flagged_leaves
+from eventlint.rules.event_ids._base import BuiltinHash, EventIdRule, flagged_leaves, made_in
 
 
 class SensitiveDataInEventId(EventIdRule):
@@ -29,14 +26,21 @@ class SensitiveDataInEventId(EventIdRule):
     Flags, inside an ID hash: a field or variable whose name says it is personal or secret
     (``email``, ``customer_email``, ``phone``, ``ssn``, ``password``, ``api_key``,
     ``card_number``, ``iban``, ``date_of_birth``, ``ip_address``, ... and the exact name
-    ``token``), and a pydantic field typed ``SecretStr``/``SecretBytes``, declared with
+    ``token``; recipients: ``to``, ``cc``, ``bcc``, ``recipient``, ``reply_to``: a message ID
+    made from who it goes to is made from an address), and a pydantic field typed
+    ``SecretStr``/``SecretBytes``, declared with
     ``json_schema_extra={"sensitive": True}`` or ``{"classification": "pii"}``, or annotated
     with a marker listed in ``field-markers`` (``Annotated[str, PII]``), read directly, as a
     hashed dict's value or through a whole-object dump. A name like ``email_verified`` is not
     flagged: the sensitive word must end the name. A field the team classified as business
     (``allowed-fields``, a ``{"classification": "business"}`` marker or a business
     ``field-markers`` entry) is never flagged, whatever its name: the rule reads the same
-    classification as ``eventlint events``.
+    classification as ``eventlint events``. Not flagged either: an UPPER_CASE configuration
+    constant (``settings.DEFAULT_FROM_EMAIL``: the service's own address, not a person's) and
+    a variable defaulting to one (``from_email = from_email or settings.DEFAULT_FROM_EMAIL``).
+    A personal value is reported where it goes into the hashed value (the field access, the
+    f-string that takes in the parameter), once. The full default list is in
+    "Default vocabularies" at the end of this page.
     Builtin ``hash()`` counts where it makes a value shared between processes (where EVT105
     flags it): an email in ``user_id = hash(email)`` is both salted and personal.
 
@@ -91,6 +95,13 @@ class _Judge:
         self.rule = rule
         self.analysis = analysis
         self.site = site
+        # The variable each leaf reached through a variable was assigned into.
+        self.holder: dict[int, NameUse] = {
+            id(origin): leaf
+            for leaf in site.all_leaves()
+            if isinstance(leaf, NameUse)
+            for origin in leaf.origins
+        }
 
     def _field_of_owner(self, leaf: FieldUse) -> FieldInfo | None:
         return declared_field(self.analysis, self.site, leaf)
@@ -98,13 +109,27 @@ class _Judge:
     def sensitive_name(self, leaf: Leaf) -> bool:
         context = self.rule.context
         if isinstance(leaf, FieldUse):
+            if is_configuration_constant(leaf.name):
+                return False
             declared = self._field_of_owner(leaf)
             return field_class(leaf.name, declared, context).kind == "sensitive"
-        if isinstance(leaf, NameUse) and is_sensitive_field(leaf.name, context):
-            # ``email = form.email`` already reported at ``form.email``: report the variable
-            # only when nothing it was built from is itself flagged.
-            return not any(self.sensitive_name(origin) for origin in leaf.origins)
-        return False
+        if not isinstance(leaf, NameUse) or is_configuration_constant(leaf.name):
+            return False
+        if not is_sensitive_field(leaf.name, context) or self._defaults_to_configuration(leaf):
+            return False
+        # ``email = form.email`` already reported at ``form.email``: report the variable
+        # only when nothing it was built from is itself flagged.
+        return not any(self.sensitive_name(origin) for origin in leaf.origins)
+
+    def _defaults_to_configuration(self, leaf: NameUse) -> bool:
+        """``from_email = from_email or settings.DEFAULT_FROM_EMAIL``: the service's own
+        configured address, at least in the case the code provides for; the parameter in it
+        neither."""
+        variable = leaf if leaf.origins else self.holder.get(id(leaf))
+        return variable is not None and any(
+            isinstance(origin, (FieldUse, NameUse)) and is_configuration_constant(origin.name)
+            for origin in variable.origins
+        )
 
     def message(self, leaf: Leaf) -> str:
         name = leaf.name if isinstance(leaf, (FieldUse, NameUse)) else "?"
@@ -119,7 +144,7 @@ class _Judge:
         )
         return (
             f"`{name}` {why} and is hashed into the ID made in "
-            f"`{self.site.scope.display_name}`; hashes of personal data can be reversed and "
+            f"{made_in(self.site, leaf.node)}; hashes of personal data can be reversed and "
             "link people across systems"
         )
 
@@ -141,5 +166,11 @@ class _Judge:
                 leaf.node,
                 f"`{leaf.style}()` of `{info.name}` hashes sensitive field"
                 f"{'s' if len(fields) > 1 else ''} {names} into the ID made in "
-                f"`{self.site.scope.display_name}`",
+                f"{made_in(self.site, leaf.node)}",
             )
+
+
+def is_configuration_constant(name: str) -> bool:
+    """``DEFAULT_FROM_EMAIL``, ``settings.SUPPORT_EMAIL``: a constant of the service's own
+    configuration, not a person's data."""
+    return len(name) > 1 and name.isupper()

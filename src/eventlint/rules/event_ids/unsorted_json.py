@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from eventlint.analysis.id_hashes import EventIdAnalysis, JsonDumpsUse
+from eventlint.analysis.hash_inputs import JsonDumpsUse
+from eventlint.analysis.id_hashes import EventIdAnalysis
 from eventlint.finding import Applicability, Edit, Fix
-from eventlint.rules.event_ids._base import EventIdRule
+from eventlint.rules.event_ids._base import EventIdRule, made_in
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -60,7 +61,7 @@ class UnsortedJsonInEventId(EventIdRule):
                     self.report_once(
                         leaf.node,
                         f"`json.dumps` without `sort_keys=True` feeds the ID made in "
-                        f"`{site.scope.display_name}`; key order would change the ID",
+                        f"{made_in(site, leaf.node)}; key order would change the ID",
                         Fix(Applicability.UNSAFE, (Edit(leaf.node, "Call", _with_sort_keys),)),
                     )
 
