@@ -31,7 +31,7 @@ from eventlint.analysis.name_words import words
 from eventlint.events.records import EventModel, ModelField, Unresolved
 from eventlint.options import EventIdOptions
 from eventlint.project import ClassInfo, Project
-from eventlint.project.modules import FieldInfo
+from eventlint.project.classes import FieldInfo
 
 _PYDANTIC_BASES = frozenset(
     {"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel"}
