@@ -28,10 +28,9 @@ PACKAGE = SRC / "eventlint"
 
 MAX_MODULE_LINES = 500
 MAX_FRONT_LINES = 100
-TOO_LONG_FOR_NOW = {
-    # being split in the EVT1 dataflow rebuild (issue 24)
-    "src/eventlint/analysis/id_hashes.py",
-}
+# Modules allowed over the limit while someone splits them (none now: analysis/id_hashes.py,
+# 713 lines, was split in the EVT1 dataflow rebuild, issue 24).
+TOO_LONG_FOR_NOW: set[str] = set()
 # Not a rule and not private: the base classes every rule derives from (``Rule``,
 # ``FileContext``), imported as ``eventlint.rules.base`` across the tree.
 RULES_WITHOUT_A_RULE = {"src/eventlint/rules/base.py"}
