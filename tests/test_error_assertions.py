@@ -14,7 +14,7 @@ from eventlint.config import ConfigResolver
 from eventlint.engine import Engine
 from eventlint.rules import known_codes, rules_by_code
 from eventlint.rules.base import Rule
-from eventlint.rules.error_assertions._caught_errors import (
+from eventlint.rules.error_assertions._prechecks import (
     may_compare_messages,
     may_match_patterns,
 )

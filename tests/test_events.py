@@ -290,7 +290,7 @@ def test_check_and_write_keep_markdown_only(shop: Path) -> None:
 
 def test_only_a_marker_eventlint_cannot_read_leaves_a_field_unclassified() -> None:
     from eventlint.analysis.event_fields import Classification, FieldFacts, classify
-    from eventlint.config import EventIdOptions
+    from eventlint.options import EventIdOptions
 
     options = EventIdOptions()
     assert classify(FieldFacts("region"), options) == Classification(

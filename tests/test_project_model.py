@@ -16,9 +16,10 @@ from helpers import read_sealed, run_cli, write
 from eventlint.config import ConfigResolver
 from eventlint.discovery import discover
 from eventlint.project import Worked
-from eventlint.project.inventory import Inventory
-from eventlint.project.own import OwnModule
-from eventlint.project.summaries import KafkaSummary, summarise
+from eventlint.project.inventory import FileInventory
+from eventlint.project.linted_file import LintedFile
+from eventlint.project.readers import summarise
+from eventlint.project.summaries import KafkaSummary
 from eventlint.rules import known_codes
 from eventlint.runner import PARALLEL_THRESHOLD, EngineSettings, Mode, run_files
 
@@ -111,11 +112,11 @@ def test_the_project_is_listed_once_per_run(workspace: Path) -> None:
     }
     project = engine.project_for(workspace / "services" / "orders" / "app" / "keys.py")
     project.index_fingerprint("production")  # the whole project, as the cache may ask
-    folders = Inventory(workspace, listings).folders()
+    folders = FileInventory(workspace, listings).folders()
     assert listings.scans - walks_before == len(listings.known) >= len(folders)
     # A second project object over the same listings lists nothing again.
     before = listings.scans
-    assert Inventory(workspace, listings).folders() == folders
+    assert FileInventory(workspace, listings).folders() == folders
     assert listings.scans == before
 
 
@@ -210,15 +211,15 @@ def test_the_linted_files_own_facts_read_in_parts_match_its_whole_summary(path: 
     whole summary says."""
     text = path.read_text(encoding="utf-8")
     whole = summarise(text, raises=False)
-    assert OwnModule(text).kafka == whole.kafka
-    assert OwnModule(text).hash_helpers == whole.hash_helpers
-    assert OwnModule(text).imports == whole.imports
-    both = OwnModule(text)
+    assert LintedFile(text).kafka == whole.kafka
+    assert LintedFile(text).hash_helpers == whole.hash_helpers
+    assert LintedFile(text).imports == whole.imports
+    both = LintedFile(text)
     assert both.summary == whole and both.kafka == whole.kafka
 
 
 def test_an_unparsable_file_has_no_facts_of_its_own() -> None:
-    broken = OwnModule("import hashlib\ndef fixture(:\n    consumer.list_topics()\n")
+    broken = LintedFile("import hashlib\ndef fixture(:\n    consumer.list_topics()\n")
     assert broken.kafka == KafkaSummary()
     assert broken.hash_helpers == {} and broken.imports == {}
     assert broken.summary.names_unknown

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import run_cli, write
 
-from eventlint.project.summaries import summarise
+from eventlint.project.readers import summarise
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stale_imports"
 

@@ -97,7 +97,7 @@ def _vocabularies() -> str:
     ``envelope-fields``, ``sensitive-fields`` and ``id-name-pattern`` replace."""
     # Imported here: rendering one rule's docs (``eventlint rule``) needs no configuration.
     from eventlint.analysis.event_fields import SENSITIVE_EXACT_ONLY
-    from eventlint.config import (
+    from eventlint.options import (
         DEFAULT_ENVELOPE_FIELDS,
         DEFAULT_ID_NAME_PATTERN,
         DEFAULT_SENSITIVE_FIELDS,

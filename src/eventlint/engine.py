@@ -18,7 +18,7 @@ from eventlint.config import ConfigResolver, Settings
 from eventlint.file_kinds import PYTHON
 from eventlint.finding import Applicability, Edit, Finding, Fix, TextEdit
 from eventlint.fixes.unavailable import FixUnavailable
-from eventlint.project import Listings, Project, Projects
+from eventlint.project import Listings, Project, Projects, ProjectView
 from eventlint.project.dependencies import Dependencies
 from eventlint.rules import checking_rules
 from eventlint.rules.base import FileContext, Report, Rule
@@ -177,7 +177,7 @@ class Engine:
             settings=settings,
             text=text,
             is_test_file=settings.is_test_file(path),
-            project=self.projects.for_settings(settings).view(absolute, text),
+            project=ProjectView(self.projects.for_settings(settings), absolute, text),
             kind=kind,
         )
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from eventlint.analysis.name_words import names_field
-from eventlint.config import EventIdOptions
+from eventlint.options import EventIdOptions
 
 Kind = Literal["envelope", "sensitive", "business", "unclassified"]
 

@@ -35,7 +35,7 @@ from eventlint.analysis.name_words import words
 from eventlint.engine import Engine
 from eventlint.events.records import EventId, HashedField
 from eventlint.file_kinds import PYTHON
-from eventlint.project.modules import FieldInfo
+from eventlint.project.classes import FieldInfo
 
 
 def event_ids(

@@ -28,10 +28,10 @@ from pathlib import Path
 from eventlint import sourcefile
 from eventlint.analysis.event_fields import Classification, classify
 from eventlint.analysis.name_words import words
-from eventlint.config import EventIdOptions
 from eventlint.events.records import EventModel, ModelField, Unresolved
+from eventlint.options import EventIdOptions
 from eventlint.project import ClassInfo, Project
-from eventlint.project.modules import FieldInfo
+from eventlint.project.classes import FieldInfo
 
 _PYDANTIC_BASES = frozenset(
     {"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel"}
@@ -95,7 +95,7 @@ class ModelFinder:
         if not summary.parsed:
             return  # reported by the command, as EVT001 would be
         for name in summary.classes:
-            info = modules.resolve_class(name, path, summary)
+            info = self.project.classes.resolve_class(name, path, summary)
             if info is None:
                 continue
             style = self._style(info)
@@ -146,7 +146,7 @@ class ModelFinder:
         elif depth < 8:
             roots = self.project.modules.roots_for(info.path)
             for base in info.base_names:
-                parent = self.project.modules.class_named(base, roots)
+                parent = self.project.classes.class_named(base, roots)
                 if parent is not None and (found := self._style(parent, depth + 1)):
                     style = found
                     break

@@ -110,7 +110,7 @@ class Listings:
         )
 
 
-class Inventory:
+class FileInventory:
     """The folders under one project root, found through the shared listings."""
 
     def __init__(self, root: Path, listings: Listings) -> None:

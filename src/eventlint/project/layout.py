@@ -34,7 +34,7 @@ from typing import Any
 
 from eventlint import globs, paths, sourcefile
 from eventlint.config import Settings
-from eventlint.project.inventory import Inventory
+from eventlint.project.inventory import FileInventory
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -70,7 +70,7 @@ class ProjectLayout:
     weak_roots: frozenset[Path]
 
 
-def build_layout(settings: Settings, inventory: Inventory) -> ProjectLayout:
+def build_layout(settings: Settings, inventory: FileInventory) -> ProjectLayout:
     root = inventory.root
     sub_projects = inventory.sub_projects(paths.PROJECT_MARKERS)
     configs = [
@@ -114,7 +114,7 @@ def build_layout(settings: Settings, inventory: Inventory) -> ProjectLayout:
     )
 
 
-def expand_src(base: Path, entry: str, inventory: Inventory) -> list[Path]:
+def expand_src(base: Path, entry: str, inventory: FileInventory) -> list[Path]:
     """An entry of ``src``: eventlint's glob dialect over the project's folders, or, for an
     entry outside the project, the path as written (Python's ``glob`` when it has magic)."""
     if not globs.has_magic(entry):

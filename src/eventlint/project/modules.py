@@ -1,10 +1,9 @@
-"""The project's modules and classes, found by reading the file system and the source.
+"""The project's modules, found by reading the file system and the source.
 
 A dotted name exists when an import root holds it as a ``.py``/``.pyi`` file, a package
 folder, a PEP 420 namespace folder (one that holds Python files), or a compiled extension
 (``.so``/``.pyd``/``.pyx``). Extensions and generated protobuf modules (``*_pb2``) exist but
-their names are unknown. A class is found through the imports of the module that names it,
-with the fields of its bases (in any module) merged in.
+their names are unknown. Classes are found by ``class_index`` through this index.
 
 Everything is lazy and memoised, and every answer records what it read (see
 ``dependencies``): a test run asks about the few modules its tests import, and only a stale
@@ -16,12 +15,12 @@ from __future__ import annotations
 import importlib.util
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from eventlint import sourcefile
-from eventlint.analysis.event_fields import FieldFacts
 from eventlint.paths import base_folder
+from eventlint.project.classes import ClassInfo, FieldInfo
 from eventlint.project.dependencies import (
     Recorder,
     TrackedMemo,
@@ -34,21 +33,28 @@ from eventlint.project.inventory import (
     EXTENSION_SUFFIXES,
     MODULE_SUFFIXES,
     NATIVE_SOURCE_SUFFIXES,
-    Inventory,
+    FileInventory,
     Listing,
 )
 from eventlint.project.layout import ProjectLayout
 from eventlint.project.store import SummaryStore
-from eventlint.project.summaries import ClassSummary, ModuleSummary, Template, ValueRef
+from eventlint.project.summaries import ModuleSummary
 
-# Classification markers that mean personal or secret data.
 _MAX_STAR_DEPTH = 8
-_MAX_CLASS_DEPTH = 8
 # Every module has these, whatever its source says.
 _MODULE_ATTRIBUTES = frozenset(
     {"__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__path__",
      "__builtins__", "__dict__", "__cached__", "__annotations__"}
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ByteTest:
+    """A test of a file's bytes (see :meth:`ModuleIndex.fact`), kept in the store under its
+    name while the file is unchanged: it rules a module out before it is summarised."""
+
+    name: str
+    test: Callable[[bytes], bool]
 
 
 @dataclass(frozen=True)
@@ -69,50 +75,11 @@ class Location:
         return self.is_package and not self.sources and not self.opaque
 
 
-@dataclass(frozen=True)
-class FieldInfo:
-    name: str
-    annotation: str = ""
-    annotation_names: tuple[str, ...] = ()  # qualified where the defining module imports them
-    secret_typed: bool = False
-    marker: str | None = None
-    annotated_markers: tuple[str, ...] = ()
-    declared_in: str = ""  # the qualified name of the class that declares it
-
-    def facts(self) -> FieldFacts:
-        """What the shared classification (``analysis.event_fields``) reads."""
-        return FieldFacts(self.name, self.marker, self.annotated_markers, self.secret_typed)
-
-
-@dataclass
-class ClassInfo:
-    """A class with what its bases contribute merged in (a base that cannot be found
-    contributes nothing)."""
-
-    name: str
-    qualified: str
-    path: Path
-    line: int
-    fields: dict[str, FieldInfo] = field(default_factory=dict)
-    attributes: set[str] = field(default_factory=set)
-    constants: dict[str, ValueRef] = field(default_factory=dict)
-    base_names: tuple[str, ...] = ()  # qualified
-    ancestors: tuple[str, ...] = ()  # every base found, transitively, qualified
-    unresolved_bases: tuple[str, ...] = ()  # bases that could not be found
-    message_template: Template | None = None
-    imports: dict[str, str] = field(default_factory=dict)  # of the defining module
-    decorators: tuple[str, ...] = ()
-    base_arguments: tuple[str, ...] = ()
-    # ``hash()`` of an instance is its identity (per process by design): neither the class
-    # nor any base replaces ``__hash__``, and every base is known (or ``object``).
-    identity_hash: bool = False
-
-
 class ModuleIndex:
     def __init__(
         self,
         layout: ProjectLayout,
-        inventory: Inventory,
+        inventory: FileInventory,
         *,
         store: SummaryStore,
         recorder: Recorder,
@@ -128,9 +95,6 @@ class ModuleIndex:
         self._package_dirs: dict[Path, bool] = {}
         self._summaries: dict[Path, ModuleSummary] = {}
         self._locations: TrackedMemo[tuple[str, tuple[Path, ...]], Location | None] = TrackedMemo(
-            recorder
-        )
-        self._classes: TrackedMemo[tuple[str, tuple[Path, ...]], ClassInfo | None] = TrackedMemo(
             recorder
         )
         self._definers: dict[str, tuple[Path, ...]] = {}
@@ -426,7 +390,7 @@ class ModuleIndex:
         names = self.dotted_names(file, roots)
         return names[0] if names else None
 
-    # -- classes -----------------------------------------------------------------------
+    # -- names as written in a module ------------------------------------------------------
 
     def qualify(self, spelled: str, file: Path, summary: ModuleSummary) -> str | None:
         """What a dotted name written in ``file`` refers to, as an absolute dotted name."""
@@ -456,117 +420,6 @@ class ModuleIndex:
                 return resolved
         return None
 
-    def resolve_class(self, spelled: str, file: Path, summary: ModuleSummary) -> ClassInfo | None:
-        """The class ``spelled`` refers to in ``file`` (whose summary is given: the file being
-        linted may differ from what is on disk)."""
-        if "." not in spelled and spelled in summary.classes:
-            return self._merged(summary.classes[spelled], file, summary, 0, set())
-        qualified = self.qualify(spelled, file, summary)
-        return self.class_named(qualified, self.roots_for(file)) if qualified else None
-
-    def class_named(
-        self, qualified: str, roots: Sequence[Path], depth: int = 0
-    ) -> ClassInfo | None:
-        key = (qualified, tuple(roots))
-        return self._classes.get(key, lambda: self._find_class(qualified, roots, depth))
-
-    def _find_class(self, qualified: str, roots: Sequence[Path], depth: int) -> ClassInfo | None:
-        if depth > _MAX_CLASS_DEPTH:
-            return None
-        module_name, _, class_name = qualified.rpartition(".")
-        if not module_name:
-            return None
-        location = self.locate(module_name, roots)
-        if location is None or location.opaque:
-            return None
-        for source in location.sources:
-            summary = self.summary(source)
-            if class_name in summary.classes:
-                return self._merged(summary.classes[class_name], source, summary, depth, set())
-            imported = summary.imports.get(class_name)
-            if imported is not None:  # a re-export: ``from .models import Event``
-                target = absolute_name(imported, module_name, location.is_package)
-                if target is not None and target != qualified:
-                    return self.class_named(target, roots, depth + 1)
-        return None
-
-    def _merged(
-        self,
-        summary: ClassSummary,
-        file: Path,
-        module: ModuleSummary,
-        depth: int,
-        seen: set[str],
-    ) -> ClassInfo:
-        module_name = self.module_name(file) or file.stem
-        qualified = f"{module_name}.{summary.name}"
-        roots = self.roots_for(file)
-        merged = ClassInfo(
-            name=summary.name,
-            qualified=qualified,
-            path=file,
-            line=summary.line,
-            message_template=summary.message_template,
-            imports=dict(module.imports),
-            decorators=tuple(
-                self.qualify(name, file, module) or name for name in summary.decorators
-            ),
-            base_arguments=tuple(
-                self.qualify(name, file, module) or name for name in summary.base_arguments
-            ),
-        )
-        bases: list[str] = []
-        ancestors: list[str] = []
-        unresolved: list[str] = []
-        identity_hash = summary.identity_hash
-        for spelled in reversed(summary.bases):
-            base = self.qualify(spelled, file, module) or spelled
-            bases.insert(0, base)
-            parent = (
-                None
-                if base in seen or depth >= _MAX_CLASS_DEPTH
-                else self.class_named(base, roots, depth + 1)
-            )
-            if parent is None:
-                unresolved.append(base)
-                identity_hash = identity_hash and base in _IDENTITY_HASHING_BASES
-                continue
-            identity_hash = identity_hash and parent.identity_hash
-            merged.fields.update(parent.fields)
-            merged.attributes |= parent.attributes
-            merged.constants.update(parent.constants)
-            ancestors += [base, *parent.ancestors]
-            unresolved += parent.unresolved_bases
-            if merged.message_template is None:
-                merged.message_template = parent.message_template
-        for declared in summary.fields:
-            merged.fields[declared.name] = FieldInfo(
-                name=declared.name,
-                annotation=declared.annotation,
-                annotation_names=tuple(
-                    self.qualify(name, file, module) or name for name in declared.annotation_names
-                ),
-                secret_typed=declared.secret_typed,
-                marker=declared.marker,
-                annotated_markers=tuple(
-                    self.qualify(name, file, module) or name for name in declared.annotated_markers
-                ),
-                declared_in=qualified,
-            )
-        merged.attributes |= set(summary.attributes)
-        merged.constants.update(summary.constants)
-        merged.base_names = tuple(bases)
-        merged.ancestors = tuple(dict.fromkeys(ancestors))
-        merged.unresolved_bases = tuple(dict.fromkeys(unresolved))
-        merged.identity_hash = identity_hash
-        return merged
-
-
-# Bases outside the project known to leave ``__hash__`` alone.
-_IDENTITY_HASHING_BASES = frozenset(
-    {"object", "builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol"}
-)
-
 
 def closest(candidates: Iterable[str], stale: str) -> str:
     """The candidate that shares the most leading parts with the stale dotted name."""
@@ -592,3 +445,16 @@ def absolute_name(name: str, module: str, is_package: bool) -> str | None:
         return importlib.util.resolve_name(name, package)
     except (ImportError, ValueError):
         return None
+
+
+# Re-exported: analysis/id_hashes.py and rules/event_ids/ import FieldInfo from here (they are
+# being rebuilt in the EVT1 dataflow rebuild, issue 24); new code imports project.classes.
+__all__ = [
+    "ByteTest",
+    "ClassInfo",
+    "FieldInfo",
+    "Location",
+    "ModuleIndex",
+    "absolute_name",
+    "closest",
+]

@@ -27,6 +27,7 @@ from pathlib import Path
 from eventlint import sourcefile
 from eventlint.config import Settings
 from eventlint.finding import ImportRequest
+from eventlint.project.class_index import ClassIndex
 from eventlint.project.dependencies import Recorder, index_key
 from eventlint.project.modules import ModuleIndex
 from eventlint.project.summaries import ModuleSummary, RaiseSummary, Template, ValueRef
@@ -147,6 +148,7 @@ class RaiseIndex:
         self,
         modules: ModuleIndex,
         *,
+        classes: ClassIndex,
         production_files: Callable[[], list[Path]],
         extension_sources: Callable[[], list[Path]],
         recorder: Recorder,
@@ -154,6 +156,7 @@ class RaiseIndex:
         max_bytes: int | None,
     ) -> None:
         self._modules = modules
+        self._classes = classes
         self._production_files = production_files
         self._extension_sources = extension_sources
         self._extension_texts: list[tuple[Path, bytes]] | None = None
@@ -241,7 +244,7 @@ class RaiseIndex:
         return found
 
     def _site(self, path: Path, summary: ModuleSummary, site: RaiseSummary) -> RaiseSite:
-        info = self._modules.resolve_class(site.exception, path, summary)
+        info = self._classes.resolve_class(site.exception, path, summary)
         template = info.message_template if info is not None else None
         return RaiseSite(
             path=path,

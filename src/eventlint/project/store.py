@@ -22,7 +22,8 @@ from pathlib import Path
 
 from eventlint import __version__, sourcefile
 from eventlint.cache_folder import ensure_cache_folder
-from eventlint.project.summaries import ModuleSummary, summarise
+from eventlint.project.readers import summarise
+from eventlint.project.summaries import ModuleSummary
 
 STORE_NAME = "module-summaries.json"
 # 7: generic annotations of function signatures; 6: hash-helper facts read imports under

@@ -1,7 +1,9 @@
-"""What one module says, for rules linting *other* files: read with ``ast``, never imported.
+"""What one module says, for rules linting *other* files: the data, and only the data.
 
-A summary is what the project model stores per module (in the cache folder, keyed on the
-file's identity and content), so a later run reads only the modules that changed:
+The readers (``project/readers/``, one per kind of fact) fill these in from the module's
+``ast`` tree, never importing it. A summary is what the project model stores per module (in
+the cache folder, keyed on the file's identity and content), so a later run reads only the
+modules that changed:
 
 - **names**: what ``from module import name`` can find at runtime: top-level defs, classes
   and assignments (including those under ``if``/``try``/``with``/``for``, annotated,
@@ -21,20 +23,17 @@ file's identity and content), so a later run reads only the modules that changed
 - **signature generics**: subscripted annotations of function parameters and returns
   (``EventEnvelope[OrderPlaced]``), for the event inventory.
 
-``ast`` parses about ten times faster than libcst, and none of this needs formatting.
+A summary is serialized as JSON (``to_json``/``from_json``): changing the shape of one of
+these classes means bumping ``_FORMAT`` in ``project/store.py``.
 """
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from pydantic import TypeAdapter
-
-from eventlint.parsing import parse_ast
 
 # Literal text and placeholders (``None``): f"Bad job {job!r}: {reason}" is
 # ("Bad job ", None, ": ", None).
@@ -152,58 +151,3 @@ class ModuleSummary:
 @cache
 def _adapter() -> TypeAdapter[ModuleSummary]:
     return TypeAdapter(ModuleSummary)
-
-
-def summarise(source: bytes | str, *, raises: bool = True) -> ModuleSummary:
-    """The module's summary; ``raises=False`` leaves out the raise sites (the file being
-    linted needs its classes and helpers, not its raises)."""
-    # Imported here: the readers import this module's types.
-    from eventlint.project import readers
-
-    try:
-        tree = parse_ast(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ModuleSummary.unknown()
-    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
-    try:
-        return readers.read_module(tree, data, raises=raises)
-    except RecursionError:
-        return ModuleSummary.unknown()
-
-
-def hash_helpers_of(source: bytes) -> dict[str, tuple[int, ...]]:
-    """Only the hash helpers a module defines (no names, classes or raises)."""
-    from eventlint.project import readers
-
-    try:
-        tree = parse_ast(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return {}
-    imports = readers.read_imports(tree, source)
-    return readers.read_hash_helpers(tree, imports)
-
-
-Function = ast.FunctionDef | ast.AsyncFunctionDef
-
-
-def module_functions(tree: ast.Module) -> Iterator[tuple[str, Function]]:
-    """The module's functions and its classes' methods, named ``f`` and ``Class.m``."""
-    for statement in tree.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            yield statement.name, statement
-        elif isinstance(statement, ast.ClassDef):
-            for inner in statement.body:
-                if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    yield f"{statement.name}.{inner.name}", inner
-
-
-def dotted(node: ast.AST | None) -> str | None:
-    """``a.b.c`` for a Name/Attribute chain, None for anything else."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None

@@ -15,7 +15,8 @@ from pydantic import BaseModel, SecretBytes, SecretStr
 
 from eventlint.analysis.event_fields import MARKER_KINDS, FieldFacts
 from eventlint.analysis.event_fields import classify as classify_field
-from eventlint.config import ConfigError, ConfigResolver, EventIdOptions
+from eventlint.config import ConfigError, ConfigResolver
+from eventlint.options import EventIdOptions
 
 Kind = Literal["envelope", "sensitive", "business"]
 

@@ -10,17 +10,16 @@ from eventlint.finding import Applicability, Edit, Fix
 from eventlint.project.raises import ErrorCode
 from eventlint.rules.base import FileContext, Rule
 from eventlint.rules.error_assertions._caught_errors import (
-    TRIGGERS,
     ErrorAssertionAnalysis,
     MessageComparison,
     analysis_for,
-    may_compare_messages,
 )
 from eventlint.rules.error_assertions._match_patterns import (
     is_message,
     message_sample,
     reads_as_sentence,
 )
+from eventlint.rules.error_assertions._prechecks import TRIGGERS, may_compare_messages
 
 if TYPE_CHECKING:
     import libcst as cst

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 from eventlint.analysis.bindings import module_reference
 from eventlint.finding import Applicability, Edit, Fix
 from eventlint.rules.base import FileContext, Rule
-from eventlint.rules.error_assertions._caught_errors import analysis_for, may_match_patterns
+from eventlint.rules.error_assertions._caught_errors import analysis_for
 from eventlint.rules.error_assertions._match_patterns import (
     is_raw,
     literal_metacharacters,
     pattern_text,
 )
+from eventlint.rules.error_assertions._prechecks import may_match_patterns
 
 if TYPE_CHECKING:
     import libcst as cst

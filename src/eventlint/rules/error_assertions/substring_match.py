@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from eventlint.rules.base import FileContext, Rule
-from eventlint.rules.error_assertions._caught_errors import (
-    TRIGGERS,
-    analysis_for,
-    may_compare_messages,
-)
+from eventlint.rules.error_assertions._caught_errors import analysis_for
+from eventlint.rules.error_assertions._prechecks import TRIGGERS, may_compare_messages
 from eventlint.rules.error_assertions.exact_message import code_attribute
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from eventlint.rules.base import FileContext, Rule
-from eventlint.rules.error_assertions._caught_errors import analysis_for, may_match_patterns
+from eventlint.rules.error_assertions._caught_errors import analysis_for
 from eventlint.rules.error_assertions._match_patterns import literal_pattern, reads_as_sentence
+from eventlint.rules.error_assertions._prechecks import may_match_patterns
 
 
 class WholeMessageMatch(Rule):

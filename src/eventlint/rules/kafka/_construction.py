@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.scopes import string_value
 from eventlint.analysis.walk import descendants, in_source_order
-from eventlint.project.summaries import module_functions
+from eventlint.project.readers.syntax import module_functions
 from eventlint.rules.kafka._lifecycle import CONSUMERS, Library
 
 OFFSET_KEYS = frozenset({"auto_offset_reset", "auto.offset.reset"})

@@ -1,5 +1,5 @@
 """Shared analysis of the EVT4xx rules: each Kafka consumer's lifecycle, and what makes its
-topics ready.
+topics ready (the walk; what it finds is a ``_kafka_flow.KafkaFlow``).
 
 Clients are known by import, never by name: ``aiokafka.AIOKafkaConsumer``,
 ``confluent_kafka.Consumer``/``DeserializingConsumer`` and ``kafka.KafkaConsumer``
@@ -11,14 +11,7 @@ consumer that arrives as a plain parameter is its creator's business.
 A consumer's lifecycle: created, then subscribed (``subscribe``/``assign``, the topics given to
 the constructor, or, for aiokafka, ``start()``), then consuming: the first
 ``getone``/``getmany``/``async for`` (aiokafka), ``poll``/``consume`` (confluent-kafka),
-``poll``/iteration (kafka-python). What each client does in between, read from their source:
-
-- aiokafka's ``start()`` waits for the metadata of the topics it was given before it (in the
-  constructor or ``subscribe(topics)``) and, with a group, for the partition assignment: such
-  a consumer is ready when ``start()`` returns (a missing topic fails loudly there). One
-  subscribed after ``start()``, or to a pattern, is not waited for.
-- confluent-kafka's ``subscribe()`` returns at once; the assignment happens inside ``poll()``.
-- kafka-python assigns partitions on the first ``poll()`` or iteration.
+``poll``/iteration (kafka-python); what each client does in between is in ``_kafka_flow``.
 
 Each function (and the module body) is read in source order into events: checks (topic
 metadata, admin calls, waits for the assignment, readiness helpers of the project), the
@@ -30,12 +23,21 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import partial
 
 from eventlint.analysis.imports import ImportMap, dotted_name
-from eventlint.analysis.walk import children, descendants
+from eventlint.analysis.walk import descendants
 from eventlint.rules.base import FileContext
+from eventlint.rules.kafka._call_meaning import (
+    in_order,
+    is_quiet,
+    is_retry_decorator,
+    is_xfail,
+    mentioned,
+    produces,
+    sleeps_in,
+)
 from eventlint.rules.kafka._construction import (
     ASSIGNMENT_WAITS,
     METADATA,
@@ -47,6 +49,7 @@ from eventlint.rules.kafka._construction import (
     requested_fixtures,
     topics_of,
 )
+from eventlint.rules.kafka._kafka_flow import KafkaFlow
 from eventlint.rules.kafka._lifecycle import (
     ADMINS,
     CONSUMERS,
@@ -69,153 +72,7 @@ _CONSUMING = {
 # A write whose delivery was awaited: the topic exists and has a leader.
 _ACKED_WRITES = frozenset({"send_and_wait", "flush"})
 _ADMIN_CHECKS = frozenset({"describe_topics", "list_topics", "create_topics"})
-# Writes of a producer (or of a test helper that produces).
-_PRODUCING = frozenset({"send", "send_and_wait", "produce", "send_batch", "produce_batch"})
-_PRODUCING_HELPERS = ("produce", "send_message", "send_event", "publish")
-_QUIET_CALLS = frozenset({"print", "debug", "info", "warning", "warn", "error", "log", "exception"})
-_SLEEPS = ("sleep", "backoff", "wait", "retry")
 _EXPECTED_FAILURES = frozenset({"raises", "assertRaises", "assertRaisesRegex"})
-
-
-@dataclass
-class KafkaFlow:
-    context: FileContext
-    functions: list[Function] = field(default_factory=list)
-    bindings: list[Binding] = field(default_factory=list)
-    configured: frozenset[str] = frozenset()  # readiness-functions, by their last name
-    # Functions and methods (class, name) of this module that check readiness, directly or by
-    # calling one; those that wait for a consumer's assignment.
-    readiness: set[tuple[str | None, str]] = field(default_factory=set)
-    assignment_waiters: set[tuple[str | None, str]] = field(default_factory=set)
-    _fixture_readiness: dict[tuple[str, ...], bool] = field(default_factory=dict)
-    # The project helpers' answers, by qualified name: asked again for every readiness pass.
-    _helpers: dict[str, bool | None] = field(default_factory=dict)
-
-    # -- what counts as ready --------------------------------------------------------------
-
-    def _helper(self, call: CallRef) -> bool | None:
-        """None: not a readiness helper; else whether it waits for an assignment."""
-        if call.form is CallForm.BARE and (None, call.name) in self.readiness:
-            return (None, call.name) in self.assignment_waiters
-        if call.form is CallForm.SELF:
-            return None
-        if call.qualified is None:
-            return None
-        if call.qualified not in self._helpers:
-            helper = self.context.project.kafka_helper(call.qualified)
-            self._helpers[call.qualified] = None if helper is None else helper.waits_for_assignment
-        return self._helpers[call.qualified]
-
-    def is_readiness_call(self, caller: Function, call: CallRef) -> bool:
-        if call.name in self.configured:
-            return True
-        if call.form is CallForm.SELF:
-            return (caller.owner, call.name) in self.readiness
-        return self._helper(call) is not None
-
-    def waits_for_assignment(self, caller: Function, call: CallRef) -> bool:
-        if call.form is CallForm.SELF:
-            return (caller.owner, call.name) in self.assignment_waiters
-        return self._helper(call) is True
-
-    def checked_between(self, function: Function, after: int, before: int | None) -> bool:
-        def inside(index: int) -> bool:
-            return after < index and (before is None or index < before)
-
-        return (
-            any(inside(index) for index in [*function.checks, *function.waits])
-            or any(
-                inside(call.index) and self.is_readiness_call(function, call)
-                for call in function.calls
-            )
-            or (after <= 0 and self.fixtures_ready(function))
-        )
-
-    def assignment_waited_between(self, function: Function, after: int, before: int) -> bool:
-        return any(after < index < before for index in function.waits) or any(
-            after < call.index < before and self.waits_for_assignment(function, call)
-            for call in function.calls
-        )
-
-    def fixtures_ready(self, function: Function) -> bool:
-        """A test (or fixture) whose fixtures check or create the topics first."""
-        if not function.fixtures or not self.context.is_test_file:
-            return False
-        key = function.fixtures
-        if key not in self._fixture_readiness:
-            self._fixture_readiness[key] = self.context.project.fixtures_make_topics_ready(
-                function.fixtures, self.configured
-            )
-        return self._fixture_readiness[key]
-
-    def covered(self, binding: Binding, sub: Subscription) -> bool:
-        """Whether a readiness check runs between the consumer's creation and its first
-        consumption: before or after the subscription, in the function, in a method it calls
-        first, in a caller that checks and then runs the function, or in the test's
-        fixtures."""
-        if sub.signals_on_assign:
-            return True
-        function = sub.function
-        consumption = binding.first_consumption(sub)
-        upper = consumption.index if consumption and consumption.function is function else None
-        if self.checked_between(function, 0, upper):
-            return True
-        if function.node is None:
-            return False
-        wanted = CallForm.SELF if function.owner is not None else CallForm.BARE
-        return any(
-            reference.name == function.name
-            and reference.form is wanted
-            and caller.owner == function.owner
-            and self.checked_between(caller, 0, reference.index)
-            for caller in self.functions
-            for reference in caller.references
-        )
-
-    def race(self, binding: Binding, sub: Subscription) -> Production | None:
-        """In a test: the first production to the consumer's topics between its subscription
-        and its first consumption with no wait for the assignment in between, when it reads
-        from the latest offset (EVT404)."""
-        if not self.context.is_test_file or binding.offset_reset != "latest":
-            return None
-        if sub.signals_on_assign:
-            return None
-        consumption = binding.first_consumption(sub)
-        if consumption is None or consumption.function is not sub.function:
-            return None
-        function = sub.function
-        for production in sorted(function.productions, key=lambda p: p.index):
-            if (
-                sub.index < production.index < consumption.index
-                and not production.expecting_failure
-            ):
-                if self.assignment_waited_between(function, sub.index, production.index):
-                    return None
-                return production
-        return None
-
-    def connections(self) -> list[tuple[Binding, Point]]:
-        """Where a consumer first contacts the brokers, and can fail if they are down:
-        aiokafka's ``start()`` (bootstrap) and kafka-python's constructor. Subscriptions are
-        local in every client, and confluent-kafka never fails there (it retries inside)."""
-        found: list[tuple[Binding, Point]] = []
-        for binding in self.bindings:
-            if binding.library == "aiokafka":
-                found += [(binding, start) for start in binding.starts]
-            elif binding.library == "kafka-python" and binding.constructed is not None:
-                found.append((binding, binding.constructed))
-        return sorted(found, key=lambda pair: pair[1].index)
-
-    def activations(self) -> list[Point]:
-        """Where each consumer first becomes active in each function (started, subscribed or
-        consuming): what EVT403 asks about."""
-        found: dict[tuple[int, int], Point] = {}
-        for binding in self.bindings:
-            for point in (*binding.starts, *binding.subscriptions, *binding.consumptions):
-                key = (id(binding), id(point.function))
-                if key not in found or point.index < found[key].index:
-                    found[key] = point
-        return sorted(found.values(), key=lambda point: point.index)
 
 
 def flow_for(context: FileContext) -> KafkaFlow:
@@ -362,9 +219,9 @@ class _Builder:
                 return  # a plain dotted name has no calls inside
         elif isinstance(node, ast.ClassDef):
             self._classes.append(node.name)
-            self._then([*((child, place) for child in _in_order(node)), self._leave_class])
+            self._then([*((child, place) for child in in_order(node)), self._leave_class])
             return
-        self._read(_in_order(node), place)
+        self._read(in_order(node), place)
 
     def _leave_class(self) -> None:
         self._classes.pop()
@@ -376,12 +233,12 @@ class _Builder:
             name=node.name,
             owner=self._classes[-1] if self._classes else None,
             is_async=isinstance(node, ast.AsyncFunctionDef),
-            retried=any(_is_retry_decorator(d) for d in decorators),
-            expects_failure=any(_is_xfail(d) for d in decorators),
+            retried=any(is_retry_decorator(d) for d in decorators),
+            expects_failure=any(is_xfail(d) for d in decorators),
             fixtures=requested_fixtures(node),
         )
         self.flow.functions.append(function)
-        if not all(_is_quiet(statement) for statement in node.body):
+        if not all(is_quiet(statement) for statement in node.body):
             self._signal_callbacks.add(node.name)
 
         def requested() -> None:
@@ -403,7 +260,7 @@ class _Builder:
     def _loop(self, node: ast.While | ast.For | ast.AsyncFor, place: _Place) -> None:
         if mentions_assignment(node.test if isinstance(node, ast.While) else node):
             place.function.waits.append(self._index)  # waiting for partitions to arrive
-        retry = place.retry_loop or _sleeps_in(node.body)
+        retry = place.retry_loop or sleeps_in(node.body)
         inner = replace(place, retry_loop=retry)
         if isinstance(node, (ast.For, ast.AsyncFor)):
             binding = self._bound(self._consumers, node.iter, place.function)
@@ -412,7 +269,7 @@ class _Builder:
                 or (binding.library == "kafka-python" and isinstance(node, ast.For))
             ):
                 binding.consumptions.append(self._point(node, place))
-        self._read(_in_order(node), inner)
+        self._read(in_order(node), inner)
 
     def _with(self, node: ast.With | ast.AsyncWith, place: _Place) -> None:
         expecting = place.expecting_failure or any(
@@ -551,8 +408,8 @@ class _Builder:
         elif method in _ADMIN_CHECKS and receiver is not None:
             self._admin_call(call, method, admin, place)
         if method == "delete_topics" and receiver is not None:
-            function.deletions.append(TopicCall(call, self._index, _mentioned(call)))
-        if _produces(method, receiver, producer is not None):
+            function.deletions.append(TopicCall(call, self._index, mentioned(call)))
+        if produces(method, receiver, producer is not None):
             function.productions.append(Production(call, self._index, place.expecting_failure))
         if consumer is not None:
             self._consumer_call(call, method, receiver, consumer, place)
@@ -598,7 +455,7 @@ class _Builder:
         self, call: ast.Call, method: str, admin: Binding | None, place: _Place
     ) -> None:
         if method == "create_topics":
-            place.function.creations.append(TopicCall(call, self._index, _mentioned(call)))
+            place.function.creations.append(TopicCall(call, self._index, mentioned(call)))
         # Confluent's admin calls return futures: they check nothing until ``.result()``.
         awaited = id(call) in self._awaited
         deferred = admin is not None and admin.library == "confluent" and method != "list_topics"
@@ -627,122 +484,5 @@ class _Builder:
         for binding in flow.bindings:
             for sub in binding.subscriptions:
                 sub.signals_on_assign = sub.on_assign in self._signal_callbacks
-        # Functions of this module that check readiness or wait for an assignment, directly
-        # or through another (of this module, or a project helper), to a fixpoint. Read from
-        # this walk, which knows the module's consumers, admins and producers (the project's
-        # summary of the module, for other files, reads checks by method name alone).
-        for function in flow.functions:
-            if function.node is None:
-                continue
-            if function.checks or function.waits:
-                flow.readiness.add(function.key)
-            if function.waits:
-                flow.assignment_waiters.add(function.key)
-        changed = True
-        while changed:
-            changed = False
-            for function in flow.functions:
-                if function.node is None:
-                    continue
-                if function.key not in flow.readiness and any(
-                    flow.is_readiness_call(function, call) for call in function.calls
-                ):
-                    flow.readiness.add(function.key)
-                    changed = True
-                if function.key not in flow.assignment_waiters and any(
-                    flow.waits_for_assignment(function, call) for call in function.calls
-                ):
-                    flow.assignment_waiters.add(function.key)
-                    changed = True
+        flow.find_readiness()
         return flow
-
-
-def _in_order(node: ast.AST) -> list[ast.AST]:
-    """A node's children in the order the walk reads them: ``ast``'s field order (which reads
-    ``a if c else b`` from its test, as it runs), except where that order groups what the
-    source interleaves: a dict's keys and values alternate, and in ``f(x=1, *rest)`` the
-    star argument comes after the keyword."""
-    if isinstance(node, ast.Dict):
-        pairs: list[ast.AST] = []
-        for key, value in zip(node.keys, node.values, strict=True):
-            pairs += [value] if key is None else [key, value]
-        return pairs
-    if (
-        isinstance(node, ast.Call)
-        and node.keywords
-        and any(isinstance(arg, ast.Starred) for arg in node.args)
-    ):
-        arguments: list[ast.expr | ast.keyword] = [*node.args, *node.keywords]
-        return [node.func, *sorted(arguments, key=lambda arg: (arg.lineno, arg.col_offset))]
-    return list(children(node))
-
-
-def _produces(method: str, receiver: ast.expr | None, is_producer: bool) -> bool:
-    if method in _PRODUCING:
-        if is_producer:
-            return True
-        name = (dotted_name(receiver) or "") if receiver is not None else ""
-        return "producer" in name.lower()
-    return method.startswith(_PRODUCING_HELPERS)
-
-
-def _mentioned(call: ast.Call) -> frozenset[str]:
-    """The topic names (``'orders'``) and the names (``ORDERS``, ``Topics.ORDERS`` as both
-    ``Topics`` and ``ORDERS``) the call's first argument mentions; the literal parts of an
-    f-string are no topic's name."""
-    first: ast.AST = call
-    if call.args:
-        first = call.args[0]
-    elif call.keywords:
-        first = call.keywords[0].value
-    found: set[str] = set()
-    pending = [first]
-    while pending:
-        inner = pending.pop()
-        if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
-            found.add(f"'{inner.value}'")
-        elif isinstance(inner, ast.Name):
-            found.add(inner.id)
-        elif isinstance(inner, ast.Attribute):
-            found.add(inner.attr)
-        if isinstance(inner, ast.JoinedStr):
-            pending += [part for part in inner.values if not isinstance(part, ast.Constant)]
-        else:
-            pending += children(inner)
-    return frozenset(found)
-
-
-def _sleeps_in(body: list[ast.stmt]) -> bool:
-    return any(
-        isinstance(inner, ast.Call)
-        and (dotted_name(inner.func) or "").rsplit(".", 1)[-1].lower().startswith(_SLEEPS)
-        for statement in body
-        for inner in descendants(statement)
-    )
-
-
-def _is_retry_decorator(decorator: ast.expr) -> bool:
-    target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    name = dotted_name(target) or ""
-    return name.startswith(("tenacity.", "backoff.", "on_exception")) or "retry" in name.lower()
-
-
-def _is_xfail(decorator: ast.expr) -> bool:
-    target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    return (dotted_name(target) or "").endswith("xfail")
-
-
-def _is_quiet(statement: ast.stmt) -> bool:
-    """A statement that only passes, documents, prints or logs: an ``on_assign`` callback
-    made of these signals nothing (one that sets an event or a flag signals readiness)."""
-    if isinstance(statement, ast.Pass):
-        return True
-    if not isinstance(statement, ast.Expr):
-        return False
-    value = statement.value
-    if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)):
-        return True  # a docstring
-    if isinstance(value, ast.Call):
-        name = dotted_name(value.func) or ""
-        return name.rsplit(".", 1)[-1] in _QUIET_CALLS
-    return False

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from eventlint.rules.base import FileContext
-from eventlint.rules.kafka._consumer_flow import KafkaFlow
+from eventlint.rules.kafka._kafka_flow import KafkaFlow
 from eventlint.rules.kafka._lifecycle import Binding, Point, Subscription
 
 # Folders of code that runs against topics someone else provisioned: demos, benchmarks and

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 import re
 
-from eventlint.config import KafkaOptions
 from eventlint.finding import Applicability, Fix, ImportRequest, TextEdit
+from eventlint.options import KafkaOptions
 from eventlint.rules.base import FileContext, Rule
 from eventlint.rules.kafka._consumer_flow import flow_for
 from eventlint.rules.kafka._judged_code import judged, where

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from eventlint.rules.base import Rule
 from eventlint.rules.kafka._construction import is_fixture
-from eventlint.rules.kafka._consumer_flow import KafkaFlow, flow_for
+from eventlint.rules.kafka._consumer_flow import flow_for
+from eventlint.rules.kafka._kafka_flow import KafkaFlow
 from eventlint.rules.kafka._lifecycle import Function, TopicCall
 
 

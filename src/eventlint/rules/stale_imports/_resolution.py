@@ -15,7 +15,7 @@ from pathlib import Path
 
 from eventlint.parsing import ParseFailure
 from eventlint.project.modules import Location, ModuleIndex, absolute_name, closest
-from eventlint.project.readers import statements_within
+from eventlint.project.readers.syntax import statements_within
 from eventlint.rules.base import FileContext
 from eventlint.rules.stale_imports._import_uses import ModuleUses, collect
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from eventlint.analysis.walk import walk
 from eventlint.file_kinds import PYTEST_CONFIG, PYTHON, TEST_REFERENCES, is_workflow
 from eventlint.finding import Applicability, Fix, TextEdit
 from eventlint.paths import PROJECT_MARKERS, VCS_MARKERS
-from eventlint.rules.base import FileContext, Rule
+from eventlint.rules.base import Rule
 from eventlint.rules.test_references import _sources as sources
 from eventlint.rules.test_references._arguments import Target, targets
 from eventlint.rules.test_references._existence import (
@@ -22,6 +20,7 @@ from eventlint.rules.test_references._existence import (
     read_test_names,
     relative,
 )
+from eventlint.rules.test_references._nox_sessions import nox_commands
 from eventlint.rules.test_references._pre_commit import pattern_lines
 from eventlint.rules.test_references._shell import (
     UNKNOWN_CD,
@@ -242,9 +241,7 @@ class StaleTestReference(Rule):
 
     def _nox_commands(self) -> Iterator[tuple[list[Word], str]]:
         """``session.run("pytest", "tests/x.py", ...)``: the string arguments, as words."""
-        finder = _SessionRuns(self.context)
-        walk(self.context.module, finder.enter, finder.leave)
-        yield from finder.commands
+        yield from nox_commands(self.context)
 
     def _mentioned_paths(self) -> frozenset[str]:
         """Every plain word of the file's commands that is not a pytest argument: a path
@@ -469,89 +466,3 @@ def _segments(kind: str, text: str, path: Path) -> Iterator[sources.Segment]:
     if kind in (sources.YAML_CI, sources.PRE_COMMIT):
         return sources.yaml_ci_segments(text, github=is_workflow(path))
     return iter(())
-
-
-# One string literal token (no implicit concatenation): its prefix and quote.
-_STRING_TOKEN = re.compile(
-    r"(?P<prefix>[rRuU]?)(?:"
-    r"(?P<triple>\"\"\"|''')(?:(?!(?P=triple))[^\\]|\\.)*(?P=triple)"
-    r"|(?P<single>[\"'])(?:(?!(?P=single))[^\\\n]|\\.)*(?P=single))",
-    re.DOTALL,
-)
-
-
-class _SessionRuns:
-    """``session.run(...)`` calls in a noxfile, with the folder ``session.chdir`` moved to
-    (an unknown one ends the search in that function)."""
-
-    def __init__(self, context: FileContext) -> None:
-        self.context = context
-        self.commands: list[tuple[list[Word], str]] = []
-        self._cd: list[str | None] = [""]
-
-    def enter(self, node: ast.AST) -> bool:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self._cd.append("")
-        elif isinstance(node, ast.Call):
-            self._call(node)
-        return True
-
-    def leave(self, node: ast.AST) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self._cd.pop()
-
-    def _call(self, node: ast.Call) -> None:
-        function = node.func
-        if not isinstance(function, ast.Attribute):
-            return
-        method = function.attr
-        if method in ("chdir", "cd"):
-            arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
-            first = min(arguments, key=_position, default=None)
-            self._cd[-1] = self._string(first)
-            return
-        if method not in ("run", "run_always", "run_install") or self._cd[-1] is None:
-            return
-        argv: list[Word] = []
-        # The arguments before the first keyword one, in source order (``*args`` and
-        # ``**kwargs`` are words nobody knows).
-        in_order: list[ast.expr | ast.keyword] = [*node.args, *node.keywords]
-        for argument in sorted(in_order, key=_position):
-            if isinstance(argument, ast.keyword):
-                if argument.arg is not None:
-                    break
-                argv.append(_UNKNOWN_WORD)
-            else:
-                argv.append(self._word(argument))
-        start = pytest_arguments([word.text for word in argv])
-        if start is not None:
-            self.commands.append((argv[start:], self._cd[-1]))
-
-    def _token(self, node: ast.AST | None) -> tuple[str, str] | None:
-        """``(prefix, quote)`` of a plain string written as one token, else None."""
-        if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
-            return None
-        match = _STRING_TOKEN.fullmatch(self.context.source_of(node))
-        return None if match is None else (match["prefix"], match["triple"] or match["single"])
-
-    def _string(self, node: ast.AST | None) -> str | None:
-        if self._token(node) is None:
-            return None
-        assert isinstance(node, ast.Constant) and isinstance(node.value, str)
-        return node.value
-
-    def _word(self, argument: ast.expr) -> Word:
-        token = self._token(argument)
-        if token is None or "\\" in self.context.source_of(argument):
-            return _UNKNOWN_WORD  # not a string, or its text is not its source (escapes)
-        assert isinstance(argument, ast.Constant) and isinstance(argument.value, str)
-        prefix, quote = token
-        content = self.context.span(argument)[0] + len(prefix) + len(quote)
-        return Word(argument.value, content, content + len(argument.value), True)
-
-
-_UNKNOWN_WORD = Word("\0", 0, 0, False)
-
-
-def _position(node: ast.expr | ast.keyword) -> tuple[int, int]:
-    return node.lineno, node.col_offset

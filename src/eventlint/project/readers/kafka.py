@@ -17,13 +17,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from eventlint.project.summaries import (
-    FixtureSummary,
-    Function,
-    KafkaSummary,
-    dotted,
-    module_functions,
-)
+from eventlint.project.readers.syntax import Function, dotted, module_functions
+from eventlint.project.summaries import FixtureSummary, KafkaSummary
 
 _CHECKS = frozenset({"list_topics", "describe_topics", "create_topics", "partitions_for_topic"})
 _ASSIGNMENT_WAITS = frozenset({"seek_to_end", "wait_for_assignment"})

@@ -15,13 +15,16 @@ from functools import cached_property
 from typing import TypeVar
 
 from eventlint.parsing import parse_ast
-from eventlint.project import kafka_readers, readers
+from eventlint.project.readers import kafka as kafka_reader
+from eventlint.project.readers import read_module
+from eventlint.project.readers.hash_helpers import HASH_WORDS, read_hash_helpers
+from eventlint.project.readers.names import read_imports
 from eventlint.project.summaries import KafkaSummary, ModuleSummary
 
 T = TypeVar("T")
 
 
-class OwnModule:
+class LintedFile:
     def __init__(self, text: str) -> None:
         self._text = text
 
@@ -33,7 +36,7 @@ class OwnModule:
         if tree is None:
             return ModuleSummary.unknown()
         try:
-            return readers.read_module(tree, self._source, raises=False)
+            return read_module(tree, self._source, raises=False)
         except RecursionError:
             return ModuleSummary.unknown()
 
@@ -41,23 +44,23 @@ class OwnModule:
     def kafka(self) -> KafkaSummary:
         if "summary" in self.__dict__:
             return self.summary.kafka
-        if not kafka_readers.may_offer(self._source):
+        if not kafka_reader.may_offer(self._source):
             return KafkaSummary()
-        return self._read(lambda tree: kafka_readers.read_kafka(tree, self._source), KafkaSummary())
+        return self._read(lambda tree: kafka_reader.read_kafka(tree, self._source), KafkaSummary())
 
     @cached_property
     def hash_helpers(self) -> dict[str, tuple[int, ...]]:
         if "summary" in self.__dict__:
             return self.summary.hash_helpers
-        if not any(word in self._source for word in readers.HASH_WORDS):
+        if not any(word in self._source for word in HASH_WORDS):
             return {}
-        return self._read(lambda tree: readers.read_hash_helpers(tree, self.imports), {})
+        return self._read(lambda tree: read_hash_helpers(tree, self.imports), {})
 
     @cached_property
     def imports(self) -> dict[str, str]:
         if "summary" in self.__dict__:
             return self.summary.imports
-        return self._read(lambda tree: readers.read_imports(tree, self._source), {})
+        return self._read(lambda tree: read_imports(tree, self._source), {})
 
     def _read(self, reader: Callable[[ast.Module], T], default: T) -> T:
         tree = self._tree
@@ -80,4 +83,4 @@ class OwnModule:
             return None
 
 
-__all__ = ["OwnModule"]
+__all__ = ["LintedFile"]

@@ -1,0 +1,151 @@
+"""Hash helpers: module-level functions that return a digest of their arguments
+(``def fingerprint_of(value): return hashlib.sha256(value).hexdigest()``), with the positions
+of the parameters they hash. Calls to them make event IDs as ``hashlib`` does (EVT1)."""
+
+from __future__ import annotations
+
+import ast
+
+from eventlint.project.readers.syntax import dotted, plain_assignments
+
+# A module without one of these defines no hash helper.
+HASH_WORDS = (b"hashlib", b"uuid", b"hmac")
+
+_HASHLIB_CONSTRUCTORS = frozenset(
+    {
+        "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s",
+        "sha3_224", "sha3_256", "sha3_384", "sha3_512", "shake_128", "shake_256",
+    }
+)  # fmt: skip
+
+
+def hashed_argument(qualified: str, call: ast.Call) -> ast.AST | None:
+    """The argument a hashing call hashes, by the call's qualified name; None when the call
+    is not a hash."""
+
+    def argument(position: int, *names: str) -> ast.AST | None:
+        if len(call.args) > position:
+            return call.args[position]
+        return next((k.value for k in call.keywords if k.arg in names), None)
+
+    if qualified.startswith("hashlib.") and qualified[8:] in _HASHLIB_CONSTRUCTORS:
+        return argument(0, "data", "string")
+    if qualified in {"hashlib.new", "hmac.new", "hmac.digest"}:
+        return argument(1, "data", "string", "msg")
+    if qualified in {"uuid.uuid3", "uuid.uuid5"}:
+        return argument(1, "name")
+    return None
+
+
+def _qualify(node: ast.AST, imports: dict[str, str]) -> str | None:
+    name = dotted(node)
+    if name is None:
+        return None
+    head, _, rest = name.partition(".")
+    target = imports.get(head)
+    if target is None:
+        return None
+    return f"{target}.{rest}" if rest else target
+
+
+def read_hash_helpers(tree: ast.Module, imports: dict[str, str]) -> dict[str, tuple[int, ...]]:
+    """Module-level functions that return a digest of (something built from) their
+    parameters: ``def fingerprint_of(value): return hashlib.sha256(value).hexdigest()``.
+
+    A hash call is a ``hashlib``/``hmac`` constructor or ``uuid3``/``uuid5``, or ``.update(x)``
+    on a name bound to one; what it hashes must come from a parameter, and what the function
+    returns must come from the hash."""
+    helpers: dict[str, tuple[int, ...]] = {}
+    for function in tree.body:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        arguments = function.args
+        parameters = [parameter.arg for parameter in (*arguments.posonlyargs, *arguments.args)]
+        if not parameters:
+            continue
+        assignments = plain_assignments(function)
+        hashes: list[ast.Call] = []
+        hashed: set[str] = set()
+        for inner in ast.walk(function):
+            if not isinstance(inner, ast.Call):
+                continue
+            qualified = _qualify(inner.func, imports)
+            data = hashed_argument(qualified, inner) if qualified is not None else None
+            if qualified is not None and _is_hash(qualified):
+                hashes.append(inner)
+                if data is not None:
+                    hashed |= _reaching_names(data, assignments)
+        if not hashes:
+            continue
+        hash_names = _names_bound_to(hashes, assignments)
+        for inner in ast.walk(function):
+            if (
+                isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Attribute)
+                and inner.func.attr == "update"
+                and isinstance(inner.func.value, ast.Name)
+                and inner.func.value.id in hash_names
+                and inner.args
+            ):
+                hashed |= _reaching_names(inner.args[0], assignments)
+        if not _returns_digest(function, hashes, hash_names, assignments):
+            continue
+        positions = tuple(index for index, name in enumerate(parameters) if name in hashed)
+        if positions:
+            helpers[function.name] = positions
+    return helpers
+
+
+def _is_hash(qualified: str) -> bool:
+    return (
+        qualified.startswith("hashlib.") and qualified[8:] in _HASHLIB_CONSTRUCTORS | {"new"}
+    ) or qualified in {"hmac.new", "hmac.digest", "uuid.uuid3", "uuid.uuid5"}
+
+
+def _names_bound_to(calls: list[ast.Call], assignments: dict[str, list[ast.expr]]) -> set[str]:
+    """Local names whose value is (built from) one of the calls."""
+    targets = {id(call) for call in calls}
+    bound: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, values in assignments.items():
+            if name in bound:
+                continue
+            for value in values:
+                if any(
+                    id(inner) in targets or (isinstance(inner, ast.Name) and inner.id in bound)
+                    for inner in ast.walk(value)
+                ):
+                    bound.add(name)
+                    changed = True
+                    break
+    return bound
+
+
+def _returns_digest(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    hashes: list[ast.Call],
+    hash_names: set[str],
+    assignments: dict[str, list[ast.expr]],
+) -> bool:
+    targets = {id(call) for call in hashes}
+    for inner in ast.walk(function):
+        if isinstance(inner, ast.Return) and inner.value is not None:
+            for part in ast.walk(inner.value):
+                if id(part) in targets or (isinstance(part, ast.Name) and part.id in hash_names):
+                    return True
+    return False
+
+
+def _reaching_names(node: ast.AST, assignments: dict[str, list[ast.expr]]) -> set[str]:
+    """Every name the value depends on, through local assignments."""
+    found: set[str] = set()
+    stack: list[ast.AST] = [node]
+    while stack:
+        current = stack.pop()
+        for inner in ast.walk(current):
+            if isinstance(inner, ast.Name) and inner.id not in found:
+                found.add(inner.id)
+                stack.extend(assignments.get(inner.id, []))
+    return found

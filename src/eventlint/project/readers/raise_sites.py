@@ -1,0 +1,210 @@
+"""Raise sites: each ``raise X(...)`` (and ``assert x, "message"``) with its message as a
+template of literal text and placeholders, and its keyword arguments. The templates are also
+how an exception class's ``__init__`` builds its message (see ``classes``)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from eventlint.project.readers.syntax import dotted, value_ref
+from eventlint.project.summaries import RaiseSummary, Template, ValueRef
+
+MESSAGE_KEYWORDS = frozenset({"message", "msg", "detail", "reason", "description"})
+_PERCENT_SPEC = re.compile(
+    r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]"
+)
+_FORMAT_FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
+_MAX_TEMPLATE_DEPTH = 6
+
+
+def read_raises(tree: ast.Module, source: bytes) -> list[RaiseSummary]:
+    """Every raise site of the module, in line order."""
+    return _RaiseReader(source).read(tree)
+
+
+def message_template(
+    node: ast.AST, scope: dict[str, list[ast.expr]], depth: int = 0
+) -> Template | None:
+    """A message expression as literal text and placeholders; None when it is not text we can
+    follow (a call, an attribute, a name assigned more than once)."""
+    if depth > _MAX_TEMPLATE_DEPTH:
+        return None
+    if isinstance(node, ast.Constant):
+        return (node.value,) if isinstance(node.value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        parts: list[str | None] = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                parts.append(value.value)
+            else:
+                parts.append(None)
+        return _normal(parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = message_template(node.left, scope, depth + 1) or (None,)
+        right = message_template(node.right, scope, depth + 1) or (None,)
+        return _normal([*left, *right])
+    if (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Mod)
+        and isinstance(node.left, ast.Constant)
+        and isinstance(node.left.value, str)
+    ):
+        return _split(node.left.value, _PERCENT_SPEC, {"%%": "%"})
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and isinstance(node.func.value, ast.Constant)
+        and isinstance(node.func.value.value, str)
+    ):
+        return _split(node.func.value.value, _FORMAT_FIELD, {"{{": "{", "}}": "}"})
+    if isinstance(node, ast.Name):
+        values = scope.get(node.id, [])
+        if len(values) == 1:
+            return message_template(values[0], scope, depth + 1)
+    return None
+
+
+def _split(text: str, placeholder: re.Pattern[str], escapes: dict[str, str]) -> Template:
+    parts: list[str | None] = []
+    position = 0
+    for match in placeholder.finditer(text):
+        parts.append(text[position : match.start()])
+        escaped = escapes.get(match.group())
+        parts.append(escaped)
+        position = match.end()
+    parts.append(text[position:])
+    return _normal(parts)
+
+
+def _normal(parts: list[str | None]) -> Template:
+    """Adjacent literals joined, empty literals dropped, runs of placeholders collapsed."""
+    normal: list[str | None] = []
+    for part in parts:
+        if part == "":
+            continue
+        if part is not None and normal and normal[-1] is not None:
+            normal[-1] = f"{normal[-1]}{part}"
+        elif part is None and normal and normal[-1] is None:
+            continue
+        else:
+            normal.append(part)
+    return tuple(normal)
+
+
+@dataclass(frozen=True)
+class _Assignment:
+    line: int
+    value: ast.expr
+    blocks: tuple[int, ...]  # the statement lists that hold it, outermost first
+
+
+class _RaiseReader:
+    """Every ``raise X(...)`` (and ``assert x, "message"``) with its message, from one walk
+    over the statements.
+
+    A message passed as a name (``msg = "..."; raise X(msg)``) is resolved to the nearest
+    assignment before the ``raise`` in the same block or one around it, so a function that
+    assigns ``msg`` on several branches still has each raise read right."""
+
+    def __init__(self, source: bytes) -> None:
+        self._source = source
+        self._found: list[RaiseSummary] = []
+
+    def read(self, tree: ast.Module) -> list[RaiseSummary]:
+        self._scope(tree.body)
+        return sorted(self._found, key=lambda site: site.line)
+
+    def _scope(self, body: list[ast.stmt]) -> None:
+        assignments: dict[str, list[_Assignment]] = {}
+        raises: list[tuple[ast.Raise | ast.Assert, tuple[int, ...]]] = []
+        pending: list[tuple[list[ast.stmt], tuple[int, ...]]] = [(body, (id(body),))]
+        while pending:
+            statements, blocks = pending.pop()
+            for statement in statements:
+                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    self._scope(statement.body)
+                    continue
+                if isinstance(statement, ast.Assign):
+                    for target in statement.targets:
+                        if isinstance(target, ast.Name):
+                            assignments.setdefault(target.id, []).append(
+                                _Assignment(statement.lineno, statement.value, blocks)
+                            )
+                elif isinstance(statement, ast.Raise) or (
+                    isinstance(statement, ast.Assert) and statement.msg is not None
+                ):
+                    raises.append((statement, blocks))
+                for inner in _blocks_of(statement):
+                    pending.append((inner, (*blocks, id(inner))))
+        for statement, blocks in raises:
+            self._raise(statement, _Resolver(assignments, statement.lineno, blocks))
+
+    def _raise(self, node: ast.Raise | ast.Assert, names: _Resolver) -> None:
+        if isinstance(node, ast.Assert):
+            # ``assert self.brokers, "You should setup a broker"`` raises AssertionError(msg).
+            assert node.msg is not None
+            self._found.append(
+                RaiseSummary(
+                    line=node.lineno,
+                    exception="AssertionError",
+                    message=message_template(node.msg, names),
+                )
+            )
+            return
+        call = node.exc
+        if not isinstance(call, ast.Call):
+            return
+        exception = dotted(call.func)
+        if exception is None:
+            return
+        positional = [arg for arg in call.args if not isinstance(arg, ast.Starred)]
+        message_node: ast.AST | None = positional[0] if positional else None
+        keywords: dict[str, ValueRef] = {}
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                continue
+            if message_node is None and keyword.arg in MESSAGE_KEYWORDS:
+                message_node = keyword.value
+            if (ref := value_ref(keyword.value)) is not None:
+                keywords[keyword.arg] = ref
+        template = message_template(message_node, names) if message_node is not None else None
+        self._found.append(
+            RaiseSummary(line=node.lineno, exception=exception, message=template, keywords=keywords)
+        )
+
+
+class _Resolver(dict[str, list[ast.expr]]):
+    """The value a name holds at a ``raise``: its nearest assignment before it, in the same
+    block or an enclosing one (a mapping, as ``message_template`` reads names)."""
+
+    def __init__(
+        self, assignments: dict[str, list[_Assignment]], line: int, blocks: tuple[int, ...]
+    ) -> None:
+        super().__init__()
+        for name, candidates in assignments.items():
+            reaching = [
+                candidate
+                for candidate in candidates
+                if candidate.line < line and blocks[: len(candidate.blocks)] == candidate.blocks
+            ]
+            if reaching:
+                self[name] = [max(reaching, key=lambda candidate: candidate.line).value]
+            elif len(candidates) == 1:
+                self[name] = [candidates[0].value]
+
+
+def _blocks_of(statement: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists nested in a compound statement."""
+    found: list[list[ast.stmt]] = []
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(statement, name, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            found.append(block)
+    for handler in getattr(statement, "handlers", ()):
+        found.append(handler.body)
+    for case in getattr(statement, "cases", ()):
+        found.append(case.body)
+    return found
