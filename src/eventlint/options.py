@@ -64,6 +64,7 @@ DEFAULT_ENVELOPE_FIELDS = (
 DEFAULT_SENSITIVE_FIELDS = (
     "email",
     "e_mail",
+    "email_address",
     "phone",
     "phone_number",
     "mobile",

@@ -167,9 +167,20 @@ class LeafCollector:
         self.scope = scope
         self.imports = imports
         self._following: set[str] = set()  # variables whose assignments are being followed
+        self._key_order_matters = True
 
-    def collect(self, expr: ast.expr) -> list[Leaf]:
-        """The leaves of ``expr``, in source order; a variable's are its ``origins``."""
+    def collect(self, expr: ast.expr, *, key_order_matters: bool = True) -> list[Leaf]:
+        """The leaves of ``expr``, in source order; a variable's are its ``origins``. With
+        ``key_order_matters`` false (the value is parsed and dumped again with sorted keys
+        before it is hashed) a ``json.dumps`` is followed but is no leaf of its own."""
+        outer = self._key_order_matters
+        self._key_order_matters = key_order_matters and outer
+        try:
+            return self._collect(expr)
+        finally:
+            self._key_order_matters = outer
+
+    def _collect(self, expr: ast.expr) -> list[Leaf]:
         leaves: list[Leaf] = []
         stack: list[_Step] = [(expr, leaves, frozenset())]
         while stack:
@@ -285,7 +296,7 @@ class LeafCollector:
             return []
         varying: list[Leaf] = []
         for value in self.scope.values_of(owner.id):
-            if not (isinstance(value, ast.Call) and _is_constructor(value.func)):
+            if not (isinstance(value, ast.Call) and is_constructor(value.func)):
                 continue
             for keyword in value.keywords:
                 if keyword.arg is not None and dump.carries(keyword.arg):
@@ -301,6 +312,8 @@ class LeafCollector:
                 value = keyword.value
                 sort_keys = not (isinstance(value, ast.Constant) and value.value is False)
         data = arg_at(node, 0, "obj")
+        if not self._key_order_matters:
+            return [] if data is None else [data]
         dumps = JsonDumpsUse(node, sort_keys, self._may_be_mapping(data))
         return [dumps] if data is None else [dumps, data]
 
@@ -334,7 +347,7 @@ class LeafCollector:
         return False
 
 
-def _is_constructor(func: ast.expr) -> bool:
+def is_constructor(func: ast.expr) -> bool:
     """``Payload(...)``, ``models.Payload(...)``: a class by the naming convention."""
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
     return bool(name) and name[0].isupper()

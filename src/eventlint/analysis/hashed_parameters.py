@@ -113,6 +113,8 @@ def _kept_parts(node: ast.AST) -> list[ast.AST]:
 
 def _call_parts(node: ast.Call, sorted_dump: bool, reparsed: bool, qualify: Qualify) -> list[_Step]:
     qualified = qualify(node.func)
+    if qualified is None and isinstance(node.func, ast.Name):
+        qualified = f"builtins.{node.func.id}"  # ``getattr``, ``vars``: not imported
     given = [*node.args, *(keyword.value for keyword in node.keywords)]
     if qualified == "json.dumps":
         data = node.args[0] if node.args else _keyword(node, "obj")

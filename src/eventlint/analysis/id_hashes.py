@@ -38,6 +38,7 @@ from eventlint.analysis.hash_inputs import (
     LeafCollector,
     NameUse,
     arg_at,
+    is_constructor,
 )
 from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.name_words import any_word_matches, names_field, words
@@ -46,6 +47,7 @@ from eventlint.analysis.walk import descendants
 from eventlint.config import Settings
 from eventlint.project import ClassInfo
 from eventlint.project.modules import FieldInfo
+from eventlint.project.summaries import HashedParameter
 from eventlint.rules.base import FileContext
 
 HASHLIB_CONSTRUCTORS = frozenset(
@@ -87,6 +89,9 @@ class HashCall:
     kind: HashKind
     inputs: list[ast.expr]
     namespace: list[ast.expr]  # uuid3/uuid5's namespace argument
+    # Inputs a project helper parses and dumps again with sorted keys: their fields reach
+    # the hash, the key order of their JSON does not.
+    reparsed: list[ast.expr] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -131,7 +136,9 @@ class EventIdAnalysis:
                 class_name = annotation_class(scope.parameters[expr.id])
             else:
                 for value in scope.values_of(expr.id):
-                    if isinstance(value, ast.Call):
+                    # ``Model(...)``: a class by the naming convention; ``json.loads(...)``
+                    # is not looked up.
+                    if isinstance(value, ast.Call) and is_constructor(value.func):
                         class_name = annotation_class(value.func)
                         if class_name:
                             break
@@ -192,13 +199,17 @@ def analyse(context: FileContext) -> EventIdAnalysis:
                 collector = LeafCollector(scope, imports)
                 for expr in hashed.inputs:
                     site.leaves.extend(collector.collect(expr))
+                for expr in hashed.reparsed:
+                    site.leaves.extend(collector.collect(expr, key_order_matters=False))
                 for expr in hashed.namespace:
                     site.namespace_leaves.extend(collector.collect(expr))
             sites.append(site)
     return EventIdAnalysis(sites=sites, imports=imports, context=context)
 
 
-def _project_helpers(context: FileContext) -> Callable[[str], tuple[int, ...] | None]:
+def _project_helpers(
+    context: FileContext,
+) -> Callable[[str], tuple[HashedParameter, ...] | None]:
     """Asks the project whether a called name is one of its hash helpers: only for names this
     module defines or imports (a method call on a local object is not)."""
     names = context.project.project.hash_helper_names
@@ -207,9 +218,9 @@ def _project_helpers(context: FileContext) -> Callable[[str], tuple[int, ...] | 
         for target in context.imports.aliases.values()
         if not target.startswith(".")
     }
-    known: dict[str, tuple[int, ...] | None] = {}
+    known: dict[str, tuple[HashedParameter, ...] | None] = {}
 
-    def helper(qualified: str) -> tuple[int, ...] | None:
+    def helper(qualified: str) -> tuple[HashedParameter, ...] | None:
         if qualified.rpartition(".")[2] not in names:
             return None  # no module of the project defines a helper of that name
         own = context.project.own.hash_helpers
@@ -230,7 +241,7 @@ def _classify(
     scope: Scope,
     imports: ImportMap,
     extra: frozenset[str],
-    helper: Callable[[str], tuple[int, ...] | None],
+    helper: Callable[[str], tuple[HashedParameter, ...] | None],
 ) -> HashCall | None:
     """What a call hashes, when it is a hash."""
     qualified = imports.qualify(call.func)
@@ -253,9 +264,15 @@ def _classify(
         kind, data = HashKind.HMAC, arg_at(call, 1, "msg")
     elif qualified in extra:
         kind, data = HashKind.CONFIGURED, arg_at(call, 0)
-    elif (positions := helper(qualified)) is not None:
-        hashed = [arg_at(call, position) for position in positions]
-        return HashCall(HashKind.PROJECT_HELPER, [value for value in hashed if value], [])
+    elif (parameters := helper(qualified)) is not None:
+        # Only what the helper hashes whole is the caller's choice (``hashed_parameters``).
+        whole: list[ast.expr] = []
+        reparsed: list[ast.expr] = []
+        for parameter in parameters:
+            value = _passed_for(call, parameter)
+            if value is not None:
+                (reparsed if parameter.reparsed else whole).append(value)
+        return HashCall(HashKind.PROJECT_HELPER, whole, [], reparsed)
     else:
         return None
     if data is not None:
@@ -265,6 +282,13 @@ def _classify(
         if value is call and scope.is_bound(bound):
             inputs.extend(v for v in scope.values_of(bound) if v is not call)
     return HashCall(kind, inputs, [])
+
+
+def _passed_for(call: ast.Call, parameter: HashedParameter) -> ast.expr | None:
+    """What a call passes for a parameter: by keyword, else by position."""
+    if parameter.position is None:
+        return next((k.value for k in call.keywords if k.arg == parameter.name), None)
+    return arg_at(call, parameter.position, parameter.name)
 
 
 def spelled(node: ast.AST) -> str | None:

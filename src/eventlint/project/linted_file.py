@@ -19,7 +19,7 @@ from eventlint.project.readers import kafka as kafka_reader
 from eventlint.project.readers import read_module
 from eventlint.project.readers.hash_helpers import HASH_WORDS, read_hash_helpers
 from eventlint.project.readers.names import read_imports
-from eventlint.project.summaries import KafkaSummary, ModuleSummary
+from eventlint.project.summaries import HashedParameter, KafkaSummary, ModuleSummary
 
 T = TypeVar("T")
 
@@ -49,7 +49,7 @@ class LintedFile:
         return self._read(lambda tree: kafka_reader.read_kafka(tree, self._source), KafkaSummary())
 
     @cached_property
-    def hash_helpers(self) -> dict[str, tuple[int, ...]]:
+    def hash_helpers(self) -> dict[str, tuple[HashedParameter, ...]]:
         if "summary" in self.__dict__:
             return self.summary.hash_helpers
         if not any(word in self._source for word in HASH_WORDS):

@@ -111,6 +111,18 @@ class KafkaSummary:
     plugins: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class HashedParameter:
+    """A parameter a hash helper hashes whole: a caller's argument for it is the ID's input.
+    By name and position (None for a keyword-only one); ``reparsed`` when the helper parses
+    it and dumps it again with sorted keys, so the key order of the caller's JSON does not
+    reach the hash."""
+
+    name: str
+    position: int | None
+    reparsed: bool = False
+
+
 @dataclass
 class ModuleSummary:
     defined: set[str] = field(default_factory=set)  # bound by the module's own code
@@ -124,8 +136,8 @@ class ModuleSummary:
     imports: dict[str, str] = field(default_factory=dict)
     classes: dict[str, ClassSummary] = field(default_factory=dict)
     raises: list[RaiseSummary] = field(default_factory=list)
-    # function name -> the positions of the parameters whose value is hashed
-    hash_helpers: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # function name -> the parameters it hashes whole (``analysis.hashed_parameters``)
+    hash_helpers: dict[str, tuple[HashedParameter, ...]] = field(default_factory=dict)
     # Generic annotations of function signatures (``envelope: EventEnvelope[OrderPlaced]``):
     # the function (``handle``, ``Consumer.on_message``) and the dotted names the annotation
     # mentions, as spelled. The event inventory finds an envelope's payloads there.

@@ -24,7 +24,7 @@ from eventlint.project.linted_file import LintedFile
 from eventlint.project.model import Project
 from eventlint.project.modules import ByteTest, ModuleIndex
 from eventlint.project.raises import RaiseIndex
-from eventlint.project.summaries import ModuleSummary
+from eventlint.project.summaries import HashedParameter, ModuleSummary
 
 
 class ProjectView:
@@ -131,9 +131,9 @@ class ProjectView:
     def _note_files(self) -> None:
         self.project.recorder.note(index_key("files"), self.project.index_fingerprint("files"))
 
-    def hash_helper(self, qualified: str) -> tuple[int, ...] | None:
-        """The hashed parameter positions of a project function that returns a digest of
-        its arguments (``fingerprint_of(value)``), by its qualified name."""
+    def hash_helper(self, qualified: str) -> tuple[HashedParameter, ...] | None:
+        """The parameters a project function that returns a digest of its arguments
+        (``fingerprint_of(value)``) hashes whole, by its qualified name."""
         found = self.definer(qualified)
         if found is None:
             return None

@@ -24,7 +24,7 @@ from eventlint.project.readers.hash_helpers import HASH_WORDS, read_hash_helpers
 from eventlint.project.readers.names import read_imports, read_names
 from eventlint.project.readers.raise_sites import read_raises
 from eventlint.project.readers.signatures import read_signature_generics
-from eventlint.project.summaries import ModuleSummary
+from eventlint.project.summaries import HashedParameter, ModuleSummary
 
 
 def summarise(source: bytes | str, *, raises: bool = True) -> ModuleSummary:
@@ -63,7 +63,7 @@ def read_module(tree: ast.Module, source: bytes, *, raises: bool = True) -> Modu
     return summary
 
 
-def hash_helpers_of(source: bytes) -> dict[str, tuple[int, ...]]:
+def hash_helpers_of(source: bytes) -> dict[str, tuple[HashedParameter, ...]]:
     """Only the hash helpers a module defines (no names, classes or raises)."""
     try:
         tree = parse_ast(source)

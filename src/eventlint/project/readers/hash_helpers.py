@@ -1,12 +1,16 @@
 """Hash helpers: module-level functions that return a digest of their arguments
-(``def fingerprint_of(value): return hashlib.sha256(value).hexdigest()``), with the positions
-of the parameters they hash. Calls to them make event IDs as ``hashlib`` does (EVT1)."""
+(``def fingerprint_of(value): return hashlib.sha256(value).hexdigest()``), with the
+parameters they hash *whole* (``analysis.hashed_parameters``: a parameter the function only
+selects fields from is its own choice, not the caller's). Calls to them make event IDs as
+``hashlib`` does (EVT1)."""
 
 from __future__ import annotations
 
 import ast
 
+from eventlint.analysis.hashed_parameters import Intake, names_taken_whole
 from eventlint.project.readers.syntax import dotted, plain_assignments
+from eventlint.project.summaries import HashedParameter
 
 # A module without one of these defines no hash helper.
 HASH_WORDS = (b"hashlib", b"uuid", b"hmac")
@@ -48,52 +52,75 @@ def _qualify(node: ast.AST, imports: dict[str, str]) -> str | None:
     return f"{target}.{rest}" if rest else target
 
 
-def read_hash_helpers(tree: ast.Module, imports: dict[str, str]) -> dict[str, tuple[int, ...]]:
-    """Module-level functions that return a digest of (something built from) their
-    parameters: ``def fingerprint_of(value): return hashlib.sha256(value).hexdigest()``.
+def read_hash_helpers(
+    tree: ast.Module, imports: dict[str, str]
+) -> dict[str, tuple[HashedParameter, ...]]:
+    """Module-level functions that return a digest of their parameters, taken whole:
+    ``def fingerprint_of(value): return hashlib.sha256(value).hexdigest()``.
 
     A hash call is a ``hashlib``/``hmac`` constructor or ``uuid3``/``uuid5``, or ``.update(x)``
-    on a name bound to one; what it hashes must come from a parameter, and what the function
-    returns must come from the hash."""
-    helpers: dict[str, tuple[int, ...]] = {}
+    on a name bound to one; what it hashes must come from a parameter as given (see
+    ``analysis.hashed_parameters``), and what the function returns must come from the hash."""
+    helpers: dict[str, tuple[HashedParameter, ...]] = {}
     for function in tree.body:
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         arguments = function.args
-        parameters = [parameter.arg for parameter in (*arguments.posonlyargs, *arguments.args)]
-        if not parameters:
+        positional = [parameter.arg for parameter in (*arguments.posonlyargs, *arguments.args)]
+        keyword_only = [parameter.arg for parameter in arguments.kwonlyargs]
+        if not positional and not keyword_only:
             continue
-        assignments = plain_assignments(function)
-        hashes: list[ast.Call] = []
-        hashed: set[str] = set()
-        for inner in ast.walk(function):
-            if not isinstance(inner, ast.Call):
-                continue
+        hashed = _taken_whole(function, imports)
+        parameters = [
+            HashedParameter(name, position, hashed[name] is Intake.REPARSED)
+            for position, name in [*enumerate(positional), *((None, k) for k in keyword_only)]
+            if name in hashed
+        ]
+        if parameters:
+            helpers[function.name] = tuple(parameters)
+    return helpers
+
+
+def _taken_whole(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, imports: dict[str, str]
+) -> dict[str, Intake]:
+    """The names the function's hashes take in whole; none unless it returns a digest."""
+    assignments = plain_assignments(function)
+
+    def qualify(node: ast.AST) -> str | None:
+        return _qualify(node, imports)
+
+    hashes: list[ast.Call] = []
+    data: list[ast.AST] = []
+    for inner in ast.walk(function):
+        if isinstance(inner, ast.Call):
             qualified = _qualify(inner.func, imports)
-            data = hashed_argument(qualified, inner) if qualified is not None else None
             if qualified is not None and _is_hash(qualified):
                 hashes.append(inner)
-                if data is not None:
-                    hashed |= _reaching_names(data, assignments)
-        if not hashes:
-            continue
-        hash_names = _names_bound_to(hashes, assignments)
-        for inner in ast.walk(function):
-            if (
-                isinstance(inner, ast.Call)
-                and isinstance(inner.func, ast.Attribute)
-                and inner.func.attr == "update"
-                and isinstance(inner.func.value, ast.Name)
-                and inner.func.value.id in hash_names
-                and inner.args
-            ):
-                hashed |= _reaching_names(inner.args[0], assignments)
-        if not _returns_digest(function, hashes, hash_names, assignments):
-            continue
-        positions = tuple(index for index, name in enumerate(parameters) if name in hashed)
-        if positions:
-            helpers[function.name] = positions
-    return helpers
+                hashed = hashed_argument(qualified, inner)
+                if hashed is not None:
+                    data.append(hashed)
+    if not hashes:
+        return {}
+    hash_names = _names_bound_to(hashes, assignments)
+    for inner in ast.walk(function):
+        if (
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Attribute)
+            and inner.func.attr == "update"
+            and isinstance(inner.func.value, ast.Name)
+            and inner.func.value.id in hash_names
+            and inner.args
+        ):
+            data.append(inner.args[0])
+    if not _returns_digest(function, hashes, hash_names, assignments):
+        return {}
+    taken: dict[str, Intake] = {}
+    for value in data:
+        for name, intake in names_taken_whole(value, assignments, qualify).items():
+            if taken.get(name) is not Intake.WHOLE:
+                taken[name] = intake
+    return taken
 
 
 def _is_hash(qualified: str) -> bool:
@@ -136,16 +163,3 @@ def _returns_digest(
                 if id(part) in targets or (isinstance(part, ast.Name) and part.id in hash_names):
                     return True
     return False
-
-
-def _reaching_names(node: ast.AST, assignments: dict[str, list[ast.expr]]) -> set[str]:
-    """Every name the value depends on, through local assignments."""
-    found: set[str] = set()
-    stack: list[ast.AST] = [node]
-    while stack:
-        current = stack.pop()
-        for inner in ast.walk(current):
-            if isinstance(inner, ast.Name) and inner.id not in found:
-                found.add(inner.id)
-                stack.extend(assignments.get(inner.id, []))
-    return found

@@ -25,7 +25,10 @@ class UnsortedJsonInEventId(EventIdRule):
 
     Flagged only when the serialised value may be a mapping: a list, a tuple, a string or a
     ``sorted(...)`` result has a fixed order already and is left alone. pydantic's
-    ``model_dump_json()`` follows the field declaration order and is not flagged.
+    ``model_dump_json()`` follows the field declaration order and is not flagged. Nor is JSON
+    handed to a project function that parses it and dumps it again with ``sort_keys=True``
+    before hashing (``canonical_key(json.dumps(event))``): the key order never reaches the
+    hash.
 
     Fix (unsafe, because it changes the IDs produced): add ``sort_keys=True`` (or turn
     ``sort_keys=False`` into ``True``). No fix when the JSON text is also used for anything
