@@ -22,6 +22,7 @@ import enum
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from eventlint.analysis.event_fields import (
     Classification,
@@ -30,6 +31,7 @@ from eventlint.analysis.event_fields import (
     envelope_field,
     sensitive_field,
 )
+from eventlint.analysis.event_types import EventTypes
 from eventlint.analysis.hash_inputs import (
     NONDETERMINISTIC_CALLS,
     NONDETERMINISTIC_MODULES,
@@ -38,7 +40,6 @@ from eventlint.analysis.hash_inputs import (
     LeafCollector,
     NameUse,
     arg_at,
-    is_constructor,
 )
 from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.name_words import any_word_matches, names_field, words
@@ -126,25 +127,14 @@ class EventIdAnalysis:
     context: FileContext
 
     def class_of(self, expr: ast.expr, scope: Scope) -> ClassInfo | None:
-        """The project class an expression is an instance of, when the code says so:
-        ``self`` in a method, an annotated parameter, a name assigned ``Model(...)``."""
-        class_name: str | None = None
-        if isinstance(expr, ast.Name):
-            if expr.id == "self" and scope.class_name:
-                class_name = scope.class_name
-            elif scope.parameters.get(expr.id) is not None:
-                class_name = annotation_class(scope.parameters[expr.id])
-            else:
-                for value in scope.values_of(expr.id):
-                    # ``Model(...)``: a class by the naming convention; ``json.loads(...)``
-                    # is not looked up.
-                    if isinstance(value, ast.Call) and is_constructor(value.func):
-                        class_name = annotation_class(value.func)
-                        if class_name:
-                            break
-        if class_name is None:
-            return None
-        return self.context.project.resolve_class(class_name)
+        """The project class an expression is an instance of, when the code says so
+        (``analysis.event_types``: ``self``, annotated parameters, constructors, fields of
+        those, generic envelopes' type arguments)."""
+        return self.types.class_of(expr, scope)
+
+    @cached_property
+    def types(self) -> EventTypes:
+        return EventTypes(self.context.project)
 
 
 def annotation_class(node: ast.expr | None) -> str | None:

@@ -57,6 +57,11 @@ class ProjectView:
         """The class a dotted name written in this file refers to, wherever it is defined."""
         return self.project.classes.resolve_class(spelled, self.file, self.own.summary)
 
+    def class_named(self, qualified: str) -> ClassInfo | None:
+        """The class of a qualified name (``orders.events.OrderPlaced``), from this file's
+        import roots."""
+        return self.project.classes.class_named(qualified, self.roots)
+
     def module_name(self) -> str | None:
         return self._module_name
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
@@ -25,3 +26,21 @@ class PaymentCaptured(EventEnvelope):
     order_id: str
     amount_cents: int
     card_number: SecretStr
+
+
+Payload = TypeVar("Payload")
+
+
+class Envelope(BaseModel, Generic[Payload]):
+    """The newer, generic envelope: metadata around any payload model."""
+
+    event_id: str
+    occurred_at: datetime
+    data: Payload
+
+
+class OrderShipped(BaseModel):
+    order_id: str
+    courier: str
+    recipient_email: str
+
