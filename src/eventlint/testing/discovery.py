@@ -91,6 +91,13 @@ def _describe(
         count = len(parameters)
         return IdFunction(path, line, module, name, None, f"takes {count} arguments, not one event")
     annotation = parameters[0][1]
+    if isinstance(annotation, ast.Subscript):
+        spelled = ast.unparse(annotation)
+        return IdFunction(
+            path, line, module, name, None,
+            f"its parameter is a generic model (`{spelled}`): mark a test with "
+            f"`@pytest.mark.event_id_contract({name}, model={spelled})`",
+        )  # fmt: skip
     model = annotation_class(annotation)
     if model is None:
         return IdFunction(path, line, module, name, None, "its parameter has no model annotation")
