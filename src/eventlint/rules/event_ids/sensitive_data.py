@@ -30,7 +30,9 @@ class SensitiveDataInEventId(EventIdRule):
     made from who it goes to is made from an address), and a pydantic field typed
     ``SecretStr``/``SecretBytes``, declared with
     ``json_schema_extra={"sensitive": True}`` or ``{"classification": "pii"}``, or annotated
-    with a marker listed in ``field-markers`` (``Annotated[str, PII]``), read directly, as a
+    with a marker listed in ``field-markers`` (``Annotated[str, PII]``) — the class found
+    through annotations, constructors, declared field types and generic envelopes
+    (``envelope: Envelope[OrderShipped]`` then ``envelope.data``) — read directly, as a
     hashed dict's value or through a whole-object dump. A name like ``email_verified`` is not
     flagged: the sensitive word must end the name. A field the team classified as business
     (``allowed-fields``, a ``{"classification": "business"}`` marker or a business
