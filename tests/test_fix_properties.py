@@ -40,42 +40,6 @@ from eventlint.rules import all_rules
 
 # Bugs found by these properties; each variant is out of its strategy until the bug is fixed.
 PENDING: dict[str, str | dict[str, str]] = {
-    "EVT101 inline dict or dump handed to a call inside the hash": textwrap.dedent(
-        """\
-        import hashlib
-        import json
-
-
-        from pydantic import BaseModel
-
-
-        class OrderPlaced(BaseModel):
-            order_id: str
-            event_id: str
-
-
-        # The key is removed from the dict that is sent.
-        def idempotency_key(event, producer) -> str:
-            return hashlib.sha256(json.dumps(producer.send("orders", {"order_id": event.order_id, "event_id": event.event_id}), sort_keys=True).encode()).hexdigest()
-
-
-        # The same for a dump: exclude={"event_id"} is added to what is sent.
-        def order_key(event: OrderPlaced, producer) -> str:
-            return hashlib.sha256(producer.send("orders", event.model_dump_json()).encode()).hexdigest()
-        """
-    ),
-    "EVT104 dumped JSON that is also published or returned": textwrap.dedent(
-        """\
-        import hashlib
-        import json
-
-
-        def idempotency_key(event, producer) -> str:
-            body = json.dumps({"order_id": event.order_id, "sku": event.sku})
-            producer.send("orders", body)
-            return hashlib.sha256(body.encode()).hexdigest()
-        """
-    ),
     "EVT201 a code on the exception class that the base's __init__ overwrites": {
         "pyproject.toml": '[project]\nname = "shop"\n\n[tool.eventlint]\n',
         "src/shop/__init__.py": "",
@@ -117,21 +81,6 @@ PENDING: dict[str, str | dict[str, str]] = {
             """
         ),
     },
-    "EVT203 `import re` only inside another function": textwrap.dedent(
-        """\
-        import pytest
-
-
-        def helper():
-            import re
-            return re
-
-
-        def test_amount():
-            with pytest.raises(ValueError, match="Invalid amount (3.50)"):
-                raise ValueError("Invalid amount (3.50)")
-        """
-    ),
 }
 
 FIXABLE = sorted(rule.code for rule in all_rules() if rule.fix_availability in ("safe", "unsafe"))
@@ -362,10 +311,12 @@ def id_programs(draw: st.DrawFn) -> IdProgram:
         shown.append(f'"{key}": ' + (f"(bound := {value})" if bound else value))
     literal = "{" + ", ".join(shown) + "}"
 
-    # Pending (PENDING, EVT101): a dict inline in the hash but handed to another call there,
-    # ``sha256(json.dumps(producer.send("orders", {...})))``: fixed, and the message with it.
+    # "sent_inline": a dict inline in the hash but handed to another call there,
+    # ``sha256(json.dumps(producer.send("orders", {...})))``: the message must keep its keys.
     shape = draw(
-        st.sampled_from(["named", "annotated", "renamed", "walrus", "walrus_inline", "inline"])
+        st.sampled_from(
+            ["named", "annotated", "renamed", "walrus", "walrus_inline", "inline", "sent_inline"]
+        )
     )
     sort_keys = draw(st.sampled_from(["absent", "False", "True"]))
     keyword = {"absent": "", "False": ", sort_keys=False", "True": ", sort_keys=True"}[sort_keys]
@@ -402,15 +353,16 @@ def id_programs(draw: st.DrawFn) -> IdProgram:
         "walrus": dumps("payload"),
         "walrus_inline": dumps(f"(payload := {literal})"),
         "inline": dumps(literal),
+        "sent_inline": dumps(f'producer.send("orders", {literal})'),
     }[shape]
     lines.append(f"key = hashlib.sha256({hashed}.encode()).hexdigest()")
 
     reuses: list[str] = []
-    if shape != "inline":
+    if shape not in ("inline", "sent_inline"):
         choices = ["return", "publish", "pass", "store"]
         reuses = draw(st.lists(st.sampled_from(choices), unique=True, max_size=2))
-    if shape == "renamed" and sort_keys == "True":
-        # Reusing the dumped string with sort_keys missing: pending (see PENDING, EVT104).
+    if shape == "renamed":
+        # The dumped text itself published or returned: EVT104 must not sort its keys.
         reuses += draw(st.lists(st.sampled_from(["publish_body", "return_body"]), max_size=1))
     returned = ["key"]
     for reuse in reuses:
@@ -525,7 +477,7 @@ _RE_HEADERS = {
     "type_checking": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import re\n",
     "typing_type_checking": "import typing\n\nif typing.TYPE_CHECKING:\n    import re\n",
     "module_binding": 're = "not the module"\n',
-    # Pending (PENDING, EVT203): "local_import", ``import re`` only inside another function.
+    "local_import": "def _helper():\n    import re\n\n    return re\n",
 }
 
 

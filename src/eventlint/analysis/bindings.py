@@ -4,7 +4,8 @@ under a name nothing else in scope uses.
 ``import regex as re`` at the top, or a pytest fixture parameter named ``re``, means ``re``
 is not the standard library here: a fix that writes ``re.escape(...)`` must use another
 name (``import re as re_``), never shadow or be shadowed. An ``import re`` only under ``if
-TYPE_CHECKING:`` binds nothing at run time: the fix adds a runtime import.
+TYPE_CHECKING:`` binds nothing at run time, nor does one inside another function: the fix adds
+a module-level import.
 """
 
 from __future__ import annotations
@@ -26,13 +27,20 @@ def module_reference(
     """The name to write for module ``wanted`` at node ``at``, and the import that the name
     needs (None when the file already imports it so)."""
     local = set(_bound_in_functions(module, at))
-    # A typing-only import of the very module is no clash: the runtime import joins it.
+    # A typing-only import of the very module is no clash: the runtime import joins it. An
+    # import inside another function binds nothing here.
     typing_only_wanted = {
         name for name in imports.typing_only if imports.aliases.get(name) == wanted
     }
-    taken = local | (set(imports.aliases) - typing_only_wanted) | imports.module_bindings
+    unbound_here = typing_only_wanted | imports.function_only
+    taken = local | (set(imports.aliases) - unbound_here) | imports.module_bindings
     for name, target in imports.aliases.items():
-        if target == wanted and name not in local and name not in imports.typing_only:
+        if (
+            target == wanted
+            and name not in local
+            and name not in imports.typing_only
+            and name not in imports.function_only
+        ):
             return name, None
     candidates = [wanted, f"{wanted}_", *(f"{wanted}_{n}" for n in range(2, 100))]
     name = next(candidate for candidate in candidates if candidate not in taken)

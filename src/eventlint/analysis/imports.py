@@ -39,13 +39,19 @@ class ImportMap:
     # checker, but are unbound when the code runs (a fix must not write ``re.escape`` on
     # the strength of one).
     typing_only: set[str] = field(default_factory=set)
+    # Names bound only by imports inside a function or class body: they mean the module
+    # there, and are unbound at module level (``def helper(): import re``).
+    function_only: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls, module: ast.Module) -> ImportMap:
         collector = _ImportCollector()
-        walk(module, collector.enter)
+        walk(module, collector.enter, collector.leave)
         result = collector.result
         result.typing_only = collector.typing_bound - collector.runtime_bound
+        result.function_only = (
+            collector.nested_bound - collector.runtime_bound - collector.typing_bound
+        )
         return result
 
     def qualify(self, node: ast.AST) -> str | None:
@@ -73,7 +79,9 @@ class _ImportCollector:
         self.result = ImportMap()
         self.typing_bound: set[str] = set()
         self.runtime_bound: set[str] = set()
+        self.nested_bound: set[str] = set()
         self._typing_imports: set[int] = set()
+        self._depth = 0  # how many function or class bodies enclose the statement
 
     def enter(self, node: ast.AST) -> bool:
         if isinstance(node, ast.If) and _is_type_checking(node.test):
@@ -88,7 +96,10 @@ class _ImportCollector:
             self._import_from(node)
             return False
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            # Nested ones too: over-approximated, as assignments are (a name bound anywhere
+            # may shadow a builtin where it is used).
             self.result.module_bindings.add(node.name)
+            self._depth += 1
             return True
         if isinstance(node, ast.Assign):
             for target in node.targets:
@@ -97,8 +108,14 @@ class _ImportCollector:
             return False
         return not isinstance(node, ast.expr)
 
+    def leave(self, node: ast.AST) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self._depth -= 1
+
     def _bound(self, node: ast.Import | ast.ImportFrom, local: str) -> None:
-        if id(node) in self._typing_imports:
+        if self._depth:
+            self.nested_bound.add(local)
+        elif id(node) in self._typing_imports:
             self.typing_bound.add(local)
         else:
             self.runtime_bound.add(local)
