@@ -110,6 +110,7 @@ class ClassIndex:
             merged.fields.update(parent.fields)
             merged.attributes |= parent.attributes
             merged.constants.update(parent.constants)
+            merged.init_assigned |= parent.init_assigned
             ancestors += [base, *parent.ancestors]
             unresolved += parent.unresolved_bases
             if merged.message_template is None:
@@ -132,6 +133,11 @@ class ClassIndex:
             )
         merged.attributes |= set(summary.attributes)
         merged.constants.update(summary.constants)
+        # An ``__init__`` anywhere in the hierarchy that sets ``self.error_code`` hides the
+        # class-level ``error_code`` on every instance: that constant is no instance's value.
+        merged.init_assigned = merged.init_assigned | set(summary.init_assigned)
+        for hidden in merged.init_assigned:
+            merged.constants.pop(hidden, None)
         merged.base_names = tuple(bases)
         merged.ancestors = tuple(dict.fromkeys(ancestors))
         merged.unresolved_bases = tuple(dict.fromkeys(unresolved))

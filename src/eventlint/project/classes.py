@@ -49,3 +49,6 @@ class ClassInfo:
     # ``hash()`` of an instance is its identity (per process by design): neither the class
     # nor any base replaces ``__hash__``, and every base is known (or ``object``).
     identity_hash: bool = False
+    # Attributes an ``__init__`` of the class or a base sets on ``self`` (they hide the
+    # class-level constants of those names).
+    init_assigned: set[str] = field(default_factory=set)

@@ -79,6 +79,9 @@ class ClassSummary:
     # ``__eq__`` in its body, no keywords (a metaclass) and no decorator (dataclass and attrs
     # decorators replace ``__hash__``). ``hash()`` of such an object is per-process by design.
     identity_hash: bool = False
+    # ``self.x = ...`` in ``__init__``: an instance attribute that hides a class-level value of
+    # the same name on every instance (``error_code = X`` overwritten by a base's ``__init__``).
+    init_assigned: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

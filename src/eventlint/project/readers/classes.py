@@ -34,6 +34,7 @@ def read_class(node: ast.ClassDef, source: bytes) -> ClassSummary:
     attributes: set[str] = set()
     constants: dict[str, ValueRef] = {}
     template: Template | None = None
+    init_assigned: set[str] = set()
     identity_hash = not node.decorator_list and not node.keywords
     for statement in node.body:
         if _binds_any(statement, _HASH_DEFINING):
@@ -53,6 +54,7 @@ def read_class(node: ast.ClassDef, source: bytes) -> ClassSummary:
             attributes |= _method_attributes(statement)
             if statement.name == "__init__":
                 template = _init_message(statement)
+                init_assigned = _self_assigned(statement)
     return ClassSummary(
         name=node.name,
         line=node.lineno,
@@ -68,6 +70,7 @@ def read_class(node: ast.ClassDef, source: bytes) -> ClassSummary:
         constants=constants,
         message_template=template,
         identity_hash=identity_hash,
+        init_assigned=tuple(sorted(init_assigned)),
     )
 
 
@@ -143,6 +146,12 @@ def _method_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef) -> set[st
         arguments = method.args
         parameters = [*arguments.posonlyargs, *arguments.args][1:] + arguments.kwonlyargs
         found |= {parameter.arg for parameter in parameters}
+    return found | _self_assigned(method)
+
+
+def _self_assigned(method: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """The attributes a method sets on ``self``."""
+    found: set[str] = set()
     for inner in statements_within(method):
         targets: list[ast.AST] = []
         if isinstance(inner, ast.Assign):

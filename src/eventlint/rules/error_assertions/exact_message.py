@@ -92,7 +92,8 @@ class ExactErrorMessage(Rule):
 
     Fix (unsafe): when the project raises that exact message at exactly one place, and that
     place gives an error code (a keyword such as ``error_code=``/``code=``, or a class-level
-    code on the exception class), the comparison becomes a comparison of the code, adding the
+    code on the exception class that no ``__init__`` of it or its bases overwrites with
+    ``self.error_code = ...``), the comparison becomes a comparison of the code, adding the
     import; when the test already compares the code, the message comparison is removed. The
     error must carry the code in an attribute named as the keyword (``code-attributes``).
     The fix turns the Incorrect example into the Correct one.
