@@ -89,13 +89,13 @@ DEFAULT_SENSITIVE_FIELDS = (
     "dob",
     "birth_date",
     "birthdate",
-    # recipients: a message ID made from who it goes to is made from an address
+    # recipients: a message ID made from who it goes to is made from an address (not
+    # `reply_to`: in AMQP and Kafka request/reply it names a reply queue or topic)
     "to",
     "recipient",
     "recipients",
     "cc",
     "bcc",
-    "reply_to",
     "ip_address",
     "ip",
     "passport_number",

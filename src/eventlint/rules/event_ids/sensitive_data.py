@@ -26,7 +26,8 @@ class SensitiveDataInEventId(EventIdRule):
     Flags, inside an ID hash: a field or variable whose name says it is personal or secret
     (``email``, ``customer_email``, ``phone``, ``ssn``, ``password``, ``api_key``,
     ``card_number``, ``iban``, ``date_of_birth``, ``ip_address``, ... and the exact name
-    ``token``; recipients: ``to``, ``cc``, ``bcc``, ``recipient``, ``reply_to``: a message ID
+    ``token``; recipients: ``to``, ``cc``, ``bcc``, ``recipient`` (not ``reply_to``, a reply
+    queue or topic in messaging): a message ID
     made from who it goes to is made from an address), and a pydantic field typed
     ``SecretStr``/``SecretBytes``, declared with
     ``json_schema_extra={"sensitive": True}`` or ``{"classification": "pii"}``, or annotated
