@@ -27,25 +27,23 @@ class SensitiveDataInEventId(EventIdRule):
     (``email``, ``customer_email``, ``phone``, ``ssn``, ``password``, ``api_key``,
     ``card_number``, ``iban``, ``date_of_birth``, ``ip_address``, ... and the exact name
     ``token``; recipients: ``to``, ``cc``, ``bcc``, ``recipient`` (not ``reply_to``, a reply
-    queue or topic in messaging): a message ID
-    made from who it goes to is made from an address), and a pydantic field typed
-    ``SecretStr``/``SecretBytes``, declared with
+    queue or topic in messaging): a message ID made from who it goes to is made from an
+    address), and a pydantic field typed ``SecretStr``/``SecretBytes``, declared with
     ``json_schema_extra={"sensitive": True}`` or ``{"classification": "pii"}``, or annotated
     with a marker listed in ``field-markers`` (``Annotated[str, PII]``) — the class found
-    through annotations, constructors, declared field types and generic envelopes
-    (``envelope: Envelope[OrderShipped]`` then ``envelope.data``) — read directly, as a
-    hashed dict's value or through a whole-object dump. A name like ``email_verified`` is not
-    flagged: the sensitive word must end the name. A field the team classified as business
-    (``allowed-fields``, a ``{"classification": "business"}`` marker or a business
-    ``field-markers`` entry) is never flagged, whatever its name: the rule reads the same
-    classification as ``eventlint events``. Not flagged either: an UPPER_CASE configuration
-    constant (``settings.DEFAULT_FROM_EMAIL``: the service's own address, not a person's) and
-    a variable defaulting to one (``from_email = from_email or settings.DEFAULT_FROM_EMAIL``).
-    A personal value is reported where it goes into the hashed value (the field access, the
-    f-string that takes in the parameter), once. The full default list is in
-    "Default vocabularies" at the end of this page.
-    Builtin ``hash()`` counts where it makes a value shared between processes (where EVT105
-    flags it): an email in ``user_id = hash(email)`` is both salted and personal.
+    through annotations, constructors, declared field types and generic envelopes (``envelope:
+    Envelope[OrderShipped]`` then ``envelope.data``) — read directly, as a hashed dict's value
+    or through a whole-object dump. A name like ``email_verified`` is not flagged: the sensitive
+    word must end the name. A field the team classified as business (``allowed-fields``, a
+    ``{"classification": "business"}`` marker or a business ``field-markers`` entry) is never
+    flagged, whatever its name: the rule reads the same classification as ``eventlint events``.
+    Not flagged either: an UPPER_CASE configuration constant (``settings.DEFAULT_FROM_EMAIL``:
+    the service's own address, not a person's) and a variable defaulting to one (``from_email =
+    from_email or settings.DEFAULT_FROM_EMAIL``). A personal value is reported where it goes
+    into the hashed value (the field access, the f-string that takes in the parameter), once.
+    The full default list is in "Default vocabularies" at the end of this page. Builtin
+    ``hash()`` counts where it makes a value shared between processes (where EVT105 flags it):
+    an email in ``user_id = hash(email)`` is both salted and personal.
 
     No fix: which stable, non-personal key to use instead (a customer ID, an order ID) is a
     design decision.
