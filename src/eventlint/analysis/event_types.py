@@ -2,7 +2,9 @@
 
 ``self`` in a method, an annotated parameter (``event: OrderPlaced``), a name assigned a
 constructor call (``payload = Payload(...)``), and a field of one of those
-(``envelope.data``), through the field's declared type. Generic envelopes are followed:
+(``envelope.data``), through the field's declared type; the result of a function of the file
+by its return annotation, and of a pydantic ``TypeAdapter(T)``'s ``validate_json``. Generic
+envelopes are followed:
 ``class Envelope(BaseModel, Generic[T]): data: T`` used as ``envelope: Envelope[OrderShipped]``
 makes ``envelope.data`` an ``OrderShipped`` (the type argument at the use site, in the
 parameter annotation, the constructor ``Envelope[OrderShipped](...)`` or a forward reference
@@ -19,7 +21,7 @@ import ast
 from dataclasses import dataclass
 
 from eventlint.analysis.hash_inputs import is_constructor
-from eventlint.analysis.imports import dotted_name
+from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.scopes import Scope
 from eventlint.project import ClassInfo
 from eventlint.project.classes import FieldInfo
@@ -37,12 +39,31 @@ class Typed:
     arguments: tuple[Typed | None, ...] = ()
 
 
+# pydantic's validators of a ``TypeAdapter(T)``: their result is a ``T``.
+_ADAPTER_METHODS = frozenset({"validate_json", "validate_python", "validate_strings"})
+
+
 class EventTypes:
     """Answers for one linted file; classes come from the project model (recorded for the
     results cache like every other cross-file fact)."""
 
-    def __init__(self, project: ProjectView) -> None:
+    def __init__(self, project: ProjectView, module: ast.Module, imports: ImportMap) -> None:
         self._project = project
+        self._imports = imports
+        # Module-level ``NAME = value`` (a ``TypeAdapter`` made once per module).
+        self._module_values: dict[str, list[ast.expr]] = {}
+        for statement in module.body:
+            if isinstance(statement, ast.Assign):
+                for target in statement.targets:
+                    if isinstance(target, ast.Name):
+                        self._module_values.setdefault(target.id, []).append(statement.value)
+        # The file's own functions, for what their return annotations say.
+        self._returns = {
+            statement.name: statement.returns
+            for statement in module.body
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and statement.returns is not None
+        }
 
     def class_of(self, expr: ast.expr, scope: Scope) -> ClassInfo | None:
         typed = self.typed(expr, scope, 0)
@@ -68,15 +89,45 @@ class EventTypes:
             annotation = scope.parameters[name]
             return self.annotated(annotation) if annotation is not None else None
         for value in scope.values_of(name):
-            if not isinstance(value, ast.Call):
-                continue
-            func = value.func
-            # ``Envelope[OrderShipped](...)`` names its type argument; ``Model(...)`` is a class
-            # by the naming convention; ``json.loads(...)`` is not looked up.
-            if isinstance(func, ast.Subscript) or is_constructor(func):
-                typed = self.annotated(func)
+            made = value.value if isinstance(value, ast.Await) else value
+            if isinstance(made, ast.Call):
+                typed = self._made_by(made, scope)
                 if typed is not None:
                     return typed
+        return None
+
+    def _made_by(self, call: ast.Call, scope: Scope) -> Typed | None:
+        """The class of what a call returns, when the code says: a constructor
+        (``Envelope[OrderShipped](...)`` names its type argument; ``Model(...)`` is a class by
+        the naming convention), a function of this file by its return annotation, or a
+        pydantic ``TypeAdapter(Envelope[X])``'s ``validate_json(...)``. ``json.loads(...)``
+        and other calls are not looked up."""
+        func = call.func
+        if isinstance(func, ast.Subscript) or is_constructor(func):
+            return self.annotated(func)
+        if isinstance(func, ast.Name) and func.id in self._returns:
+            annotation = self._returns[func.id]
+            return self.annotated(annotation) if annotation is not None else None
+        if isinstance(func, ast.Attribute) and func.attr in _ADAPTER_METHODS:
+            adapted = self._adapted_type(func.value, scope)
+            return self.annotated(adapted) if adapted is not None else None
+        return None
+
+    def _adapted_type(self, adapter: ast.expr, scope: Scope) -> ast.expr | None:
+        """``T`` of ``TypeAdapter(T)``, given inline or through a name of the function or the
+        module."""
+        candidates: list[ast.expr] = [adapter]
+        if isinstance(adapter, ast.Name):
+            candidates = list(scope.values_of(adapter.id)) or list(
+                self._module_values.get(adapter.id, ())
+            )
+        for candidate in candidates:
+            if (
+                isinstance(candidate, ast.Call)
+                and self._imports.qualify(candidate.func) == "pydantic.TypeAdapter"
+                and candidate.args
+            ):
+                return candidate.args[0]
         return None
 
     def annotated(self, node: ast.expr) -> Typed | None:

@@ -134,7 +134,7 @@ class EventIdAnalysis:
 
     @cached_property
     def types(self) -> EventTypes:
-        return EventTypes(self.context.project)
+        return EventTypes(self.context.project, self.context.module, self.imports)
 
 
 def annotation_class(node: ast.expr | None) -> str | None:
