@@ -54,6 +54,7 @@ def _check_engine_on(source: str, tmp_path: Path) -> None:
     assert engine.fix_text(fixed, path, "generated.py", unsafe=True).text == fixed
 
 
+@pytest.mark.slow
 @FUZZ
 @given(source=hypothesmith.from_grammar())
 def test_engine_never_raises_on_generated_programs(
@@ -73,6 +74,7 @@ _TEMPLATES = [
 ]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     template=st.sampled_from(_TEMPLATES),
@@ -92,6 +94,7 @@ def _python_files_of(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.py"))
 
 
+@pytest.mark.slow
 def test_site_packages_corpus_fix_never_crashes_or_corrupts(tmp_path: Path) -> None:
     """Every .py file of this venv's site-packages: fix, re-parse, fix again."""
     corpus = tmp_path / "corpus"
@@ -122,6 +125,7 @@ def test_site_packages_corpus_fix_never_crashes_or_corrupts(tmp_path: Path) -> N
     assert {path: path.read_bytes() for path in corpus.rglob("*.py")} == snapshot
 
 
+@pytest.mark.slow
 def test_interrupted_fix_leaves_every_file_old_or_new(tmp_path: Path) -> None:
     expected = tmp_path / "expected"
     work = tmp_path / "work"
@@ -228,6 +232,7 @@ def test_nothing_in_the_linted_project_is_imported_or_executed(tmp_path: Path) -
     assert not marker.exists()  # ...without running a line of it
 
 
+@pytest.mark.slow
 def test_mypy_strict_is_clean() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True, text=True, check=False
@@ -235,6 +240,7 @@ def test_mypy_strict_is_clean() -> None:
     assert result.returncode == 0, result.stdout
 
 
+@pytest.mark.slow
 def test_ruff_format_and_lint_are_clean() -> None:
     """The codebase is formatted with ruff and passes its lint (pyproject's [tool.ruff])."""
     for command in (["format", "--check"], ["check"]):
@@ -245,6 +251,7 @@ def test_ruff_format_and_lint_are_clean() -> None:
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_eventlint_lints_its_own_source_clean() -> None:
     result = run_cli("src", "tests", cwd=REPO)
     assert result.returncode == 0, result.stdout

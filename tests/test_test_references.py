@@ -226,6 +226,7 @@ def test_a_cd_in_front_of_the_command_moves_its_paths() -> None:
     assert unknown[0].cd is not None and unknown[0].cd != "$WORK"
 
 
+@pytest.mark.slow
 def test_huge_ci_files_and_long_lines_do_not_hang(tmp_path: Path) -> None:
     """Regression: a 20,000-line `run: |` block made the step lookup quadratic (minutes), and
     50,000 findings on one long Makefile line lowered the line once per finding."""
@@ -335,6 +336,7 @@ def test_every_reader_ends_on_any_text(text: str) -> None:
         _read_everything(text)
 
 
+@pytest.mark.slow
 def test_every_reader_ends_on_every_prefix_of_the_fixture_files() -> None:
     """Each file of the fixture project, cut after each of its characters (a text ending in
     a backslash, an open quote, half a key), read by every reader."""
