@@ -48,6 +48,13 @@ def run_cli_process(
     )  # fmt: skip
 
 
+def unmeasured_env() -> dict[str, str]:
+    """This environment without coverage's start-up variables: for the big robustness runs
+    (whole corpora, a run killed part-way) whose code other tests measure. Measuring them
+    would only multiply their time, and a killed process writes no coverage data anyway."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS")}
+
+
 def run_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -26,6 +26,7 @@ def _flake8(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_flake8_and_cli_agree_on_the_example_project() -> None:
     flake8 = _flake8(
         "--select", "EVT", "--format", "%(path)s:%(row)d:%(col)d:%(code)s", "examples", cwd=REPO
@@ -43,6 +44,7 @@ def test_flake8_and_cli_agree_on_the_example_project() -> None:
     }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_flake8_noqa_and_plugin_config(tmp_path: Path) -> None:
     write(tmp_path / "pyproject.toml", '[tool.eventlint]\nignore = ["EVT104"]\n')
     write(tmp_path / "a.py", VIOLATION)
@@ -53,6 +55,7 @@ def test_flake8_noqa_and_plugin_config(tmp_path: Path) -> None:
     assert _flake8("--select", "EVT", "a.py", cwd=tmp_path).returncode == 0
 
 
+@pytest.mark.slow
 def test_flake8_bad_config_is_one_finding_not_a_hang(tmp_path: Path) -> None:
     """Regression (reliability #7): the plugin raised SystemExit inside flake8's worker pool,
     and flake8 (default --jobs, enough files to use the pool) waited forever."""
@@ -129,6 +132,7 @@ def _env() -> dict[str, str]:
     return dict(os.environ)
 
 
+@pytest.mark.slow
 def test_flake8_judges_the_buffer_on_stdin_not_the_saved_file(tmp_path: Path) -> None:
     """An editor sends the buffer on stdin under the file's name: the findings are the
     buffer's. The plugin used to read the file saved on disk instead."""

@@ -158,6 +158,7 @@ def _full_depth(tree: ast.AST) -> int:
     return deepest
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
 @given(program=hypothesmith.from_grammar(), limit=st.integers(min_value=0, max_value=40))
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))

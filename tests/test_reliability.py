@@ -87,6 +87,7 @@ def test_a_file_changed_since_it_was_read_is_not_overwritten(project: Path) -> N
     assert target.read_text().endswith("# the user's edit\n")
 
 
+@pytest.mark.slow
 def test_an_edit_during_a_fix_run_survives(project: Path) -> None:
     """Item 1, as a user meets it: ``--fix`` on a large file, a line appended meanwhile. The
     line survives whether it landed before eventlint read the file (then it is fixed along)
@@ -146,6 +147,7 @@ _PROPERTY = settings(
 )
 
 
+@pytest.mark.slow
 @_PROPERTY
 @given(program=hypothesmith.from_grammar())
 def test_property_everything_outside_a_fix_is_byte_identical(program: str) -> None:

@@ -170,6 +170,7 @@ def _junit(tmp_path: Path, *args: str, cwd: Path, env: dict[str, str]) -> dict[s
     return outcomes
 
 
+@pytest.mark.slow
 def test_the_example_projects_contracts_pass_and_fail_as_its_bugs_say(tmp_path: Path) -> None:
     env = dict(os.environ)  # the example's pytest config puts src/ on the path
     outcomes = _junit(tmp_path, "tests/test_id_contracts.py", cwd=EXAMPLE, env=env)
@@ -190,6 +191,7 @@ def test_the_example_projects_contracts_pass_and_fail_as_its_bugs_say(tmp_path: 
     assert "`event_id`" in (outcomes["test_order_key_hashes_the_envelope"] or "")
 
 
+@pytest.mark.slow
 def test_the_plugin_offers_a_marker_and_a_fixture(tmp_path: Path) -> None:
     write(
         tmp_path / "events.py",
@@ -214,6 +216,7 @@ def test_the_plugin_offers_a_marker_and_a_fixture(tmp_path: Path) -> None:
     assert "envelope invariance: changing field `event_id`" in (outcomes["test_marker_bad"] or "")
 
 
+@pytest.mark.slow
 def test_event_id_contracts_runs_every_id_function_the_analysis_finds(tmp_path: Path) -> None:
     outcomes = _junit(
         tmp_path,
