@@ -18,6 +18,7 @@ from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.walk import walk
 from eventlint.project import ClassInfo
 from eventlint.rules.base import FileContext
+from eventlint.rules.error_assertions._failing_branches import fails_the_test
 from eventlint.rules.error_assertions._message_literals import (
     BLOCK_FIELDS,
     BLOCKS,
@@ -66,6 +67,7 @@ class MessageComparison:
     statement: ast.Assert | ast.Expr | None  # the statement, when its lines hold nothing else
     removable: bool  # the statement's block has other statements
     function: FunctionNode | None
+    disguised: bool = False  # an ``if`` whose other branch fails the test (no fix)
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,6 +90,9 @@ class PendingComparison:
     operator: str  # "==" or "in"
     statement: ast.Assert | ast.Expr | None  # the statement, when its lines hold nothing else
     removable: bool  # the statement's block has other statements
+    # ``if str(err) != "...": raise`` (or ``self.fail(...)``): it asserts as surely, but is
+    # not an assert statement a fix could rewrite.
+    disguised: bool = False
 
 
 @dataclass(eq=False)
@@ -188,6 +193,7 @@ class _Collector:
             ast.Assert: _Collector._assert,
             ast.Expr: _Collector._expression_statement,
             ast.Compare: _Collector._comparison,
+            ast.If: _Collector._if_that_fails,
             ast.FunctionDef: _Collector._function,
             ast.AsyncFunctionDef: _Collector._function,
         }
@@ -325,6 +331,25 @@ class _Collector:
             PendingComparison(node, node.left, node.comparators[0], operator, statement, removable)
         )
 
+    def _if_that_fails(self, node: ast.If) -> None:
+        """``if e.args == ("..."): pass / else: raise`` or ``if str(e) != "...":
+        self.fail(...)``: the branch that does not fail the test pins the message."""
+        test = node.test
+        if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+            return
+        op = test.ops[0]
+        if isinstance(op, (ast.Eq, ast.In)) and fails_the_test(node.orelse):
+            operator = "==" if isinstance(op, ast.Eq) else "in"
+        elif isinstance(op, (ast.NotEq, ast.NotIn)) and fails_the_test(node.body):
+            operator = "==" if isinstance(op, ast.NotEq) else "in"
+        else:
+            return
+        self.stack[-1].pending.append(
+            PendingComparison(
+                test, test.left, test.comparators[0], operator, None, False, disguised=True
+            )
+        )
+
     def _remember_literals(self, node: ast.AST | None) -> None:
         if node is not None:
             self.built.update(literal_texts(node, self.context.source_of))
@@ -430,6 +455,7 @@ def analyse(context: FileContext) -> ErrorAssertionAnalysis:
                         statement=pending.statement,
                         removable=pending.removable,
                         function=function.node,
+                        disguised=pending.disguised,
                     )
                 )
                 break

@@ -59,7 +59,10 @@ class ExactErrorMessage(Rule):
     ``str(info.value)``, ``repr(info.value)``, ``info.value.args[0]``, ``info.value.args``
     (against a one-string tuple), ``err.message``/``err.msg``/``err.detail``/
     ``err.error_detail.message`` (``message-attributes``), in asserts (also parenthesised over
-    several lines) and in unittest's ``assertEqual``, when the string is a message a ``raise``
+    several lines), in unittest's ``assertEqual``, and in asserts in disguise (an ``if`` on the
+    message whose other branch fails the test: ``if err.args == ("..."):`` ... ``else: raise``,
+    ``if str(err) != "...": self.fail(...)``; reported without a fix; an ``if`` that only
+    branches, failing nothing, is not an assertion), when the string is a message a ``raise``
     of the project produces in full (a literal, or a template it renders, such as
     ``f"Only {n} units of {sku} left"`` for "Only 3 units of sku-1 left"; found statically,
     anywhere in the repository; ``assert x, "message"`` counts, and so does a string literal
@@ -201,6 +204,8 @@ class ExactErrorMessage(Rule):
         comparison: MessageComparison,
         code_attributes: tuple[str, ...],
     ) -> _CodeFix | None:
+        if comparison.disguised:
+            return None  # an ``if`` that fails the test: rewriting its test inverts nothing safely
         # A whole-args tuple, a nested attribute or an f-string have no single raised message.
         form = comparison.message.form
         if form == "args" or "." in form or isinstance(comparison.literal.node, ast.JoinedStr):
