@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.scopes import string_value
@@ -43,6 +43,10 @@ def factories(
     for name, node in module_functions(module):
         if "." in name:
             continue  # a method
+        made_by_call = _factory_fixture(node, imports, dicts)
+        if made_by_call is not None:
+            found[fixture_name(node)] = made_by_call
+            continue
         built = factory(node, imports, dicts)
         if built is not None:
             found[fixture_name(node) if built.fixture else node.name] = built
@@ -97,6 +101,42 @@ def factory(node: FunctionNode, imports: ImportMap, dicts: dict[str, ast.Dict]) 
         if unready:
             return Factory(library, offset_reset(call, dicts), name in patterned, is_fixture(node))
     return None
+
+
+def _factory_fixture(
+    node: FunctionNode, imports: ImportMap, dicts: dict[str, ast.Dict]
+) -> Factory | None:
+    """A fixture that returns or yields a factory it defines (``async def make(*topics):``
+    builds, starts and subscribes a consumer, and returns it): a test calling the fixture's
+    value (``consumer = await consumer_factory("orders")``) gets an unready consumer, as
+    from a factory function of the module."""
+    if not is_fixture(node):
+        return None
+    nested = {
+        statement.name: statement
+        for statement in node.body
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    if not nested:
+        return None
+    for returned in _own_returns(node):
+        inner = nested.get(returned)
+        made = factory(inner, imports, dicts) if inner is not None else None
+        if made is not None:
+            return replace(made, fixture=False)
+    return None
+
+
+def _own_returns(node: FunctionNode) -> Iterator[str]:
+    """The names a function itself returns or yields (not those of functions it defines)."""
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(current, (ast.Return, ast.Yield)) and isinstance(current.value, ast.Name):
+            yield current.value.id
+        stack.extend(ast.iter_child_nodes(current))
 
 
 def _body_in_source_order(node: FunctionNode) -> Iterator[ast.AST]:

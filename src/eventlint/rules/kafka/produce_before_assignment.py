@@ -18,13 +18,16 @@ class ProduceBeforeAssignment(Rule):
 
     Flags, in test files, the first production (``send``/``send_and_wait``/``produce`` of a
     producer, or a helper named ``produce*``/``send_message*``/``publish*``) between a
-    subscription and the first consumption of the same consumer in the same test, with no
-    wait for the assignment in between. The subscription may be in a function of the module
-    that builds, subscribes and returns the consumer, or in a fixture of the module that does
-    and that the test requests. Which subscriptions race is EVT401's model: confluent-kafka
-    and kafka-python ``subscribe``/``assign`` (or topics given to the kafka-python
-    constructor), aiokafka ``subscribe`` after ``start()`` or to a ``pattern``; aiokafka's
-    ``start()`` with the topics given before it waits for the assignment itself.
+    subscription and the first consumption of the same consumer in the same test, with no wait
+    for the assignment in between. The subscription may be in a function of the module that
+    builds, subscribes and returns the consumer, in a fixture of the module that does and that
+    the test requests, or in a factory such a fixture returns or yields (``consumer = await
+    consumer_factory("orders")``, where the fixture's nested ``make`` starts and subscribes).
+    Fixtures of a ``conftest.py`` are not read (no finding). Which subscriptions race is
+    EVT401's model: confluent-kafka and kafka-python ``subscribe``/``assign`` (or topics given
+    to the kafka-python constructor), aiokafka ``subscribe`` after ``start()`` or to a
+    ``pattern``; aiokafka's ``start()`` with the topics given before it waits for the assignment
+    itself.
 
     A wait is: a loop on ``assignment()``, an awaited ``seek_to_end()`` (aiokafka; it also
     resolves the position), an ``on_assign`` callback that signals, or a helper of the project
