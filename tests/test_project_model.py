@@ -258,3 +258,21 @@ def test_pool_workers_find_what_one_process_finds(workspace: Path) -> None:
         write(workspace / "services" / "orders" / "app" / f"filler_{index}.py", filler)
     pooled = run_cli("--no-cache", "--jobs", "2", "--output-format", "json", ".", cwd=workspace)
     assert _findings(pooled) == EXPECTED, pooled.stderr
+
+
+def test_a_raise_of_a_module_constant_reads_its_text_unless_a_parameter_hides_it() -> None:
+    summary = summarise(
+        b'LIMIT = "the payment is above the daily limit"\n'
+        b"TWICE = 'a'\nTWICE = 'b'\n\n"
+        b"def limit():\n    raise ValueError(LIMIT)\n\n"
+        b"def hidden(LIMIT):\n    raise ValueError(LIMIT)\n\n"
+        b"def local():\n    LIMIT = 'local text'\n    raise ValueError(LIMIT)\n\n"
+        b"def ambiguous():\n    raise ValueError(TWICE)\n"
+    )
+    messages = {site.line: site.message for site in summary.raises}
+    assert messages == {
+        6: ("the payment is above the daily limit",),
+        9: None,  # the parameter, not the constant
+        13: ("local text",),  # the function's own assignment wins
+        16: None,  # assigned twice at module level: which one is unknown
+    }

@@ -112,19 +112,31 @@ class _RaiseReader:
     def __init__(self, source: bytes) -> None:
         self._source = source
         self._found: list[RaiseSummary] = []
+        self._module_constants: dict[str, ast.expr] = {}
 
     def read(self, tree: ast.Module) -> list[RaiseSummary]:
+        self._module_constants = _module_constants(tree.body)
         self._scope(tree.body)
         return sorted(self._found, key=lambda site: site.line)
 
-    def _scope(self, body: list[ast.stmt]) -> None:
+    def _scope(self, body: list[ast.stmt], shadowed: frozenset[str] = frozenset()) -> None:
+        """``shadowed``: the function's parameters, which hide module constants of their
+        name."""
         assignments: dict[str, list[_Assignment]] = {}
         raises: list[tuple[ast.Raise | ast.Assert, tuple[int, ...]]] = []
         pending: list[tuple[list[ast.stmt], tuple[int, ...]]] = [(body, (id(body),))]
         while pending:
             statements, blocks = pending.pop()
             for statement in statements:
-                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    arguments = statement.args
+                    parameters = [
+                        *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                        *(star for star in (arguments.vararg, arguments.kwarg) if star),
+                    ]  # fmt: skip
+                    self._scope(statement.body, frozenset(p.arg for p in parameters))
+                    continue
+                if isinstance(statement, ast.ClassDef):
                     self._scope(statement.body)
                     continue
                 if isinstance(statement, ast.Assign):
@@ -140,7 +152,12 @@ class _RaiseReader:
                 for inner in _blocks_of(statement):
                     pending.append((inner, (*blocks, id(inner))))
         for statement, blocks in raises:
-            self._raise(statement, _Resolver(assignments, statement.lineno, blocks))
+            names = _Resolver(assignments, statement.lineno, blocks)
+            # ``TOO_MANY = "..."`` at module level, raised from a function: the constant.
+            for name, value in self._module_constants.items():
+                if name not in names and name not in assignments and name not in shadowed:
+                    names[name] = [value]
+            self._raise(statement, names)
 
     def _raise(self, node: ast.Raise | ast.Assert, names: _Resolver) -> None:
         if isinstance(node, ast.Assert):
@@ -194,6 +211,20 @@ class _Resolver(dict[str, list[ast.expr]]):
                 self[name] = [max(reaching, key=lambda candidate: candidate.line).value]
             elif len(candidates) == 1:
                 self[name] = [candidates[0].value]
+
+
+def _module_constants(body: list[ast.stmt]) -> dict[str, ast.expr]:
+    """Names the module's top level assigns exactly once (``MESSAGE = "..."``)."""
+    assigned: dict[str, list[ast.expr]] = {}
+    for statement in body:
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                if isinstance(target, ast.Name):
+                    assigned.setdefault(target.id, []).append(statement.value)
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            value = statement.value
+            assigned.setdefault(statement.target.id, []).append(value or ast.Constant(None))
+    return {name: values[0] for name, values in assigned.items() if len(values) == 1}
 
 
 def _blocks_of(statement: ast.stmt) -> list[list[ast.stmt]]:

@@ -63,7 +63,8 @@ class ExactErrorMessage(Rule):
     message whose other branch fails the test: ``if err.args == ("..."):`` ... ``else: raise``,
     ``if str(err) != "...": self.fail(...)``; reported without a fix; an ``if`` that only
     branches, failing nothing, is not an assertion), when the string is a message a ``raise``
-    of the project produces in full (a literal, or a template it renders, such as
+    of the project produces in full (a literal, a local variable or a module constant holding
+    one, or a template it renders, such as
     ``f"Only {n} units of {sku} left"`` for "Only 3 units of sku-1 left"; found statically,
     anywhere in the repository; ``assert x, "message"`` counts, and so does a string literal
     that is exactly the message in a C, C++, Cython or Rust extension source of the project
