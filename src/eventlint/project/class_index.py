@@ -111,6 +111,7 @@ class ClassIndex:
             merged.attributes |= parent.attributes
             merged.constants.update(parent.constants)
             merged.init_assigned |= parent.init_assigned
+            merged.message_attributes |= parent.message_attributes
             ancestors += [base, *parent.ancestors]
             unresolved += parent.unresolved_bases
             if merged.message_template is None:
@@ -136,6 +137,7 @@ class ClassIndex:
         # An ``__init__`` anywhere in the hierarchy that sets ``self.error_code`` hides the
         # class-level ``error_code`` on every instance: that constant is no instance's value.
         merged.init_assigned = merged.init_assigned | set(summary.init_assigned)
+        merged.message_attributes |= set(summary.message_attributes)
         for hidden in merged.init_assigned:
             merged.constants.pop(hidden, None)
         merged.base_names = tuple(bases)

@@ -52,3 +52,5 @@ class ClassInfo:
     # Attributes an ``__init__`` of the class or a base sets on ``self`` (they hide the
     # class-level constants of those names).
     init_assigned: set[str] = field(default_factory=set)
+    # Attributes an ``__init__`` of the class or a base keeps the constructor's message in.
+    message_attributes: set[str] = field(default_factory=set)

@@ -82,6 +82,8 @@ class ClassSummary:
     # ``self.x = ...`` in ``__init__``: an instance attribute that hides a class-level value of
     # the same name on every instance (``error_code = X`` overwritten by a base's ``__init__``).
     init_assigned: tuple[str, ...] = ()
+    # ``self.detail = message`` in ``__init__``: where the constructor's message is kept.
+    message_attributes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ def read_class(node: ast.ClassDef, source: bytes) -> ClassSummary:
     constants: dict[str, ValueRef] = {}
     template: Template | None = None
     init_assigned: set[str] = set()
+    message_attributes: tuple[str, ...] = ()
     identity_hash = not node.decorator_list and not node.keywords
     for statement in node.body:
         if _binds_any(statement, _HASH_DEFINING):
@@ -55,6 +56,7 @@ def read_class(node: ast.ClassDef, source: bytes) -> ClassSummary:
             if statement.name == "__init__":
                 template = _init_message(statement)
                 init_assigned = _self_assigned(statement)
+                message_attributes = _message_attributes(statement)
     return ClassSummary(
         name=node.name,
         line=node.lineno,
@@ -71,6 +73,7 @@ def read_class(node: ast.ClassDef, source: bytes) -> ClassSummary:
         message_template=template,
         identity_hash=identity_hash,
         init_assigned=tuple(sorted(init_assigned)),
+        message_attributes=message_attributes,
     )
 
 
@@ -185,3 +188,42 @@ def _init_message(method: ast.FunctionDef | ast.AsyncFunctionDef) -> Template | 
             if template is not None and any(part for part in template if part):
                 return template
     return None
+
+
+def _message_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    """The attributes ``__init__`` stores the constructor's message in: ``self.X = message``
+    for the parameter it hands to ``super().__init__(...)`` (or, when it calls no base
+    ``__init__`` with an argument, its first parameter after ``self``)."""
+    arguments = method.args
+    positional = [parameter.arg for parameter in (*arguments.posonlyargs, *arguments.args)][1:]
+    handed: str | None = None
+    hands_on = False  # ``super().__init__(...)`` is called: only what it is given counts
+    for inner in ast.walk(method):
+        if (
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Attribute)
+            and inner.func.attr == "__init__"
+        ):
+            owner = inner.func.value
+            explicit = not (isinstance(owner, ast.Call) and dotted(owner.func) == "super")
+            passed = inner.args[1:] if explicit else inner.args
+            hands_on = bool(passed)
+            if passed and isinstance(passed[0], ast.Name):
+                handed = passed[0].id
+            break
+    message = handed if hands_on else (positional[0] if positional else None)
+    if message is None:
+        return ()
+    found: list[str] = []
+    for inner in ast.walk(method):
+        if isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Name):
+            if inner.value.id != message:
+                continue
+            for target in inner.targets:
+                if (
+                    isinstance(target, ast.Attribute)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == "self"
+                ):
+                    found.append(target.attr)
+    return tuple(sorted(set(found)))

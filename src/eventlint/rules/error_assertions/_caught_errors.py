@@ -18,11 +18,18 @@ from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.walk import walk
 from eventlint.project import ClassInfo
 from eventlint.rules.base import FileContext
+from eventlint.rules.error_assertions._assertion_records import (
+    CaughtError,
+    FunctionNode,
+    MatchPattern,
+    MessageComparison,
+    MessageUse,
+    PendingComparison,
+)
 from eventlint.rules.error_assertions._failing_branches import fails_the_test
 from eventlint.rules.error_assertions._message_literals import (
     BLOCK_FIELDS,
     BLOCKS,
-    StringLiteral,
     given_literals,
     literal_of,
     literal_texts,
@@ -36,63 +43,6 @@ _EXCEPTION_SUFFIXES = ("Error", "Exception", "Exc", "Failure", "Warning", "Fault
 # What may follow a statement on its last line and leave it alone there: a comment. (Not a
 # semicolon: removing the statement would leave the semicolon behind, and the file broken.)
 _END_OF_STATEMENT = re.compile(r"[ \t\f]*(?:#.*)?")
-
-FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
-
-
-@dataclass(eq=False)
-class CaughtError:
-    source: str  # "pytest.raises", "assertRaises" or "except"
-    exception_type: ast.expr | None
-
-
-@dataclass(frozen=True, eq=False)
-class MessageUse:
-    """An error's message as a test reads it: ``str(info.value)``, ``err.args[0]``, ..."""
-
-    error: CaughtError
-    error_expr: ast.expr  # ``info.value`` as written (an Attribute or a Name)
-    form: str  # "str", "args[0]", "args" or the attribute path ("message", "detail.message")
-    node: ast.expr
-
-
-@dataclass(eq=False)
-class MessageComparison:
-    """``message == literal`` (an assert or ``assertEqual``)."""
-
-    node: ast.Compare | ast.Call  # what is reported: the comparison or the assertEqual call
-    message: MessageUse
-    literal: StringLiteral
-    operator: str  # "==" or "in"
-    statement: ast.Assert | ast.Expr | None  # the statement, when its lines hold nothing else
-    removable: bool  # the statement's block has other statements
-    function: FunctionNode | None
-    disguised: bool = False  # an ``if`` whose other branch fails the test (no fix)
-
-
-@dataclass(frozen=True, eq=False)
-class MatchPattern:
-    """``pytest.raises(E, match=...)`` or ``assertRaisesRegex(E, ...)``."""
-
-    call: ast.Call
-    pattern: ast.expr
-    exception_type: ast.expr | None
-
-
-@dataclass(frozen=True, eq=False)
-class PendingComparison:
-    """Two sides compared in an assertion, before it is known whether one is a caught
-    error's message (aliases may be assigned after their use)."""
-
-    node: ast.Compare | ast.Call  # the comparison, or the assertEqual/assertIn call
-    first: ast.expr
-    second: ast.expr
-    operator: str  # "==" or "in"
-    statement: ast.Assert | ast.Expr | None  # the statement, when its lines hold nothing else
-    removable: bool  # the statement's block has other statements
-    # ``if str(err) != "...": raise`` (or ``self.fail(...)``): it asserts as surely, but is
-    # not an assert statement a fix could rewrite.
-    disguised: bool = False
 
 
 @dataclass(eq=False)
@@ -182,6 +132,7 @@ class _Collector:
         self.statement: ast.Assert | ast.Expr | None = None
         self.patterns: list[MatchPattern] = []
         self.built: set[str] = set()
+        self._learned_attributes: dict[int, frozenset[str]] = {}
         # Only assertions are judged: ``if "x" in str(err):`` branches, it does not assert.
         self.asserting = 0
         handlers: dict[type[ast.AST], Callable[[_Collector, Any], None]] = {
@@ -381,10 +332,21 @@ class _Collector:
             if called in ("builtins.repr", "builtins.str"):
                 argument = _sole_argument(expr)
                 error = self.error_of(argument, function) if argument is not None else None
+                if argument is not None and error is None and isinstance(argument, ast.Attribute):
+                    # ``str(err.error)``: the text of the attribute holding the message.
+                    held = self.message_of(argument, function)
+                    return (
+                        None
+                        if held is None
+                        else MessageUse(held.error, held.error_expr, held.form, expr)
+                    )
                 if argument is None or error is None:
                     return None
                 return MessageUse(error, argument, called.removeprefix("builtins."), expr)
         if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Attribute):
+            keyed = self._keyed_message(expr, function)
+            if keyed is not None:
+                return keyed
             index = expr.slice
             if (
                 expr.value.attr == "args"
@@ -400,16 +362,42 @@ class _Collector:
             if expr.attr == "args":
                 error = self.error_of(expr.value, function)
                 return MessageUse(error, expr.value, "args", expr) if error else None
-            if expr.attr in self.message_attributes:
-                error = self.error_of(expr.value, function)
+            error = self.error_of(expr.value, function)
+            if error is not None and (
+                expr.attr in self.message_attributes or expr.attr in self._learned(error)
+            ):
+                return MessageUse(error, expr.value, expr.attr, expr)
+            if expr.attr in self.message_attributes and isinstance(expr.value, ast.Attribute):
+                # ``err.error_detail.message``
+                error = self.error_of(expr.value.value, function)
                 if error is not None:
-                    return MessageUse(error, expr.value, expr.attr, expr)
-                if isinstance(expr.value, ast.Attribute):  # err.error_detail.message
-                    error = self.error_of(expr.value.value, function)
-                    if error is not None:
-                        form = f"{expr.value.attr}.{expr.attr}"
-                        return MessageUse(error, expr.value.value, form, expr)
+                    form = f"{expr.value.attr}.{expr.attr}"
+                    return MessageUse(error, expr.value.value, form, expr)
         return None
+
+    def _learned(self, error: CaughtError) -> frozenset[str]:
+        """The attributes the caught error's own class keeps its constructor's message in
+        (``self.detail = message`` in its ``__init__`` or a base's), read from the project."""
+        if id(error) not in self._learned_attributes:
+            name = dotted_name(error.exception_type) if error.exception_type else None
+            info = self.context.project.resolve_class(name) if name else None
+            found = frozenset(info.message_attributes) if info is not None else frozenset()
+            self._learned_attributes[id(error)] = found
+        return self._learned_attributes[id(error)]
+
+    def _keyed_message(self, expr: ast.Subscript, function: _Function) -> MessageUse | None:
+        """``err.detail["message"]``: a message key of a message attribute's mapping."""
+        holder = expr.value
+        assert isinstance(holder, ast.Attribute)
+        key = expr.slice
+        if not (isinstance(key, ast.Constant) and key.value in self.message_attributes):
+            return None
+        error = self.error_of(holder.value, function)
+        if error is None or not (
+            holder.attr in self.message_attributes or holder.attr in self._learned(error)
+        ):
+            return None
+        return MessageUse(error, holder.value, f"{holder.attr}[{key.value!r}]", expr)
 
     def code_check(self, expr: ast.expr, function: _Function) -> CaughtError | None:
         """The error whose code ``expr`` reads: ``err.error_code``, ``err.code.value``..."""

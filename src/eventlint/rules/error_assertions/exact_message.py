@@ -9,11 +9,8 @@ from typing import TYPE_CHECKING
 from eventlint.finding import Applicability, Edit, Fix
 from eventlint.project.raises import ErrorCode
 from eventlint.rules.base import FileContext, Rule
-from eventlint.rules.error_assertions._caught_errors import (
-    ErrorAssertionAnalysis,
-    MessageComparison,
-    analysis_for,
-)
+from eventlint.rules.error_assertions._assertion_records import MessageComparison
+from eventlint.rules.error_assertions._caught_errors import ErrorAssertionAnalysis, analysis_for
 from eventlint.rules.error_assertions._match_patterns import (
     is_message,
     message_sample,
@@ -58,7 +55,11 @@ class ExactErrorMessage(Rule):
     Flags ``==`` between a string (or f-string) and the message of a *caught* error:
     ``str(info.value)``, ``repr(info.value)``, ``info.value.args[0]``, ``info.value.args``
     (against a one-string tuple), ``err.message``/``err.msg``/``err.detail``/
-    ``err.error_detail.message`` (``message-attributes``), in asserts (also parenthesised over
+    ``err.error_detail.message`` (``message-attributes``), ``err.detail["message"]``, and the
+    attribute the error's own class keeps its constructor's message in (``self.error =
+    error`` in its ``__init__`` or a base's, read from the project: ``info.value.error``,
+    ``str(info.value.error)``; another attribute, ``self.hint = hint``, is not the message),
+    in asserts (also parenthesised over
     several lines), in unittest's ``assertEqual``, and in asserts in disguise (an ``if`` on the
     message whose other branch fails the test: ``if err.args == ("..."):`` ... ``else: raise``,
     ``if str(err) != "...": self.fail(...)``; reported without a fix; an ``if`` that only
