@@ -86,6 +86,8 @@ def test_example_fix_round_trip(tmp_path: Path) -> None:
     assert 'exclude={"event_id", "produced_at", "trace_id"}' in fixed
     tests = (copy / "order_service" / "tests" / "test_stock.py").read_text()
     assert "assert info.value.error_code == ErrorCode.OUT_OF_STOCK" in tests
+    # The structured error's `reason` comparison too (its class keeps the message there).
+    assert "info.value.reason ==" not in tests and tests.count("ErrorCode.OUT_OF_STOCK") == 2
     assert "from orders.errors import ErrorCode, OrderError" in tests
     assert 'match=re.escape("must be > 0 (got -1)")' in tests and "import re\n" in tests
     moved = (copy / "order_service" / "tests" / "test_reservations.py").read_text()

@@ -12,6 +12,13 @@ def test_out_of_stock() -> None:
     assert str(info.value) == "Not enough units left in stock"
 
 
+def test_out_of_stock_reason() -> None:
+    # The structured error keeps its message as `reason`: pinned whole all the same.
+    with pytest.raises(OrderError) as info:
+        reserve("sku-2", 9)
+    assert info.value.reason == "Not enough units left in stock"
+
+
 def test_unknown_sku() -> None:
     with pytest.raises(OrderError, match="The requested SKU is not in the catalogue"):
         reserve("sku-404", 1)

@@ -12,6 +12,9 @@ class ErrorCode(enum.Enum):
 
 
 class OrderError(Exception):
+    """A structured error: its message is also kept as ``reason``, beside its code."""
+
     def __init__(self, message: str, error_code: ErrorCode) -> None:
         super().__init__(message)
+        self.reason = message
         self.error_code = error_code
