@@ -53,7 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
         "`eventlint events` writes the inventory of event models and IDs "
         "(`eventlint events --help`).",
     )
-    parser.add_argument("paths", nargs="*", default=["."], help="files or folders (default: .)")
+    parser.add_argument(
+        "paths", nargs="*", default=["."], help="files or folders (default: .); - reads stdin"
+    )
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="the path of the buffer read from stdin (with -): its configuration and project",
+    )
     parser.add_argument("--fix", action="store_true", help="apply safe fixes")
     parser.add_argument(
         "--unsafe-fixes", action="store_true", help="with --fix, also apply unsafe fixes"
@@ -143,6 +150,8 @@ def _lint(options: argparse.Namespace) -> int:
         raise ConfigError("--write-baseline cannot be combined with --fix, --diff or --baseline")
     if options.show_stale_baseline and not options.baseline:
         raise ConfigError("--show-stale-baseline needs --baseline")
+    if "-" in options.paths or options.stdin_filename is not None:
+        return _lint_stdin(options)
     check_paths_exist(options.paths)
     settings = EngineSettings(
         cache=not options.no_cache,
@@ -214,6 +223,72 @@ def _lint(options: argparse.Namespace) -> int:
         return EXIT_CLEAN
     if options.diff:
         return EXIT_FINDINGS if any(result.diff for result in results) else EXIT_CLEAN
+    return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+def _lint_stdin(options: argparse.Namespace) -> int:
+    """One buffer from stdin (``eventlint --stdin-filename PATH -``): see ``stdin_door``."""
+    from eventlint.config import CliOverrides
+    from eventlint.output import github, json_output, sarif, text
+    from eventlint.runner import EngineSettings
+    from eventlint.stdin_door import lint_buffer
+
+    if options.paths not in (["-"], ["."]) or (
+        options.paths == ["."] and options.stdin_filename is None
+    ):
+        raise ConfigError("stdin (-) is linted alone: give no other path")
+    if options.write_baseline or options.baseline:
+        raise ConfigError("--baseline and --write-baseline need files, not stdin")
+    filename = options.stdin_filename
+    settings = EngineSettings(
+        cache=False,
+        config_file=options.config,
+        overrides=CliOverrides(
+            select=options.select, extend_select=options.extend_select, ignore=options.ignore
+        ),
+        within=(Path(os.path.abspath(filename or ".")),),
+    )
+    engine = settings.engine(settings.resolver())
+    result = lint_buffer(
+        engine,
+        sys.stdin.buffer.read(),
+        filename,
+        fix=options.fix,
+        diff=options.diff,
+        unsafe_fixes=options.unsafe_fixes,
+        force_exclude=options.force_exclude,
+    )
+    for warning in result.warnings:
+        sys.stderr.write(f"eventlint: warning: {printable(warning)}\n")
+    findings = sorted(result.findings, key=lambda finding: finding.sort_key)
+    if result.output is not None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(result.output)
+        sys.stdout.buffer.flush()
+    # The code (or the diff) owns stdout: the report then goes to stderr, as ruff does.
+    report = sys.stderr if result.output is not None else sys.stdout
+    if options.output_format == "json":
+        print(json_output.render(findings), file=report)
+    elif options.output_format == "sarif":
+        print(sarif.render(findings), file=report)
+    elif options.output_format == "github":
+        if findings:
+            print(github.render(findings), file=report)
+    else:
+        colour = text.use_colour(report)
+        for finding in findings:
+            line = text.format_finding(finding, colour=colour, unsafe_fixes=options.unsafe_fixes)
+            print(line, file=report)
+        if options.statistics and findings:
+            print("\n".join(text.statistics(findings)), file=report)
+        print(
+            text.summary(findings, fixed=result.fixed, unsafe_fixes=options.unsafe_fixes),
+            file=report,
+        )
+    if options.exit_zero:
+        return EXIT_CLEAN
+    if options.diff:
+        return EXIT_FINDINGS if result.output else EXIT_CLEAN
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 
