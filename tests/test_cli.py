@@ -66,9 +66,10 @@ def test_json_path_is_relative_to_the_working_directory(project: Path) -> None:
 
 
 def test_statistics(project: Path) -> None:
+    # Both fixes are unsafe: `[-]` (fixable with --unsafe-fixes), not `[*]` as if safe.
     result = run_cli("--statistics", cwd=project)
-    assert "1  EVT101  [*] envelope-metadata-in-event-id" in result.stdout
-    assert "1  EVT104  [*] unsorted-json-in-event-id" in result.stdout
+    assert "1  EVT101  [-] envelope-metadata-in-event-id" in result.stdout
+    assert "1  EVT104  [-] unsorted-json-in-event-id" in result.stdout
 
 
 def test_select_ignore_and_extend_select(project: Path) -> None:
@@ -238,3 +239,56 @@ def test_stubs_are_never_linted_found_or_named(tmp_path: Path) -> None:
     named = run_cli("--no-cache", "pkg/keys.pyi", cwd=tmp_path)
     assert walked.returncode == named.returncode == 0
     assert named.stdout == walked.stdout and named.stderr == walked.stderr == ""
+
+
+# ---- the habits of ruff users ----------------------------------------------------------------
+
+
+def test_check_is_the_lint_command_as_in_ruff(project: Path) -> None:
+    plain = run_cli("--no-cache", "--output-format", "json", ".", cwd=project)
+    checked = run_cli("check", "--no-cache", "--output-format", "json", ".", cwd=project)
+    assert checked.returncode == plain.returncode == 1
+    assert checked.stdout == plain.stdout
+
+
+def test_repeated_select_and_extend_ignore_add_up(project: Path) -> None:
+    def codes(*args: str) -> set[str]:
+        result = run_cli("--no-cache", "--output-format", "json", *args, ".", cwd=project)
+        return {finding["code"] for finding in json.loads(result.stdout)}
+
+    everything = codes()
+    assert {"EVT101", "EVT104"} <= everything
+    assert codes("--select", "EVT101", "--select", "EVT104") == {"EVT101", "EVT104"}
+    assert codes("--extend-ignore", "EVT101") == everything - {"EVT101"}
+    assert codes("--ignore", "EVT101", "--extend-ignore", "EVT104") == everything - {
+        "EVT101",
+        "EVT104",
+    }
+
+
+def test_statistics_mark_a_safe_fix_with_a_star(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    write(tmp_path / "Makefile", "test:\n\tpytest tests/unit/test_stock.py\n")
+    write(tmp_path / "tests" / "test_stock.py", "def test_x():\n    pass\n")
+    result = run_cli("--no-cache", "--statistics", ".", cwd=tmp_path)
+    assert "1  EVT305  [*] stale-test-reference" in result.stdout, result.stdout
+
+
+def test_a_team_config_file_may_be_a_pyproject_fragment(project: Path, tmp_path: Path) -> None:
+    shared = tmp_path.parent / f"{tmp_path.name}-team.toml"
+    write(shared, '[tool.eventlint]\nignore = ["EVT101"]\n')
+    result = run_cli(
+        "--no-cache", "--output-format", "json", "--config", str(shared), ".", cwd=project
+    )
+    assert result.returncode == 1, result.stderr
+    assert "EVT101" not in {finding["code"] for finding in json.loads(result.stdout)}
+
+
+def test_config_errors_speak_toml(project: Path) -> None:
+    write(project / "pyproject.toml", '[tool.eventlint]\nselect = "EVT1"\n')
+    result = run_cli("--no-cache", ".", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        "invalid value for 'select' in [tool.eventlint]: "
+        'expected a list (key = ["..."]), got a string\n'
+    )

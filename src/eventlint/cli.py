@@ -12,12 +12,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from eventlint import __version__
 from eventlint.errors import ConfigError
 from eventlint.printable import printable
 from eventlint.process import Terminated, install_termination_handler, tune_garbage_collector
+
+if TYPE_CHECKING:
+    from eventlint import config
 
 # Everything else is imported where it is needed: ``eventlint --version``, ``eventlint
 # rules`` and a usage error start in a fraction of a lint run's start-up.
@@ -68,9 +71,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--diff", action="store_true", help="print the fixes as a unified diff, write nothing"
     )
-    parser.add_argument("--select", type=_codes, help="codes or prefixes to enable (replaces)")
-    parser.add_argument("--extend-select", type=_codes, default=(), help="codes to add")
-    parser.add_argument("--ignore", type=_codes, default=(), help="codes or prefixes to disable")
+    # Repeated, each adds to the list (``--select EVT1 --select EVT2``), as in ruff.
+    parser.add_argument(
+        "--select", type=_codes, action="extend", help="codes or prefixes to enable (replaces)"
+    )
+    parser.add_argument(
+        "--extend-select", type=_codes, action="extend", default=[], help="codes to add"
+    )
+    parser.add_argument(
+        "--ignore", type=_codes, action="extend", default=[], help="codes or prefixes to disable"
+    )
+    parser.add_argument(
+        "--extend-ignore",
+        type=_codes,
+        action="extend",
+        default=[],
+        dest="ignore",
+        help="the same as --ignore (ruff's name)",
+    )
     parser.add_argument(
         "--output-format", choices=("text", "json", "sarif", "github"), default="text"
     )
@@ -112,6 +130,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _overrides(options: argparse.Namespace) -> config.CliOverrides:
+    from eventlint.config import CliOverrides  # imports pydantic: not for --version
+
+    return CliOverrides(
+        select=tuple(options.select) if options.select is not None else None,
+        extend_select=tuple(options.extend_select),
+        ignore=tuple(options.ignore),
+    )
+
+
 def _print_rules() -> int:
     from eventlint.rules import all_rules
 
@@ -139,7 +167,6 @@ def _print_rule(arguments: Sequence[str]) -> int:
 
 def _lint(options: argparse.Namespace) -> int:
     from eventlint import baseline
-    from eventlint.config import CliOverrides
     from eventlint.discovery import check_paths_exist, discover
     from eventlint.output import github, json_output, sarif, text
     from eventlint.runner import EngineSettings, Mode, run_files
@@ -157,9 +184,7 @@ def _lint(options: argparse.Namespace) -> int:
         cache=not options.no_cache,
         cache_dir=options.cache_dir,
         config_file=options.config,
-        overrides=CliOverrides(
-            select=options.select, extend_select=options.extend_select, ignore=options.ignore
-        ),
+        overrides=_overrides(options),
         within=tuple(Path(os.path.abspath(path)) for path in options.paths),
     )
     resolver = settings.resolver()
@@ -217,7 +242,7 @@ def _lint(options: argparse.Namespace) -> int:
         for finding in findings:
             print(text.format_finding(finding, colour=colour, unsafe_fixes=options.unsafe_fixes))
         if options.statistics and findings:
-            print("\n".join(text.statistics(findings)))
+            print("\n".join(text.statistics(findings, unsafe_fixes=options.unsafe_fixes)))
         print(text.summary(findings, fixed=fixed, unsafe_fixes=options.unsafe_fixes))
     if options.exit_zero:
         return EXIT_CLEAN
@@ -228,7 +253,6 @@ def _lint(options: argparse.Namespace) -> int:
 
 def _lint_stdin(options: argparse.Namespace) -> int:
     """One buffer from stdin (``eventlint --stdin-filename PATH -``): see ``stdin_door``."""
-    from eventlint.config import CliOverrides
     from eventlint.output import github, json_output, sarif, text
     from eventlint.runner import EngineSettings
     from eventlint.stdin_door import lint_buffer
@@ -243,9 +267,7 @@ def _lint_stdin(options: argparse.Namespace) -> int:
     settings = EngineSettings(
         cache=False,
         config_file=options.config,
-        overrides=CliOverrides(
-            select=options.select, extend_select=options.extend_select, ignore=options.ignore
-        ),
+        overrides=_overrides(options),
         within=(Path(os.path.abspath(filename or ".")),),
     )
     engine = settings.engine(settings.resolver())
@@ -280,7 +302,9 @@ def _lint_stdin(options: argparse.Namespace) -> int:
             line = text.format_finding(finding, colour=colour, unsafe_fixes=options.unsafe_fixes)
             print(line, file=report)
         if options.statistics and findings:
-            print("\n".join(text.statistics(findings)), file=report)
+            print(
+                "\n".join(text.statistics(findings, unsafe_fixes=options.unsafe_fixes)), file=report
+            )
         print(
             text.summary(findings, fixed=result.fixed, unsafe_fixes=options.unsafe_fixes),
             file=report,
@@ -298,6 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune_garbage_collector()
     exit_zero = "--exit-zero" in arguments
     try:
+        if arguments[:1] == ["check"]:
+            arguments = arguments[1:]  # ``eventlint check .``, as ``ruff check .``
         if arguments[:1] == ["rules"]:
             return _print_rules()
         if arguments[:1] == ["rule"]:

@@ -168,11 +168,40 @@ def _describe_validation_error(path: Path, error: ValidationError) -> str:
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         message = f"unknown key '{key}' in {table}{hint}"
     else:
-        message = f"invalid value for '{key}' in {table}: {first['msg']}"
+        message = f"invalid value for '{key}' in {table}: {_plain(first)}"
     more = len(error.errors()) - 1
     if more:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"
     return f"{path}: {message}"
+
+
+# pydantic's error types, said in TOML's terms.
+_EXPECTED = {
+    "tuple_type": 'a list (key = ["..."])',
+    "list_type": 'a list (key = ["..."])',
+    "frozen_set_type": 'a list (key = ["..."])',
+    "string_type": 'a string (key = "...")',
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "dict_type": "a table",
+    "mapping_type": "a table",
+}
+_TOML_TYPES = {
+    str: "a string", int: "a number", float: "a number", bool: "a boolean",
+    list: "a list", dict: "a table",
+}  # fmt: skip
+
+
+def _plain(error: Any) -> str:
+    """A validation error as a user of TOML reads it: what was expected, what was given."""
+    expected = _EXPECTED.get(error["type"])
+    if expected is None:
+        return str(error["msg"])
+    given = _TOML_TYPES.get(type(error.get("input")), "something else")
+    return f"expected {expected}, got {given}"
 
 
 def parse_config(path: Path, table: Mapping[str, Any]) -> EventlintConfig:
@@ -183,11 +212,15 @@ def parse_config(path: Path, table: Mapping[str, Any]) -> EventlintConfig:
 
 
 def _eventlint_table(path: Path, document: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The eventlint table of a config file: ``[tool.eventlint]`` in a pyproject.toml,
-    the whole document in any other TOML file given with ``--config``."""
-    if path.name != "pyproject.toml":
-        return document
+    """The eventlint table of a config file: ``[tool.eventlint]`` in a pyproject.toml, the
+    whole document in any other TOML file given with ``--config`` — or its
+    ``[tool.eventlint]`` table when that is all it holds (a shared team file written as a
+    pyproject.toml fragment)."""
     tool = document.get("tool")
+    if path.name != "pyproject.toml" and not (
+        set(document) == {"tool"} and isinstance(tool, Mapping) and "eventlint" in tool
+    ):
+        return document
     if tool is None:
         return None
     if not isinstance(tool, Mapping):

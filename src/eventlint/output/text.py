@@ -57,13 +57,21 @@ def summary(findings: Sequence[Finding], *, fixed: int, unsafe_fixes: bool) -> s
     return " ".join(parts)
 
 
-def statistics(findings: Sequence[Finding]) -> list[str]:
+def statistics(findings: Sequence[Finding], *, unsafe_fixes: bool = False) -> list[str]:
+    """One line per code, most frequent first. ``[*]``: some of them are fixable with the
+    options given (as in the report); ``[-]``: fixable only with ``--unsafe-fixes``."""
     counts = Counter(finding.code for finding in findings)
     width = max((len(str(n)) for n in counts.values()), default=1)
     lines = []
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         rule = rules_by_code().get(code)
         name = rule.name if rule is not None else ""
-        fixable = any(f.fix is not None for f in findings if f.code == code)
-        lines.append(f"{count:>{width}}  {code}  {'[*] ' if fixable else '    '}{name}")
+        of_code = [f for f in findings if f.code == code]
+        if any(fixable_now(f, unsafe_fixes) for f in of_code):
+            marker = "[*] "
+        elif any(f.fix is not None for f in of_code):
+            marker = "[-] "
+        else:
+            marker = "    "
+        lines.append(f"{count:>{width}}  {code}  {marker}{name}")
     return lines
