@@ -66,7 +66,8 @@ def rule_doc(rule: type[RuleDocs]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _anchor(rule: type[RuleDocs]) -> str:
+def rule_anchor(rule: type[RuleDocs]) -> str:
+    """The fragment of a rule's section in docs/rules.md (GitHub's heading slug)."""
     text = f"{rule.code}: {rule.summary}"
     return "".join(
         char.lower() if char.isalnum() or char in "_-" else ("-" if char == " " else "")
@@ -85,7 +86,7 @@ def render_rules_markdown() -> str:
     ]
     for rule in all_rules():
         header.append(
-            f"| [{rule.code}](#{_anchor(rule)}) | {rule.name} | {rule.summary} | "
+            f"| [{rule.code}](#{rule_anchor(rule)}) | {rule.name} | {rule.summary} | "
             f"{'on' if rule.default_enabled else 'off'} | {rule.fix_availability} |"
         )
     sections = [rule_doc(rule) for rule in all_rules()]
@@ -138,7 +139,7 @@ def render_readme_table() -> str:
     rows = ["| Code | Finds | Default | Fix |", "| --- | --- | --- | --- |"]
     for rule in all_rules():
         rows.append(
-            f"| [{rule.code}](docs/rules.md#{_anchor(rule)}) | {rule.summary} | "
+            f"| [{rule.code}](docs/rules.md#{rule_anchor(rule)}) | {rule.summary} | "
             f"{'on' if rule.default_enabled else 'off'} | {rule.fix_availability} |"
         )
     return "\n".join([_TABLE_START, *rows, _TABLE_END])

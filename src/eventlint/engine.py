@@ -280,6 +280,27 @@ class Engine:
         remaining = self.lint(current, path, display, kind=kind).findings
         return FixOutcome(text=current, findings=remaining, applied=applied, refused=refused)
 
+    def fix_finding(
+        self, text: str, path: Path, display: str, finding: Finding, *, kind: str = PYTHON
+    ) -> str | None:
+        """The text with only ``finding``'s fix applied (one round, with the imports it
+        needs), or None: the finding is not in ``text``, has no fix, its fix cannot be
+        applied, or the result does not parse. For an editor's code action on one finding."""
+        run = self.lint(text, path, display, kind=kind)
+        planned = next((each for each in run.fixes if finding in each.findings), None)
+        if planned is None or run.context is None:
+            return None
+        try:
+            chosen, edits = self._plan(run.context, [planned])
+        except FixUnavailable:
+            return None
+        if not chosen:
+            return None
+        new_text = fixes.splice(text, edits)
+        if new_text == text or (kind == PYTHON and not _parses(new_text)):
+            return None
+        return new_text
+
     def _plan(
         self, context: FileContext, allowed: Sequence[PlannedFix]
     ) -> tuple[list[PlannedFix], list[TextEdit]]:
