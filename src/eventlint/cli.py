@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Lint event-driven Python services. "
         "`eventlint rules` lists the rules; `eventlint rule CODE` explains one; "
         "`eventlint events` writes the inventory of event models and IDs "
-        "(`eventlint events --help`).",
+        "(`eventlint events --help`); `eventlint server` is a Language Server for editors "
+        "(the lsp extra).",
     )
     parser.add_argument(
         "paths", nargs="*", default=["."], help="files or folders (default: .); - reads stdin"
@@ -332,6 +333,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from eventlint.events import command  # only this subcommand needs it
 
             return command.main(arguments[1:])
+        if arguments[:1] == ["server"]:
+            from eventlint import server  # the Language Server: needs the lsp extra
+
+            return server.main(arguments[1:])
         return _lint(build_parser().parse_args(arguments))
     except ConfigError as error:
         sys.stderr.write(f"eventlint: error: {error}\n")
