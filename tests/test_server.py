@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import pytest_lsp
 from helpers import CLEAN, FIXABLE, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lsprotocol import types
 from pytest_lsp import (
     ClientServerConfig,
@@ -26,6 +28,7 @@ from pytest_lsp import (
 
 from eventlint.docs import rule_anchor
 from eventlint.rules import rules_by_code
+from eventlint.server.positions import LineIndex, line_edits
 
 PUBLISHED = types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
 PYPROJECT = '[project]\nname = "inventory"\n\n[tool.eventlint]\n'
@@ -339,3 +342,25 @@ def test_without_pygls_the_server_names_the_extra(tmp_path: Path) -> None:
         "eventlint: error: eventlint server needs the lsp extra: pip install 'eventlint[lsp]'\n"
     )
     assert result.stdout == ""
+
+
+_PIECES = st.sampled_from(["a", "b", " ", "\n", "\r\n", "\r", "\U0001f389", "é", "\x0c"])
+_TEXTS = st.lists(_PIECES, max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, _TEXTS)
+def test_edits_of_changed_lines_make_the_new_text(old: str, new: str) -> None:
+    # The conversions the code actions rely on, directly: the edits of changed lines,
+    # applied in the protocol's way (every range against the original text), give `new`;
+    # and a position converts back to the offset it came from, in every encoding.
+    edits = line_edits(old, new)
+    result = old
+    for span, text in sorted(edits, key=lambda edit: edit[0].start, reverse=True):
+        result = result[: span.start] + text + result[span.end :]
+    assert result == new
+    for encoding in ("utf-8", "utf-16", "utf-32"):
+        index = LineIndex(old, encoding)
+        for offset in range(len(old) + 1):
+            if old[offset - 1 : offset + 1] != "\r\n" or offset == 0:  # not inside a \r\n
+                assert index.offset(index.position(offset)) == offset

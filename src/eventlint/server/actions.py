@@ -4,7 +4,7 @@ For each finding in the requested range: its fix, when it has one that applies a
 (``quickfix``; an unsafe one says so in its title and is never the preferred action), and
 "suppress with ``# noqa: EVTxxx``" (added to, or merged into, the ``# noqa`` comment of the
 line that covers the finding). For the file: ``source.fixAll.eventlint``, every *safe* fix at
-once, as ``eventlint --fix`` applies them. Each edit replaces only the lines that change.
+once, as ``eventlint --fix`` applies them. Edits replace only the runs of lines that change.
 Everything here runs in the lint thread (see ``linting``).
 """
 
@@ -21,7 +21,7 @@ from eventlint.file_kinds import PYTHON
 from eventlint.finding import Applicability, Finding
 from eventlint.server.diagnostics import diagnostic
 from eventlint.server.linting import Buffer, Linter
-from eventlint.server.positions import LineIndex, changed_lines
+from eventlint.server.positions import LineIndex, line_edits
 
 FIX_ALL = "source.fixAll.eventlint"
 QUICKFIX = types.CodeActionKind.QuickFix.value
@@ -149,13 +149,14 @@ def _logical_line_end(text: str, line: int) -> int:
     return line
 
 
-def _text_edit(index: LineIndex, old: str, new: str) -> types.TextEdit:
-    span, replacement = changed_lines(old, new)
-    return types.TextEdit(range=index.range(span), new_text=replacement)
-
-
 def _edit(buffer: Buffer, index: LineIndex, new: str) -> types.WorkspaceEdit:
-    return types.WorkspaceEdit(changes={buffer.uri: [_text_edit(index, buffer.text, new)]})
+    """The edits that turn the buffer into ``new``, one per run of changed lines (LSP
+    applies them all against the buffer as it is)."""
+    edits = [
+        types.TextEdit(range=index.range(span), new_text=text)
+        for span, text in line_edits(buffer.text, new)
+    ]
+    return types.WorkspaceEdit(changes={buffer.uri: edits})
 
 
 __all__ = ["FIX_ALL", "code_actions", "noqa_text", "wanted"]

@@ -11,6 +11,7 @@ other breaks ``str.splitlines`` knows (a form feed is inside a line for both).
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from lsprotocol import types
 from eventlint.finding import Finding
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 
 
@@ -118,6 +120,26 @@ def changed_lines(old: str, new: str) -> tuple[Span, str]:
     # Forward to a line start, so that the unchanged tail is whole lines.
     suffix = _tail_of_whole_lines(old, len(old) - suffix)
     return Span(prefix, len(old) - suffix), new[prefix : len(new) - suffix]
+
+
+def line_edits(old: str, new: str) -> list[tuple[Span, str]]:
+    """The runs of whole lines of ``old`` to replace (in order, not overlapping) to make
+    ``new``: a fix that adds an import at the top and changes a call below is two edits,
+    and the lines between are left alone (the editor keeps its marks and folds there)."""
+    span, replacement = changed_lines(old, new)
+    if span.start == span.end or not replacement:
+        return [] if old == new else [(span, replacement)]
+    before = _LINE.findall(old[span.start : span.end])
+    after = _LINE.findall(replacement)
+    starts = [span.start]
+    for line in before:
+        starts.append(starts[-1] + len(line))
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return [
+        (Span(starts[first], starts[last]), "".join(after[new_first:new_last]))
+        for tag, first, last, new_first, new_last in matcher.get_opcodes()
+        if tag != "equal"
+    ]
 
 
 def _line_start_at_or_before(text: str, offset: int) -> int:
