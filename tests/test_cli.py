@@ -292,3 +292,19 @@ def test_config_errors_speak_toml(project: Path) -> None:
         "invalid value for 'select' in [tool.eventlint]: "
         'expected a list (key = ["..."]), got a string\n'
     )
+
+
+def test_show_fixes_lists_what_was_fixed_per_file(project: Path) -> None:
+    result = run_cli("--no-cache", "--fix", "--unsafe-fixes", "--show-fixes", ".", cwd=project)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines() == [
+        "Fixed 2 findings:",
+        "- src/app/keys.py:",
+        "    1 × EVT101 (envelope-metadata-in-event-id)",
+        "    1 × EVT104 (unsorted-json-in-event-id)",
+        "Fixed 2 findings. No findings remain.",
+    ]
+    # Without --show-fixes, the summary alone.
+    write(project / "src" / "app" / "keys.py", FIXABLE)
+    plain = run_cli("--no-cache", "--fix", "--unsafe-fixes", ".", cwd=project)
+    assert plain.stdout.splitlines() == ["Fixed 2 findings. No findings remain."]

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import run_cli, write
@@ -26,14 +27,14 @@ def shop(tmp_path: Path) -> Path:
     return copy
 
 
-def _inventory(cwd: Path, *args: str) -> dict[str, list[dict[str, object]]]:
+def _inventory(cwd: Path, *args: str) -> dict[str, list[dict[str, Any]]]:
     result = run_cli("events", "--output-format", "json", *args, cwd=cwd)
     assert result.returncode == 0, result.stderr
-    data: dict[str, list[dict[str, object]]] = json.loads(result.stdout)
+    data: dict[str, list[dict[str, Any]]] = json.loads(result.stdout)
     return data
 
 
-def _model(data: dict[str, list[dict[str, object]]], name: str) -> dict[str, object]:
+def _model(data: dict[str, list[dict[str, Any]]], name: str) -> dict[str, Any]:
     found = [model for model in data["models"] if model["name"] == name]
     assert len(found) == 1, [model["name"] for model in data["models"]]
     return found[0]
@@ -88,7 +89,7 @@ def test_every_field_is_classified_with_its_reason() -> None:
     }
     inherited = [
         field
-        for field in _model(_inventory(SHOP), "OrderPlaced")["fields"]  # type: ignore[union-attr]
+        for field in _model(_inventory(SHOP), "OrderPlaced")["fields"]
         if field["name"] == "event_id"
     ]
     assert inherited[0]["declared_in"] == "shop.envelope.EventEnvelope"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eventlint.project.deployment import read_yaml
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 CONSUMER = """\
 from aiokafka import AIOKafkaConsumer
@@ -212,3 +215,31 @@ def test_a_helper_module_gaining_a_check_clears_the_cached_finding(tmp_path: Pat
     helper.write_text("def prepare(consumer) -> None:\n    consumer.list_topics(timeout=5)\n")
     second = run_cli(".", cwd=tmp_path)
     assert second.returncode == 0, second.stdout
+
+
+def test_a_conftest_fixture_edit_changes_the_cached_evt404(tmp_path: Path) -> None:
+    """The consumer a conftest fixture makes is read from the conftest.py: the results cache
+    of the test file depends on it."""
+    source = FIXTURES / "kafka_consumers" / "conftest_factories"
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    for name in ("conftest.py", "test_conftest_factories.py"):
+        write(tmp_path / "tests" / name, (source / name).read_text())
+
+    def lines() -> set[int]:
+        result = run_cli(
+            "--output-format", "json", "tests/test_conftest_factories.py", cwd=tmp_path
+        )
+        return {
+            finding["line"] for finding in json.loads(result.stdout) if finding["code"] == "EVT404"
+        }
+
+    assert lines() == {10, 16}
+    conftest = tmp_path / "tests" / "conftest.py"
+    # The factory now waits for the assignment before it returns the consumer.
+    conftest.write_text(
+        conftest.read_text().replace(
+            "        made.append(consumer)\n",
+            "        await consumer.seek_to_end()\n        made.append(consumer)\n",
+        )
+    )
+    assert lines() == {10}

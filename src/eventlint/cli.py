@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, help="a pyproject.toml or eventlint TOML file")
     parser.add_argument("--statistics", action="store_true", help="count findings per code")
     parser.add_argument(
+        "--show-fixes", action="store_true", help="with --fix or --diff, list what was fixed"
+    )
+    parser.add_argument(
         "--force-exclude",
         action="store_true",
         help="apply exclude settings to files named on the command line too (for pre-commit)",
@@ -244,6 +247,9 @@ def _lint(options: argparse.Namespace) -> int:
             print(text.format_finding(finding, colour=colour, unsafe_fixes=options.unsafe_fixes))
         if options.statistics and findings:
             print("\n".join(text.statistics(findings, unsafe_fixes=options.unsafe_fixes)))
+        if options.show_fixes:
+            for line in text.fixes_shown([(r.display, r.fixed_codes) for r in results]):
+                print(line)
         print(text.summary(findings, fixed=fixed, unsafe_fixes=options.unsafe_fixes))
     if options.exit_zero:
         return EXIT_CLEAN

@@ -78,6 +78,7 @@ class FixOutcome:
     findings: list[Finding]  # what remains after fixing
     applied: int
     refused: str | None = None  # why a fix result was thrown away
+    applied_codes: tuple[str, ...] = ()  # the code of each finding fixed (``--show-fixes``)
 
 
 class Engine:
@@ -254,6 +255,7 @@ class Engine:
         """Apply fixes until none is left (bounded), refusing any result that does not parse."""
         current = text
         applied = 0
+        applied_codes: list[str] = []
         refused: str | None = None
         for _ in range(MAX_FIX_ROUNDS):
             run = self.lint(current, path, display, kind=kind)
@@ -277,8 +279,15 @@ class Engine:
                 break
             current = new_text
             applied += sum(len(planned.findings) for planned in chosen)
+            applied_codes += [finding.code for planned in chosen for finding in planned.findings]
         remaining = self.lint(current, path, display, kind=kind).findings
-        return FixOutcome(text=current, findings=remaining, applied=applied, refused=refused)
+        return FixOutcome(
+            text=current,
+            findings=remaining,
+            applied=applied,
+            refused=refused,
+            applied_codes=tuple(applied_codes),
+        )
 
     def fix_finding(
         self, text: str, path: Path, display: str, finding: Finding, *, kind: str = PYTHON

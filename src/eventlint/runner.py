@@ -40,6 +40,7 @@ class FileResult:
     display: str
     findings: list[Finding] = field(default_factory=list)
     fixed: int = 0
+    fixed_codes: tuple[str, ...] = ()  # the code of each finding fixed, for --show-fixes
     diff: bytes = b""
     warnings: list[str] = field(default_factory=list)
     # Module summaries a pool worker read, for the parent to store (see project.store).
@@ -131,6 +132,7 @@ def lint_file(
         result.findings = unfixed()
         return result
     result.fixed = outcome.applied
+    result.fixed_codes = outcome.applied_codes
     if mode.diff:
         result.diff = diffs.unified(read.data, new_data, source.display)
         # Nothing is written, so what the diff would fix is still there.
@@ -141,6 +143,7 @@ def lint_file(
     except sourcefile.SourceError as error:
         result.warnings.append(f"{source.display}: {error}")
         result.fixed = 0
+        result.fixed_codes = ()
         result.findings = unfixed()
     return result
 

@@ -75,3 +75,20 @@ def statistics(findings: Sequence[Finding], *, unsafe_fixes: bool = False) -> li
             marker = "    "
         lines.append(f"{count:>{width}}  {code}  {marker}{name}")
     return lines
+
+
+def fixes_shown(fixed: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+    """``--show-fixes``: per file, how many findings of each code were fixed."""
+    lines: list[str] = []
+    for display, codes in fixed:
+        if not codes:
+            continue
+        lines.append(f"- {printable(display)}:")
+        for code, count in sorted(Counter(codes).items()):
+            rule = rules_by_code().get(code)
+            name = f" ({rule.name})" if rule is not None else ""
+            lines.append(f"    {count} × {code}{name}")
+    if lines:
+        total = sum(len(codes) for _, codes in fixed)
+        lines.insert(0, f"Fixed {total} finding{'s' if total != 1 else ''}:")
+    return lines

@@ -133,23 +133,40 @@ def _call_is_ready(
 
 
 def _fixture_modules(asker: Asker) -> list[_FixtureModule]:
+    return [module for _, module in _fixture_sources(asker)]
+
+
+def fixture_file(asker: Asker, name: str) -> Path | None:
+    """The file of another module that defines fixture ``name`` for the linted file, as pytest
+    finds it (the nearest ``conftest.py`` up to the project root, then the ``pytest_plugins``
+    modules they name); None when the linted file defines it or no module does."""
+    for path, module in _fixture_sources(asker):
+        if name in module.kafka.fixtures:
+            return path
+    return None
+
+
+def _fixture_sources(asker: Asker) -> list[tuple[Path | None, _FixtureModule]]:
+    """The modules fixtures come from, nearest first, with their files (None: the linted
+    file itself)."""
     project, modules = asker.project, asker.modules
-    found: list[_FixtureModule] = [asker.own]
+    found: list[tuple[Path | None, _FixtureModule]] = [(None, asker.own)]
     root = project.root
     folder = asker.file.parent
-    conftests: list[_FixtureModule] = []
+    conftests: list[tuple[Path | None, _FixtureModule]] = []
     while True:
         listing = project.inventory.listing(folder)
         project.recorder.note(dir_key(folder), listing_fingerprint(listing.files, listing.folders))
         if "conftest.py" in listing.files and folder / "conftest.py" != asker.file:
-            conftests.append(modules.summary(folder / "conftest.py"))
+            conftest = folder / "conftest.py"
+            conftests.append((conftest, modules.summary(conftest)))
         if folder == root or root not in folder.parents:
             break
         folder = folder.parent
     found += conftests
-    for summary in list(found):
+    for _, summary in list(found):
         for plugin in summary.kafka.plugins:
             location = modules.locate(plugin, asker.roots)
             if location is not None:
-                found += [modules.summary(source) for source in location.sources]
+                found += [(source, modules.summary(source)) for source in location.sources]
     return found

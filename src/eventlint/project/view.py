@@ -177,6 +177,15 @@ class ProjectView:
 
     # -- Kafka readiness (the queries are in ``kafka``) ------------------------------------
 
+    def fixture_source(self, name: str) -> tuple[Path, bytes] | None:
+        """The file and text of the module (a ``conftest.py``, a ``pytest_plugins`` module)
+        that defines fixture ``name`` for this file; its content is recorded."""
+        path = kafka.fixture_file(self, name)
+        if path is None:
+            return None
+        data = self.read_text_of(path)
+        return None if data is None else (path, data)
+
     def kafka_helper(self, qualified: str) -> KafkaHelper | None:
         """Whether a project function, by its qualified name, checks Kafka topics (or waits
         for a consumer's assignment), and whether it waits for the assignment."""

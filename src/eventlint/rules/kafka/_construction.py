@@ -12,6 +12,7 @@ from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.scopes import string_value
 from eventlint.analysis.walk import descendants, in_source_order
 from eventlint.project.readers.syntax import module_functions
+from eventlint.project.view import ProjectView
 from eventlint.rules.kafka._lifecycle import CONSUMERS, Library
 
 OFFSET_KEYS = frozenset({"auto_offset_reset", "auto.offset.reset"})
@@ -51,6 +52,34 @@ def factories(
         if built is not None:
             found[fixture_name(node) if built.fixture else node.name] = built
     return found
+
+
+class FixtureFactories:
+    """The factories that fixtures of other modules are (a ``conftest.py``, a
+    ``pytest_plugins`` module), by fixture name, each read once; the project records the
+    files read, so the results cache follows them."""
+
+    def __init__(self, project: ProjectView) -> None:
+        self._project = project
+        self._found: dict[str, Factory | None] = {}
+
+    def get(self, name: str) -> Factory | None:
+        if name not in self._found:
+            source = self._project.fixture_source(name)
+            self._found[name] = fixture_factory(source[1], name) if source is not None else None
+        return self._found[name]
+
+
+def fixture_factory(source: bytes, name: str) -> Factory | None:
+    """The factory a fixture of another module (a ``conftest.py``) is, by its fixture name:
+    a consumer it yields subscribed (``fixture`` set), or a factory function it yields (called
+    by the test). Read with that module's own imports and config dicts."""
+    try:
+        module = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    found = factories(module, ImportMap.build(module), module_dicts(module))
+    return found.get(name)
 
 
 def factory(node: FunctionNode, imports: ImportMap, dicts: dict[str, ast.Dict]) -> Factory | None:

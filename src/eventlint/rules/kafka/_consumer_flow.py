@@ -42,6 +42,7 @@ from eventlint.rules.kafka._construction import (
     ASSIGNMENT_WAITS,
     METADATA,
     Factory,
+    FixtureFactories,
     factories,
     mentions_assignment,
     module_dicts,
@@ -114,6 +115,7 @@ class _Builder:
         self._producers: dict[tuple[int, str], Binding] = {}
         self._signal_callbacks: set[str] = set()
         self._factories: dict[str, Factory] = {}
+        self._fixture_factories = FixtureFactories(context.project)  # of conftest.py files
         self._dicts: dict[str, ast.Dict] = {}  # module-level config dicts, by name
         self._index = 0
         self._module_function = Function(node=None, name="<module>")
@@ -137,6 +139,13 @@ class _Builder:
                 self._visit(*task)
             else:
                 task()
+
+    def _factory_named(self, name: str, function: Function) -> Factory | None:
+        """A factory of the module, or one a requested fixture of another module is."""
+        found = self._factories.get(name)
+        if found is not None or name not in function.fixtures:
+            return found
+        return self._fixture_factories.get(name)
 
     def _then(self, tasks: Iterable[_Task]) -> None:
         """Read these next, in this order (before what was scheduled already)."""
@@ -244,7 +253,7 @@ class _Builder:
         def requested() -> None:
             self._index += 1
             for parameter in function.fixtures:
-                factory = self._factories.get(parameter)
+                factory = self._factory_named(parameter, function)
                 if factory is not None and factory.fixture:
                     consumer = ast.Name(id=parameter, ctx=ast.Load())
                     self._fromfactory(consumer, factory, node, _Place(function))
@@ -302,7 +311,7 @@ class _Builder:
         library = CONSUMERS.get(qualified or "")
         admin = ADMINS.get(qualified or "")
         producer = PRODUCERS.get(qualified or "")
-        factory = self._factories.get(dotted_name(value.func) or "")
+        factory = self._factory_named(dotted_name(value.func) or "", place.function)
         for target in targets:
             key = self._key(target, place.function)
             if key is None:

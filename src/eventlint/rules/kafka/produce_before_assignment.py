@@ -23,11 +23,11 @@ class ProduceBeforeAssignment(Rule):
     builds, subscribes and returns the consumer, in a fixture of the module that does and that
     the test requests, or in a factory such a fixture returns or yields (``consumer = await
     consumer_factory("orders")``, where the fixture's nested ``make`` starts and subscribes).
-    Fixtures of a ``conftest.py`` are not read (no finding). Which subscriptions race is
-    EVT401's model: confluent-kafka and kafka-python ``subscribe``/``assign`` (or topics given
-    to the kafka-python constructor), aiokafka ``subscribe`` after ``start()`` or to a
-    ``pattern``; aiokafka's ``start()`` with the topics given before it waits for the assignment
-    itself.
+    Fixtures of a ``conftest.py`` (and of ``pytest_plugins`` modules) count as pytest finds
+    them. Which subscriptions race is EVT401's model: confluent-kafka and kafka-python
+    ``subscribe``/``assign`` (or topics given to the kafka-python constructor), aiokafka
+    ``subscribe`` after ``start()`` or to a ``pattern``; aiokafka's ``start()`` with the topics
+    given before it waits for the assignment itself.
 
     A wait is: a loop on ``assignment()``, an awaited ``seek_to_end()`` (aiokafka; it also
     resolves the position), an ``on_assign`` callback that signals, or a helper of the project
@@ -66,7 +66,8 @@ class ProduceBeforeAssignment(Rule):
     name = "produce-before-assignment"
     summary = "A test produces before its consumer is assigned: messages are skipped"
     test_files_only = True
-    triggers = ("Consumer",)
+    # ``consumer``: a test may get its consumer from a conftest fixture and name no class.
+    triggers = ("Consumer", "consumer")
 
     def check(self) -> None:
         flow = flow_for(self.context)
