@@ -10,7 +10,7 @@ import asyncio
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -71,10 +71,10 @@ def _recording_client() -> LanguageClient:
     registered: list[types.Registration] = []
     client.registered = registered  # type: ignore[attr-defined]
 
-    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def register(params: types.RegistrationParams) -> None:
         registered.extend(params.registrations)
 
+    client.feature(types.CLIENT_REGISTER_CAPABILITY)(register)
     return client
 
 
@@ -84,8 +84,10 @@ SERVER = ClientServerConfig(
 )
 
 
-@pytest_lsp.fixture(config=SERVER)
-async def client(lsp_client: LanguageClient, tmp_path: Path, request: pytest.FixtureRequest):
+@pytest_lsp.fixture(config=SERVER)  # type: ignore[untyped-decorator]  # pytest-lsp is untyped here
+async def client(
+    lsp_client: LanguageClient, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[None]:
     write(tmp_path / "pyproject.toml", PYPROJECT)
     write(tmp_path / "src" / "inventory" / "__init__.py", "")
     write(tmp_path / "src" / "inventory" / "stock" / "__init__.py", "")
