@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from helpers import CLEAN, FIXABLE, write
+from helpers import CLEAN, FIXABLE, run_cli, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
@@ -366,3 +366,13 @@ def test_edits_of_changed_lines_make_the_new_text(old: str, new: str) -> None:
         for offset in range(len(old) + 1):
             if old[offset - 1 : offset + 1] != "\r\n" or offset == 0:  # not inside a \r\n
                 assert index.offset(index.position(offset)) == offset
+
+
+def test_the_server_takes_no_options_but_stdio(tmp_path: Path) -> None:
+    wrong = run_cli("server", "--port", "2087", cwd=tmp_path)
+    assert wrong.returncode == 2
+    assert wrong.stderr == (
+        "eventlint: error: usage: eventlint server [--stdio]  (a Language Server on stdin/stdout)\n"
+    )
+    shown = run_cli("server", "--help", cwd=tmp_path)
+    assert shown.returncode == 0 and shown.stdout.startswith("usage: eventlint server")
