@@ -136,6 +136,17 @@ def _fixture_modules(asker: Asker) -> list[_FixtureModule]:
     return [module for _, module in _fixture_sources(asker)]
 
 
+def consumer_fixtures(asker: Asker) -> frozenset[str]:
+    """The fixtures other modules define for the linted file that construct a consumer."""
+    return frozenset(
+        name
+        for path, module in _fixture_sources(asker)
+        if path is not None
+        for name, fixture in module.kafka.fixtures.items()
+        if fixture.makes_consumer
+    )
+
+
 def fixture_file(asker: Asker, name: str) -> Path | None:
     """The file of another module that defines fixture ``name`` for the linted file, as pytest
     finds it (the nearest ``conftest.py`` up to the project root, then the ``pytest_plugins``

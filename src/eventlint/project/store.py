@@ -28,7 +28,7 @@ from eventlint.project.summaries import ModuleSummary
 STORE_NAME = "module-summaries.json"
 # 7: generic annotations of function signatures; 6: hash-helper facts read imports under
 # try/if.
-_FORMAT = 11  # 8: hashed parameters; 9: init_assigned; 10: constant messages; 11: message attrs
+_FORMAT = 12  # 8 hashed parameters, 9 init_assigned, 10 constants, 11 messages, 12 fixtures
 
 Identity = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 # identity, content digest, summary (as JSON)

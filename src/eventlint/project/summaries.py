@@ -102,6 +102,9 @@ class FixtureSummary:
     calls: tuple[str, ...] = ()  # dotted names it calls, as spelled
     ready: bool = False  # it checks or creates topics, or waits for an assignment, itself
     autouse: bool = False
+    # It (or a factory it defines) constructs a ``...Consumer(...)``: a test requesting it may
+    # get a consumer without naming a consumer class (EVT404's pre-check).
+    makes_consumer: bool = False
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,11 @@ def _fixtures(tree: ast.Module, ready: set[str]) -> dict[str, FixtureSummary]:
             calls=tuple(called),
             ready=name in ready,
             autouse=autouse,
+            makes_consumer=any(
+                isinstance(inner, ast.Call)
+                and (dotted(inner.func) or "").rsplit(".", 1)[-1].endswith("Consumer")
+                for inner in ast.walk(node)  # nested factories (``async def make``) included
+            ),
         )
     return found
 

@@ -143,8 +143,8 @@ class _Builder:
     def _factory_named(self, name: str, function: Function) -> Factory | None:
         """A factory of the module, or one a requested fixture of another module is."""
         found = self._factories.get(name)
-        if found is not None or name not in function.fixtures:
-            return found
+        if found is not None or name not in function.fixtures or not self._context.is_test_file:
+            return found  # fixtures of other modules serve tests, not production functions
         return self._fixture_factories.get(name)
 
     def _then(self, tasks: Iterable[_Task]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eventlint.rules.base import Rule
+from eventlint.rules.base import FileContext, Rule
 from eventlint.rules.kafka._consumer_flow import flow_for
 from eventlint.rules.kafka._judged_code import judged, where
 
@@ -68,6 +68,15 @@ class ProduceBeforeAssignment(Rule):
     test_files_only = True
     # ``consumer``: a test may get its consumer from a conftest fixture and name no class.
     triggers = ("Consumer", "consumer")
+
+    @classmethod
+    def precheck(cls, context: FileContext) -> bool:
+        """A consumer class named here, or a fixture of another module that makes a consumer
+        requested here (by name: a cheap look before the flow analysis)."""
+        text = context.text
+        if "Consumer" in text:
+            return True
+        return any(name in text for name in context.project.consumer_fixtures())
 
     def check(self) -> None:
         flow = flow_for(self.context)
