@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from eventlint.project.readers.syntax import dotted, value_ref
 from eventlint.project.summaries import RaiseSummary, Template, ValueRef
@@ -153,10 +155,10 @@ class _RaiseReader:
                     pending.append((inner, (*blocks, id(inner))))
         for statement, blocks in raises:
             names = _Resolver(assignments, statement.lineno, blocks)
-            # ``TOO_MANY = "..."`` at module level, raised from a function: the constant.
-            for name, value in self._module_constants.items():
-                if name not in names and name not in assignments and name not in shadowed:
-                    names[name] = [value]
+            # ``TOO_MANY = "..."`` at module level, raised from a function: the constant, when
+            # the function neither assigns the name nor takes it as a parameter.
+            names.outer = self._module_constants
+            names.hidden = shadowed | frozenset(assignments)
             self._raise(statement, names)
 
     def _raise(self, node: ast.Raise | ast.Assert, names: _Resolver) -> None:
@@ -196,6 +198,16 @@ class _RaiseReader:
 class _Resolver(dict[str, list[ast.expr]]):
     """The value a name holds at a ``raise``: its nearest assignment before it, in the same
     block or an enclosing one (a mapping, as ``message_template`` reads names)."""
+
+    outer: Mapping[str, ast.expr] = {}  # module constants, read when no local name hides them
+    hidden: frozenset[str] = frozenset()
+
+    def get(self, key: str, default: Any = None) -> Any:  # what ``message_template`` reads
+        if key in self:
+            return self[key]
+        if key in self.outer and key not in self.hidden:
+            return [self.outer[key]]
+        return default
 
     def __init__(
         self, assignments: dict[str, list[_Assignment]], line: int, blocks: tuple[int, ...]
