@@ -128,8 +128,8 @@ def _vocabularies() -> str:
             "",
             f"**`id-name-pattern`** (which names make an ID context): `{DEFAULT_ID_NAME_PATTERN}`,"
             " matched against each word of a name; and names ending in `hash`, `digest`, "
-            "`token`, `key` or `fingerprint` that also say `event`, `message`, `payload`, "
-            "`record`, `dedup` or `idempotency`.",
+            "`token`, `key` or `fingerprint` that also say `event`, `message`, `dedup` or "
+            "`idempotency` (not `payload_hash`: a content hash, for integrity or a cache).",
             "",
         ]
     )

@@ -59,12 +59,13 @@ HASHLIB_CONSTRUCTORS = frozenset(
 )  # fmt: skip
 # ``event_hash``, ``compute_event_digest``, ``dedupe_token``: a digest word ending a name that
 # also says what is being identified makes an ID, though no identity word is in it (and a
-# trailing ``token`` or ``key`` is then no credential). Not for builtin ``hash()``: a method
-# named ``event_hash`` returning ``hash(...)`` usually serves a set in the same process.
+# trailing ``token`` or ``key`` is then no credential). Not ``payload_hash`` or
+# ``record_digest``: content hashes for integrity checks and caches, more often than IDs.
+# Not for builtin ``hash()``: a method named ``event_hash`` returning ``hash(...)`` usually
+# serves a set in the same process.
 _DIGEST_WORDS = frozenset({"hash", "digest", "token", "key", "fingerprint"})
 _IDENTIFIED_WORDS = frozenset(
-    {"event", "message", "msg", "payload", "record", "dedup", "dedupe", "deduplication",
-     "idempotency", "idempotent"}
+    {"event", "message", "msg", "dedup", "dedupe", "deduplication", "idempotency", "idempotent"}
 )  # fmt: skip
 
 # Words in an identifying name that say it is not an event identifier after all.
