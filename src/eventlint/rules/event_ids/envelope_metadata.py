@@ -42,12 +42,13 @@ class EnvelopeMetadataInEventId(EventIdRule):
     ``x.get("event_id")``; a dict-literal key ``"event_id"``; and a whole object serialised
     (``model_dump()``, ``model_dump_json()``, ``.dict()``, ``.json()``,
     ``dataclasses.asdict()``, ``vars()``) whose class, found in the file or the project,
-    declares envelope fields that ``exclude`` does not remove (the class found through
-    annotations, constructors, declared field types and generic envelopes' ``Envelope[X]``). An
-    object whose class eventlint cannot find is not reported. Through a project function that
-    returns a digest, only what it hashes as given is the caller's choice: passing a message
-    with an ``event_id`` to a function that parses it and picks its fields is not flagged at the
-    caller (the function is, where it picks ``event_id``).
+    declares (itself or through its bases, in any module or package) envelope fields that
+    ``exclude`` does not remove (the class found through annotations, constructors, declared
+    field types and generic envelopes' ``Envelope[X]``). An object whose class eventlint cannot
+    find is not reported. Through a project function that returns a digest, only what it hashes
+    as given is the caller's choice: passing a message with an ``event_id`` to a function that
+    parses it and picks its fields is not flagged at the caller (the function is, where it picks
+    ``event_id``).
 
     Fix (unsafe, because it changes the IDs produced): remove the key from the hashed dict
     literal, or add the envelope fields to ``exclude={...}`` of a pydantic dump. No fix when
