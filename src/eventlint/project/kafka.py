@@ -136,25 +136,20 @@ def _fixture_modules(asker: Asker) -> list[_FixtureModule]:
     return [module for _, module in _fixture_sources(asker)]
 
 
-def consumer_fixtures(asker: Asker) -> frozenset[str]:
-    """The fixtures other modules define for the linted file that construct a consumer."""
-    return frozenset(
-        name
-        for path, module in _fixture_sources(asker)
-        if path is not None
-        for name, fixture in module.kafka.fixtures.items()
-        if fixture.makes_consumer
-    )
-
-
-def fixture_file(asker: Asker, name: str) -> Path | None:
-    """The file of another module that defines fixture ``name`` for the linted file, as pytest
-    finds it (the nearest ``conftest.py`` up to the project root, then the ``pytest_plugins``
-    modules they name); None when the linted file defines it or no module does."""
+def consumer_fixtures(asker: Asker) -> dict[str, Path]:
+    """The fixtures another module defines for the linted file that construct a consumer,
+    with that module's file. As pytest finds them: the nearest definition of a name wins (the
+    linted file's own, then the ``conftest.py`` files up to the project root, then the
+    ``pytest_plugins`` modules they name), so a nearer one that makes no consumer hides it."""
+    nearest: dict[str, tuple[Path | None, bool]] = {}
     for path, module in _fixture_sources(asker):
-        if name in module.kafka.fixtures:
-            return path
-    return None
+        for name, fixture in module.kafka.fixtures.items():
+            nearest.setdefault(name, (path, fixture.makes_consumer))
+    return {
+        name: path
+        for name, (path, makes_consumer) in nearest.items()
+        if makes_consumer and path is not None
+    }
 
 
 def _fixture_sources(asker: Asker) -> list[tuple[Path | None, _FixtureModule]]:

@@ -180,18 +180,18 @@ class ProjectView:
     def consumer_fixtures(self) -> frozenset[str]:
         """Fixtures of ``conftest.py`` files and ``pytest_plugins`` modules in this file's
         reach that construct a Kafka consumer."""
-        return self._consumer_fixtures
+        return frozenset(self._consumer_fixtures)
 
     @cached_property
-    def _consumer_fixtures(self) -> frozenset[str]:
+    def _consumer_fixtures(self) -> dict[str, Path]:
         # Asked by EVT404's pre-check and again by its analysis: the view lives for one
         # file's lint, whose recording holds what the first answer read.
         return kafka.consumer_fixtures(self)
 
     def fixture_source(self, name: str) -> tuple[Path, bytes] | None:
         """The file and text of the module (a ``conftest.py``, a ``pytest_plugins`` module)
-        that defines fixture ``name`` for this file; its content is recorded."""
-        path = kafka.fixture_file(self, name)
+        that defines consumer fixture ``name`` for this file; its content is recorded."""
+        path = self._consumer_fixtures.get(name)
         if path is None:
             return None
         data = self.read_text_of(path)

@@ -62,13 +62,10 @@ class FixtureFactories:
     def __init__(self, project: ProjectView) -> None:
         self._project = project
         self._found: dict[str, Factory | None] = {}
-        self._candidates: frozenset[str] | None = None  # fixtures that construct a consumer
 
     def get(self, name: str) -> Factory | None:
-        if self._candidates is None:
-            self._candidates = self._project.consumer_fixtures()
-        if name not in self._candidates:
-            return None  # a test requests many fixtures; few of other modules make consumers
+        # ``fixture_source`` answers only for fixtures that construct a consumer: a test
+        # requests many fixtures, and few of other modules make consumers.
         if name not in self._found:
             source = self._project.fixture_source(name)
             self._found[name] = fixture_factory(source[1], name) if source is not None else None
