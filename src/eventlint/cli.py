@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from eventlint import __version__
 from eventlint.errors import ConfigError
@@ -21,6 +21,7 @@ from eventlint.process import Terminated, install_termination_handler, tune_garb
 
 if TYPE_CHECKING:
     from eventlint import config
+    from eventlint.finding import Finding
 
 # Everything else is imported where it is needed: ``eventlint --version``, ``eventlint
 # rules`` and a usage error start in a fraction of a lint run's start-up.
@@ -172,7 +173,6 @@ def _print_rule(arguments: Sequence[str]) -> int:
 def _lint(options: argparse.Namespace) -> int:
     from eventlint import baseline
     from eventlint.discovery import check_paths_exist, discover
-    from eventlint.output import github, json_output, sarif, text
     from eventlint.runner import EngineSettings, Mode, run_files
 
     if options.unsafe_fixes and not (options.fix or options.diff):
@@ -234,23 +234,14 @@ def _lint(options: argparse.Namespace) -> int:
             sys.stdout.buffer.write(result.diff)
         sys.stdout.buffer.flush()
     fixed = sum(result.fixed for result in results)
-    if options.output_format == "json":
-        print(json_output.render(findings))
-    elif options.output_format == "sarif":
-        print(sarif.render(findings))
-    elif options.output_format == "github":
-        if findings:
-            print(github.render(findings))
-    elif not options.diff:
-        colour = text.use_colour(sys.stdout)
-        for finding in findings:
-            print(text.format_finding(finding, colour=colour, unsafe_fixes=options.unsafe_fixes))
-        if options.statistics and findings:
-            print("\n".join(text.statistics(findings, unsafe_fixes=options.unsafe_fixes)))
-        if options.show_fixes:
-            for line in text.fixes_shown([(r.display, r.fixed_codes) for r in results]):
-                print(line)
-        print(text.summary(findings, fixed=fixed, unsafe_fixes=options.unsafe_fixes))
+    _print_report(
+        findings,
+        options,
+        fixed=fixed,
+        fixes=[(result.display, result.fixed_codes) for result in results],
+        out=sys.stdout,
+        text_report=not options.diff,
+    )
     if options.exit_zero:
         return EXIT_CLEAN
     if options.diff:
@@ -260,7 +251,6 @@ def _lint(options: argparse.Namespace) -> int:
 
 def _lint_stdin(options: argparse.Namespace) -> int:
     """One buffer from stdin (``eventlint --stdin-filename PATH -``): see ``stdin_door``."""
-    from eventlint.output import github, json_output, sarif, text
     from eventlint.runner import EngineSettings
     from eventlint.stdin_door import lint_buffer
 
@@ -296,31 +286,45 @@ def _lint_stdin(options: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
     # The code (or the diff) owns stdout: the report then goes to stderr, as ruff does.
     report = sys.stderr if result.output is not None else sys.stdout
-    if options.output_format == "json":
-        print(json_output.render(findings), file=report)
-    elif options.output_format == "sarif":
-        print(sarif.render(findings), file=report)
-    elif options.output_format == "github":
-        if findings:
-            print(github.render(findings), file=report)
-    else:
-        colour = text.use_colour(report)
-        for finding in findings:
-            line = text.format_finding(finding, colour=colour, unsafe_fixes=options.unsafe_fixes)
-            print(line, file=report)
-        if options.statistics and findings:
-            print(
-                "\n".join(text.statistics(findings, unsafe_fixes=options.unsafe_fixes)), file=report
-            )
-        print(
-            text.summary(findings, fixed=result.fixed, unsafe_fixes=options.unsafe_fixes),
-            file=report,
-        )
+    _print_report(findings, options, fixed=result.fixed, fixes=[], out=report)
     if options.exit_zero:
         return EXIT_CLEAN
     if options.diff:
         return EXIT_FINDINGS if result.output else EXIT_CLEAN
     return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+def _print_report(
+    findings: Sequence[Finding],
+    options: argparse.Namespace,
+    *,
+    fixed: int,
+    fixes: Sequence[tuple[str, Sequence[str]]],
+    out: TextIO,
+    text_report: bool = True,
+) -> None:
+    """The findings in the chosen format; the text report (findings, statistics, fixes,
+    summary) only when ``text_report`` (``--diff`` prints the diff instead)."""
+    from eventlint.output import github, json_output, sarif, text
+
+    if options.output_format == "json":
+        print(json_output.render(findings), file=out)
+    elif options.output_format == "sarif":
+        print(sarif.render(findings), file=out)
+    elif options.output_format == "github":
+        if findings:
+            print(github.render(findings), file=out)
+    elif text_report:
+        colour = text.use_colour(out)
+        for finding in findings:
+            line = text.format_finding(finding, colour=colour, unsafe_fixes=options.unsafe_fixes)
+            print(line, file=out)
+        if options.statistics and findings:
+            print("\n".join(text.statistics(findings, unsafe_fixes=options.unsafe_fixes)), file=out)
+        if options.show_fixes:
+            for line in text.fixes_shown(fixes):
+                print(line, file=out)
+        print(text.summary(findings, fixed=fixed, unsafe_fixes=options.unsafe_fixes), file=out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
