@@ -153,12 +153,10 @@ class _RaiseReader:
                     raises.append((statement, blocks))
                 for inner in _blocks_of(statement):
                     pending.append((inner, (*blocks, id(inner))))
+        hidden = shadowed | frozenset(assignments)
         for statement, blocks in raises:
-            names = _Resolver(assignments, statement.lineno, blocks)
-            # ``TOO_MANY = "..."`` at module level, raised from a function: the constant, when
-            # the function neither assigns the name nor takes it as a parameter.
-            names.outer = self._module_constants
-            names.hidden = shadowed | frozenset(assignments)
+            # ``TOO_MANY = "..."`` at module level, raised from a function: the constant.
+            names = _Resolver(assignments, statement.lineno, blocks, self._module_constants, hidden)
             self._raise(statement, names)
 
     def _raise(self, node: ast.Raise | ast.Assert, names: _Resolver) -> None:
@@ -199,20 +197,19 @@ class _Resolver(dict[str, list[ast.expr]]):
     """The value a name holds at a ``raise``: its nearest assignment before it, in the same
     block or an enclosing one (a mapping, as ``message_template`` reads names)."""
 
-    outer: Mapping[str, ast.expr] = {}  # module constants, read when no local name hides them
-    hidden: frozenset[str] = frozenset()
-
-    def get(self, key: str, default: Any = None) -> Any:  # what ``message_template`` reads
-        if key in self:
-            return self[key]
-        if key in self.outer and key not in self.hidden:
-            return [self.outer[key]]
-        return default
-
     def __init__(
-        self, assignments: dict[str, list[_Assignment]], line: int, blocks: tuple[int, ...]
+        self,
+        assignments: dict[str, list[_Assignment]],
+        line: int,
+        blocks: tuple[int, ...],
+        outer: Mapping[str, ast.expr],
+        hidden: frozenset[str],
     ) -> None:
+        """``outer``: the module's constants, read for a name the function neither assigns
+        nor takes as a parameter (``hidden``)."""
         super().__init__()
+        self._outer = outer
+        self._hidden = hidden
         for name, candidates in assignments.items():
             reaching = [
                 candidate
@@ -223,6 +220,13 @@ class _Resolver(dict[str, list[ast.expr]]):
                 self[name] = [max(reaching, key=lambda candidate: candidate.line).value]
             elif len(candidates) == 1:
                 self[name] = [candidates[0].value]
+
+    def get(self, key: str, default: Any = None) -> Any:  # what ``message_template`` reads
+        if key in self:
+            return self[key]
+        if key in self._outer and key not in self._hidden:
+            return [self._outer[key]]
+        return default
 
 
 def _module_constants(body: list[ast.stmt]) -> dict[str, ast.expr]:
