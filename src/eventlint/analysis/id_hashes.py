@@ -160,6 +160,8 @@ def analyse(context: FileContext) -> EventIdAnalysis:
     sensitive = options.sensitive_fields + options.extend_sensitive_fields
     extra = frozenset(options.hash_functions)
     helper = _project_helpers(context)
+    identifying = _Identifying(id_pattern, sensitive, digest_names=True)
+    identifying_builtin = _Identifying(id_pattern, sensitive, digest_names=False)
     sites: list[HashSite] = []
     for scope in scopes_of(module):
         for call in scope.calls:
@@ -171,12 +173,9 @@ def analyse(context: FileContext) -> EventIdAnalysis:
             if hashed.kind is HashKind.UUID:
                 id_name = scope.display_name
             else:
+                builtin = hashed.kind is HashKind.BUILTIN
                 id_name, id_value = _identifying_name(
-                    call,
-                    scope,
-                    _Identifying(
-                        id_pattern, sensitive, digest_names=hashed.kind is not HashKind.BUILTIN
-                    ),
+                    call, scope, identifying_builtin if builtin else identifying
                 )
             site = HashSite(
                 call=call,
