@@ -11,7 +11,7 @@ import ast
 import builtins
 from dataclasses import dataclass, field
 
-from eventlint.analysis.walk import walk
+from eventlint.analysis.walk import breadth_first, walk
 
 _BUILTINS = frozenset(dir(builtins))
 
@@ -86,7 +86,7 @@ class _ImportCollector:
     def enter(self, node: ast.AST) -> bool:
         if isinstance(node, ast.If) and _is_type_checking(node.test):
             for statement in node.body:
-                for inner in ast.walk(statement):
+                for inner in breadth_first(statement):
                     if isinstance(inner, (ast.Import, ast.ImportFrom)):
                         self._typing_imports.add(id(inner))
         if isinstance(node, ast.Import):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 
 from eventlint.analysis.event_fields import MARKER_KINDS
+from eventlint.analysis.walk import breadth_first
 from eventlint.project.readers.raise_sites import message_template
 from eventlint.project.readers.syntax import (
     dotted,
@@ -93,7 +94,7 @@ def _binds_any(statement: ast.stmt, names: frozenset[str]) -> bool:
         return any(
             isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Name))
             and getattr(inner, "name", getattr(inner, "id", None)) in names
-            for inner in ast.walk(statement)
+            for inner in breadth_first(statement)
         )
     return False
 
@@ -175,7 +176,7 @@ def _init_message(method: ast.FunctionDef | ast.AsyncFunctionDef) -> Template | 
     """The template ``__init__`` builds its message from, when it adds text of its own
     (``super().__init__(f"Bad job {job!r}: {reason}")``)."""
     scope = plain_assignments(method)
-    for inner in ast.walk(method):
+    for inner in breadth_first(method):
         if not isinstance(inner, ast.Call) or not isinstance(inner.func, ast.Attribute):
             continue
         if inner.func.attr != "__init__":
@@ -198,7 +199,7 @@ def _message_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple
     positional = [parameter.arg for parameter in (*arguments.posonlyargs, *arguments.args)][1:]
     handed: str | None = None
     hands_on = False  # ``super().__init__(...)`` is called: only what it is given counts
-    for inner in ast.walk(method):
+    for inner in breadth_first(method):
         if (
             isinstance(inner, ast.Call)
             and isinstance(inner.func, ast.Attribute)
@@ -215,7 +216,7 @@ def _message_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple
     if message is None:
         return ()
     found: list[str] = []
-    for inner in ast.walk(method):
+    for inner in breadth_first(method):
         if isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Name):
             if inner.value.id != message:
                 continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 
 from eventlint.analysis.hashed_parameters import Intake, names_taken_whole
+from eventlint.analysis.walk import breadth_first
 from eventlint.project.readers.syntax import dotted, plain_assignments
 from eventlint.project.summaries import HashedParameter
 
@@ -92,7 +93,7 @@ def _taken_whole(
 
     hashes: list[ast.Call] = []
     data: list[ast.AST] = []
-    for inner in ast.walk(function):
+    for inner in breadth_first(function):
         if isinstance(inner, ast.Call):
             qualified = _qualify(inner.func, imports)
             if qualified is not None and _is_hash(qualified):
@@ -103,7 +104,7 @@ def _taken_whole(
     if not hashes:
         return {}
     hash_names = _names_bound_to(hashes, assignments)
-    for inner in ast.walk(function):
+    for inner in breadth_first(function):
         if (
             isinstance(inner, ast.Call)
             and isinstance(inner.func, ast.Attribute)
@@ -142,7 +143,7 @@ def _names_bound_to(calls: list[ast.Call], assignments: dict[str, list[ast.expr]
             for value in values:
                 if any(
                     id(inner) in targets or (isinstance(inner, ast.Name) and inner.id in bound)
-                    for inner in ast.walk(value)
+                    for inner in breadth_first(value)
                 ):
                     bound.add(name)
                     changed = True
@@ -157,9 +158,9 @@ def _returns_digest(
     assignments: dict[str, list[ast.expr]],
 ) -> bool:
     targets = {id(call) for call in hashes}
-    for inner in ast.walk(function):
+    for inner in breadth_first(function):
         if isinstance(inner, ast.Return) and inner.value is not None:
-            for part in ast.walk(inner.value):
+            for part in breadth_first(inner.value):
                 if id(part) in targets or (isinstance(part, ast.Name) and part.id in hash_names):
                     return True
     return False

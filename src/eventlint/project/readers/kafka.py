@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from eventlint.analysis.walk import breadth_first, children
 from eventlint.project.readers.syntax import Function, dotted, module_functions
 from eventlint.project.summaries import FixtureSummary, KafkaSummary
 
@@ -90,7 +91,7 @@ def _walk_own(node: Function) -> Iterator[ast.AST]:
     while pending:
         current = pending.pop()
         yield current
-        for child in ast.iter_child_nodes(current):
+        for child in children(current):
             if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 pending.append(child)
 
@@ -100,7 +101,7 @@ def _mentions_assignment(loop: ast.While | ast.For) -> bool:
         isinstance(inner, ast.Call)
         and isinstance(inner.func, ast.Attribute)
         and inner.func.attr == "assignment"
-        for inner in ast.walk(loop)
+        for inner in breadth_first(loop)
     )
 
 
@@ -146,7 +147,7 @@ def _fixtures(tree: ast.Module, ready: set[str]) -> dict[str, FixtureSummary]:
             makes_consumer=any(
                 isinstance(inner, ast.Call)
                 and (dotted(inner.func) or "").rsplit(".", 1)[-1].endswith("Consumer")
-                for inner in ast.walk(node)  # nested factories (``async def make``) included
+                for inner in breadth_first(node)  # nested factories (``async def make``) included
             ),
         )
     return found

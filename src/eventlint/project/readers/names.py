@@ -5,11 +5,19 @@ and whether the module can grow names at runtime, which makes them unknown)."""
 from __future__ import annotations
 
 import ast
+import re
 
+from eventlint.analysis.walk import breadth_first, children
 from eventlint.project.summaries import ModuleSummary
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_SCOPE_WORDS = (b"global", b"exec", b"modules", b"vars", b"locals", b"__path__", b"setattr")
+# What a function body needs for ``_inside_scope`` to find anything: a ``global`` statement,
+# ``exec``, ``__path__``, a namespace call or ``sys.modules`` (``setattr`` counts only on
+# ``sys.modules``). Words, not substrings: "modules" alone is in most docstrings.
+_SCOPE_WORDS = re.compile(
+    rb"\bglobal\b|\bexec\b|__path__|\b(?:globals|vars|locals)\b"
+    rb"|\bsys\b[\s\\]*\.[\s\\]*modules\b"
+)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -21,7 +29,7 @@ def read_imports(tree: ast.Module, source: bytes) -> dict[str, str]:
 def read_names(tree: ast.Module, source: bytes) -> ModuleSummary:
     names = _NameCollector()
     # Function bodies matter only for ``global`` and namespace rewrites: most files have none.
-    names.scan_scopes = any(word in source for word in _SCOPE_WORDS)
+    names.scan_scopes = _SCOPE_WORDS.search(source) is not None
     for statement in tree.body:
         names.statement(statement)
     return names.summary
@@ -63,7 +71,7 @@ class _NameCollector:
             return
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             self._all_entries(node)
-        for child in ast.iter_child_nodes(node):
+        for child in children(node):
             if isinstance(child, ast.stmt):
                 self.statement(child)
             else:
@@ -95,11 +103,11 @@ class _NameCollector:
                 continue
             if isinstance(current, _COMPREHENSIONS):
                 # Comprehension variables do not leak, but a walrus inside one does.
-                for inner in ast.walk(current):
+                for inner in breadth_first(current):
                     if isinstance(inner, ast.NamedExpr) and isinstance(inner.target, ast.Name):
                         self.summary.defined.add(inner.target.id)
                 continue
-            for child in ast.iter_child_nodes(current):
+            for child in children(current):
                 if isinstance(child, ast.stmt):
                     self.statement(child)
                 else:
@@ -109,7 +117,7 @@ class _NameCollector:
         """A function may bind module names (``global``) or rewrite the namespace."""
         if not self.scan_scopes:
             return
-        for inner in ast.walk(scope):
+        for inner in breadth_first(scope):
             if isinstance(inner, ast.Global):
                 self.summary.defined.update(inner.names)
             elif _rewrites_namespace(inner):
@@ -182,5 +190,5 @@ def _mentions_sys_modules(node: ast.AST) -> bool:
         and inner.attr == "modules"
         and isinstance(inner.value, ast.Name)
         and inner.value.id == "sys"
-        for inner in ast.walk(node)
+        for inner in breadth_first(node)
     )

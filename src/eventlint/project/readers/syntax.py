@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from eventlint.analysis.walk import breadth_first, children
 from eventlint.project.summaries import ValueRef
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -54,7 +55,7 @@ def dotted_names(node: ast.AST) -> list[str]:
             if text.replace(".", "").isidentifier():
                 found.append(text)
             continue
-        stack.extend(reversed(list(ast.iter_child_nodes(current))))
+        stack.extend(reversed(children(current)))
     return found
 
 
@@ -89,7 +90,7 @@ def plain_assignments(scope: ast.AST) -> dict[str, list[ast.expr]]:
     """Plain ``name = value`` assignments in a function (nested functions included: an
     over-approximation that only ever makes a name's value less certain)."""
     found: dict[str, list[ast.expr]] = {}
-    for inner in ast.walk(scope):
+    for inner in breadth_first(scope):
         if isinstance(inner, ast.Assign):
             for target in inner.targets:
                 if isinstance(target, ast.Name):

@@ -5,14 +5,16 @@ return a consumer, the fixtures a test requests."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.scopes import string_value
-from eventlint.analysis.walk import descendants, in_source_order
+from eventlint.analysis.walk import children, descendants, in_source_order
 from eventlint.project.readers.syntax import module_functions
 from eventlint.project.view import ProjectView
+from eventlint.rules.base import FileContext
 from eventlint.rules.kafka._lifecycle import CONSUMERS, Library
 
 OFFSET_KEYS = frozenset({"auto_offset_reset", "auto.offset.reset"})
@@ -167,7 +169,7 @@ def _own_returns(node: FunctionNode) -> Iterator[str]:
             continue
         if isinstance(current, (ast.Return, ast.Yield)) and isinstance(current.value, ast.Name):
             yield current.value.id
-        stack.extend(ast.iter_child_nodes(current))
+        stack.extend(children(current))
 
 
 def _body_in_source_order(node: FunctionNode) -> Iterator[ast.AST]:
@@ -304,3 +306,24 @@ def mentions_assignment(node: ast.AST) -> bool:
         isinstance(inner, ast.Call) and (dotted_name(inner.func) or "").endswith("assignment")
         for inner in descendants(node)
     )
+
+
+_CLIENT_ROOTS = frozenset({"aiokafka", "confluent_kafka", "kafka"})
+# A client named as written, without an import (``qualify`` returns it as is).
+_CLIENT_WRITTEN = re.compile(r"(?<![\w.])(?:aiokafka|confluent_kafka|kafka)\.")
+
+
+def may_hold_clients(context: FileContext) -> bool:
+    """Whether the walk could find a client at all: it binds one only where a call
+    qualifies to a client class (an import of a client package, or the package written
+    out), or where a test requests another module's consumer fixture. Most files that say
+    "Consumer" are neither (a framework's own consumer classes), and the walk is the
+    costliest part of the Kafka rules."""
+    imports = context.imports
+    if any(target.split(".", 1)[0] in _CLIENT_ROOTS for target in imports.aliases.values()):
+        return True
+    if _CLIENT_WRITTEN.search(context.text):
+        return True
+    if not context.is_test_file:
+        return False
+    return any(name in context.text for name in context.project.consumer_fixtures())

@@ -44,6 +44,7 @@ from eventlint.rules.kafka._construction import (
     Factory,
     FixtureFactories,
     factories,
+    may_hold_clients,
     mentions_assignment,
     module_dicts,
     offset_reset,
@@ -81,9 +82,9 @@ def flow_for(context: FileContext) -> KafkaFlow:
 
 
 def _build(context: FileContext) -> KafkaFlow:
-    builder = _Builder(context)
-    builder.read_module(context.module)
-    return builder.finish()
+    if not may_hold_clients(context):
+        return KafkaFlow(context)  # no client, no binding: every Kafka rule is silent
+    return _Builder(context).read_module(context.module)
 
 
 @dataclass
@@ -128,7 +129,7 @@ class _Builder:
 
     # -- reading -------------------------------------------------------------------------
 
-    def read_module(self, module: ast.Module) -> None:
+    def read_module(self, module: ast.Module) -> KafkaFlow:
         self._dicts = module_dicts(module)
         self._factories = factories(module, self._imports, self._dicts)
         self.flow.functions.append(self._module_function)
@@ -139,6 +140,7 @@ class _Builder:
                 self._visit(*task)
             else:
                 task()
+        return self.finish()
 
     def _factory_named(self, name: str, function: Function) -> Factory | None:
         """A factory of the module, or one a requested fixture of another module is."""
@@ -493,5 +495,6 @@ class _Builder:
         for binding in flow.bindings:
             for sub in binding.subscriptions:
                 sub.signals_on_assign = sub.on_assign in self._signal_callbacks
-        flow.find_readiness()
+        if flow.bindings:  # readiness is asked of a consumer's subscriptions only
+            flow.find_readiness()
         return flow
