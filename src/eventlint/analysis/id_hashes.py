@@ -44,7 +44,7 @@ from eventlint.analysis.hash_inputs import (
 from eventlint.analysis.imports import ImportMap, dotted_name
 from eventlint.analysis.name_words import any_word_matches, names_field, words
 from eventlint.analysis.scopes import FunctionNode, Scope, scopes_of, string_value
-from eventlint.analysis.walk import descendants
+from eventlint.analysis.walk import descendants, walk
 from eventlint.config import Settings
 from eventlint.project import ClassInfo
 from eventlint.project.modules import FieldInfo
@@ -163,7 +163,10 @@ def analyse(context: FileContext) -> EventIdAnalysis:
     identifying = _Identifying(id_pattern, sensitive, digest_names=True)
     identifying_builtin = _Identifying(id_pattern, sensitive, digest_names=False)
     sites: list[HashSite] = []
-    for scope in scopes_of(module):
+    functions = _functions_with_hashes(module, imports, extra, helper)
+    if functions is None:
+        return EventIdAnalysis(sites=sites, imports=imports, context=context)
+    for scope in scopes_of(module, functions):
         for call in scope.calls:
             hashed = _classify(call, scope, imports, extra, helper)
             if hashed is None:
@@ -224,6 +227,49 @@ def _project_helpers(
         return known[qualified]
 
     return helper
+
+
+_HASH_NAMES = frozenset(
+    {"uuid.uuid3", "uuid.uuid5", "builtins.hash", "hashlib.new", "hmac.new", "hmac.digest"}
+)
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _functions_with_hashes(
+    module: ast.Module,
+    imports: ImportMap,
+    extra: frozenset[str],
+    helper: Callable[[str], tuple[HashedParameter, ...] | None],
+) -> set[int] | None:
+    """The ids of the functions that hold a call ``_classify`` may call a hash, or that
+    hold such a function; None when the module holds no such call. Most functions of a
+    module that hashes hash nothing (a class with one ``__hash__``): their scopes are not
+    built. The test is ``_classify``'s, loosened (any ``hashlib.`` name), never tightened."""
+    functions: set[int] = set()
+    enclosing: list[ast.AST] = []
+    found = False
+
+    def enter(node: ast.AST) -> bool:
+        nonlocal found
+        if isinstance(node, _FUNCTION_NODES):
+            enclosing.append(node)
+        elif isinstance(node, ast.Call):
+            qualified = imports.qualify(node.func)
+            if qualified is not None and (
+                qualified in _HASH_NAMES
+                or qualified.startswith("hashlib.")
+                or qualified in extra
+                or helper(qualified) is not None
+            ):
+                found = True
+                functions.update(id(function) for function in enclosing)
+        return True
+
+    def leave(node: ast.AST) -> None:
+        enclosing.pop()
+
+    walk(module, enter, leave, _FUNCTION_NODES)
+    return functions if found else None
 
 
 def _classify(

@@ -29,6 +29,10 @@ def dotted_name(node: ast.AST | None) -> str | None:
     return ".".join(reversed(parts))
 
 
+# What ``_ImportCollector.leave`` acts on.
+_NESTING = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
 @dataclass
 class ImportMap:
     """Local alias -> fully qualified name, for every import in a module."""
@@ -46,7 +50,7 @@ class ImportMap:
     @classmethod
     def build(cls, module: ast.Module) -> ImportMap:
         collector = _ImportCollector()
-        walk(module, collector.enter, collector.leave)
+        walk(module, collector.enter, collector.leave, _NESTING)
         result = collector.result
         result.typing_only = collector.typing_bound - collector.runtime_bound
         result.function_only = (

@@ -67,9 +67,16 @@ class Scope:
         return name in self.assignments or name in self.key_assignments
 
 
-def scopes_of(module: ast.Module) -> list[Scope]:
-    collector = _ScopeCollector(module)
-    walk(module, collector.enter, collector.leave)
+# What ``_ScopeCollector.leave`` acts on.
+_SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def scopes_of(module: ast.Module, functions: set[int] | None = None) -> list[Scope]:
+    """The module's scopes; with ``functions`` (ids of function nodes), only those
+    functions' scopes besides the module's: the others' bodies are not read at all (each
+    scope is self-contained, so leaving one out changes no other)."""
+    collector = _ScopeCollector(module, functions)
+    walk(module, collector.enter, collector.leave, _SCOPE_NODES)
     return collector.scopes
 
 
@@ -87,7 +94,8 @@ class _ScopeCollector:
     """Dispatches on node type to ``visit_<Type>`` methods, like an ``ast.NodeVisitor``, over
     the iterative walk."""
 
-    def __init__(self, module: ast.Module) -> None:
+    def __init__(self, module: ast.Module, functions: set[int] | None = None) -> None:
+        self._functions = functions
         self.scopes: list[Scope] = [Scope(node=module, name="<module>", class_name=None)]
         self._stack: list[Scope] = [self.scopes[0]]
         self._classes: list[str] = []
@@ -98,14 +106,24 @@ class _ScopeCollector:
         }
 
     def enter(self, node: ast.AST) -> bool:
+        if not self._wanted(node):
+            return False
         handler = self._handlers.get(type(node))
         if handler is not None:
             handler(self, node)
         return True
 
+    def _wanted(self, node: ast.AST) -> bool:
+        return (
+            self._functions is None
+            or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            or id(node) in self._functions
+        )
+
     def leave(self, node: ast.AST) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self._stack.pop()
+            if self._wanted(node):
+                self._stack.pop()
         elif isinstance(node, ast.ClassDef):
             self._classes.pop()
 

@@ -67,20 +67,26 @@ def walk(
     node: ast.AST,
     enter: Callable[[ast.AST], bool],
     leave: Callable[[ast.AST], None] | None = None,
+    leaving: tuple[type[ast.AST], ...] | None = None,
 ) -> None:
-    """Depth-first in source order; ``enter`` returns False to skip a node's children."""
+    """Depth-first in source order; ``enter`` returns False to skip a node's children.
+    ``leaving`` names the only node classes ``leave`` acts on (the others are not left,
+    which spares a stack entry per node)."""
     stack: list[_Entry] = [(node, False)]
+    pop = stack.pop
     while stack:
-        current, leaving = stack.pop()
-        if leaving:
-            if leave is not None:
-                leave(current)
+        current, is_leaving = pop()
+        if is_leaving:
+            leave(current)  # type: ignore[misc]  # pushed only when there is one
             continue
         descend = enter(current)
-        if leave is not None:
+        if leave is not None and (leaving is None or isinstance(current, leaving)):
             stack.append((current, True))
         if descend:
-            stack.extend((child, False) for child in reversed(children(current)))
+            found = children(current)
+            if found:
+                found.reverse()
+                stack.extend([(child, False) for child in found])
 
 
 def breadth_first(node: ast.AST) -> Iterator[ast.AST]:
