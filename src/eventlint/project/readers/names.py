@@ -8,15 +8,17 @@ import ast
 import re
 
 from eventlint.analysis.walk import breadth_first, children
+from eventlint.project.readers.syntax import statements_within
 from eventlint.project.summaries import ModuleSummary
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-# What a function body needs for ``_inside_scope`` to find anything: a ``global`` statement,
-# ``exec``, ``__path__``, a namespace call or ``sys.modules`` (``setattr`` counts only on
-# ``sys.modules``). Words, not substrings: "modules" alone is in most docstrings.
-_SCOPE_WORDS = re.compile(
-    rb"\bglobal\b|\bexec\b|__path__|\b(?:globals|vars|locals)\b"
-    rb"|\bsys\b[\s\\]*\.[\s\\]*modules\b"
+# What a function body needs for ``_inside_scope`` to find anything: a ``global`` statement
+# (found among the statements alone), or ``exec``, ``__path__``, a namespace call or
+# ``sys.modules`` for a rewrite (``setattr`` counts only on ``sys.modules``), which may be
+# in any expression. Words, not substrings: "modules" alone is in most docstrings.
+_GLOBAL_WORD = re.compile(rb"\bglobal\b")
+_REWRITE_WORDS = re.compile(
+    rb"\bexec\b|__path__|\b(?:globals|vars|locals)\b|\bsys\b[\s\\]*\.[\s\\]*modules\b"
 )
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -29,7 +31,8 @@ def read_imports(tree: ast.Module, source: bytes) -> dict[str, str]:
 def read_names(tree: ast.Module, source: bytes) -> ModuleSummary:
     names = _NameCollector()
     # Function bodies matter only for ``global`` and namespace rewrites: most files have none.
-    names.scan_scopes = _SCOPE_WORDS.search(source) is not None
+    names.scan_globals = _GLOBAL_WORD.search(source) is not None
+    names.scan_rewrites = _REWRITE_WORDS.search(source) is not None
     for statement in tree.body:
         names.statement(statement)
     return names.summary
@@ -38,7 +41,8 @@ def read_names(tree: ast.Module, source: bytes) -> ModuleSummary:
 class _NameCollector:
     def __init__(self) -> None:
         self.summary = ModuleSummary()
-        self.scan_scopes = True
+        self.scan_globals = True
+        self.scan_rewrites = True
         self._all_seen = False
 
     def statement(self, node: ast.AST) -> None:
@@ -115,13 +119,16 @@ class _NameCollector:
 
     def _inside_scope(self, scope: ast.AST) -> None:
         """A function may bind module names (``global``) or rewrite the namespace."""
-        if not self.scan_scopes:
-            return
-        for inner in breadth_first(scope):
-            if isinstance(inner, ast.Global):
-                self.summary.defined.update(inner.names)
-            elif _rewrites_namespace(inner):
-                self.summary.names_unknown = True
+        if self.scan_rewrites:
+            for inner in breadth_first(scope):
+                if isinstance(inner, ast.Global):
+                    self.summary.defined.update(inner.names)
+                elif _rewrites_namespace(inner):
+                    self.summary.names_unknown = True
+        elif self.scan_globals:
+            for statement in statements_within(scope):
+                if isinstance(statement, ast.Global):
+                    self.summary.defined.update(statement.names)
 
     def _all_entries(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
