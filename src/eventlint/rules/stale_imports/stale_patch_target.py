@@ -16,7 +16,8 @@ class StalePatchTarget(StaleImportRule):
     ``.multiple``, on every pytest-mock fixture), ``monkeypatch.setattr("a.b.name", value)``
     and ``monkeypatch.delattr("a.b.name")``. The target resolves as the runtime does: the
     longest prefix that is an existing module, then an attribute of it. Only the first
-    attribute is judged (a class's methods are not), only first-party targets, and calls with
+    attribute is judged (a class's methods are not), only first-party targets (never a
+    submodule a build writes, as EVT301 defines it), and calls with
     ``create=True`` (or ``raising=False`` for monkeypatch) are skipped, since they may create
     what they patch. A patch whose target vanished fails at runtime with an ``AttributeError``
     or ``ModuleNotFoundError``; worse, after a move it can keep patching an old alias that
