@@ -79,6 +79,9 @@ class FixOutcome:
     applied: int
     refused: str | None = None  # why a fix result was thrown away
     applied_codes: tuple[str, ...] = ()  # the code of each finding fixed (``--show-fixes``)
+    # What remains of a move: findings naming a stale module (``Finding.reference``) whose
+    # other references in the file were fixed.
+    left_behind: tuple[Finding, ...] = ()
 
 
 class Engine:
@@ -256,6 +259,7 @@ class Engine:
         current = text
         applied = 0
         applied_codes: list[str] = []
+        moved: set[str] = set()
         refused: str | None = None
         for _ in range(MAX_FIX_ROUNDS):
             run = self.lint(current, path, display, kind=kind)
@@ -280,6 +284,12 @@ class Engine:
             current = new_text
             applied += sum(len(planned.findings) for planned in chosen)
             applied_codes += [finding.code for planned in chosen for finding in planned.findings]
+            moved |= {
+                finding.reference
+                for planned in chosen
+                for finding in planned.findings
+                if finding.reference is not None
+            }
         remaining = self.lint(current, path, display, kind=kind).findings
         return FixOutcome(
             text=current,
@@ -287,6 +297,7 @@ class Engine:
             applied=applied,
             refused=refused,
             applied_codes=tuple(applied_codes),
+            left_behind=tuple(finding for finding in remaining if finding.reference in moved),
         )
 
     def fix_finding(
@@ -446,6 +457,7 @@ def _finding(context: FileContext, report: Report, lines: list[str]) -> Finding:
         end_column=end_column + 1,
         fix=report.fix,
         fingerprint=fingerprint(report.code, lines, (line, column), (end_line, end_column)),
+        reference=report.reference,
     )
 
 
