@@ -275,7 +275,7 @@ class Engine:
             except FixUnavailable as why:
                 refused = f"its fixes cannot be applied: {why}"
                 break
-            new_text = fixes.splice(current, edits)
+            new_text = self._wrapped(current, fixes.splice(current, edits), edits, path, kind)
             if new_text == current:
                 break
             if kind == PYTHON and not _parses(new_text):
@@ -316,10 +316,24 @@ class Engine:
             return None
         if not chosen:
             return None
-        new_text = fixes.splice(text, edits)
+        new_text = self._wrapped(text, fixes.splice(text, edits), edits, path, kind)
         if new_text == text or (kind == PYTHON and not _parses(new_text)):
             return None
         return new_text
+
+    def _wrapped(
+        self, before: str, after: str, edits: Sequence[TextEdit], path: Path, kind: str
+    ) -> str:
+        """The fixed text with the lines the fixes pushed past the project's line length
+        wrapped as the formatters would (``fixes.wrapping``); unwrapped when that fails."""
+        if kind != PYTHON or not edits:
+            return after
+        from eventlint.fixes.line_length import line_length
+        from eventlint.fixes.wrapping import wrap_long_lines
+
+        root = self.resolver.for_path(path).root
+        wrapped = wrap_long_lines(before, after, edits, lambda: line_length(path, root))
+        return wrapped if wrapped == after or _parses(wrapped) else after
 
     def _plan(
         self, context: FileContext, allowed: Sequence[PlannedFix]
