@@ -198,3 +198,15 @@ def test_a_broken_config_or_ignore_file_is_no_error(tmp_path: Path) -> None:
     (project / ".gitignore").write_bytes(b"[unclosed\n\xff\xfe\n")
     write(project / "tests" / "test_stamp.py", "from app.stamp import BUILT\n")
     assert [item["code"] for item in _lint(project, "--no-cache")] == ["EVT301"]
+
+
+def test_the_checkouts_ignore_rules_above_the_project_root_apply(tmp_path: Path) -> None:
+    """A service's project root inside a monorepo checkout: the checkout's top .gitignore
+    (where ``.git`` is) covers the service's files too, as it does for git."""
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / ".gitignore", "services/api/app/stamp.py\n")
+    project = _project(tmp_path / "services" / "api")
+    write(project / "tests" / "test_stamp.py", "from app.stamp import BUILT\n")
+    assert _lint(project, "--no-cache") == []
+    (tmp_path / ".git").rmdir()  # no checkout: only the project's own files are read
+    assert [item["code"] for item in _lint(project, "--no-cache")] == ["EVT301"]

@@ -4,8 +4,10 @@ A missing module file is *generated* when:
 
 - its name says so: ``_version``, ``__version__``, ``version`` (setuptools-scm, hatch-vcs,
   versioneer), ``*_pb2``, ``*_pb2_grpc``, ``*_grpc_pb2`` (protobuf, gRPC);
-- the project's git ignore rules cover it (the ``.gitignore`` files from the project root
-  down to its folder, read as git reads them: see ``gitignore``; git itself is never run);
+- the project's git ignore rules cover it (the ``.gitignore`` files from the top of the git
+  checkout, the nearest folder at or above the project root holding ``.git``, else the
+  project root, down to its folder, read as git reads them: see ``gitignore``; git itself
+  is never run);
 - a build configuration in a folder above it names it: ``[tool.setuptools_scm]``
   ``write_to``/``version_file``, ``[tool.hatch.build.hooks.vcs] version-file`` (also under a
   build target), ``[tool.hatch.version.raw-options] write_to``/``version_file``,
@@ -14,7 +16,7 @@ A missing module file is *generated* when:
   ``versionfile_build``.
 
 Each answer records what it read for the results cache: the listing of every folder from the
-project root down (it says whether a ``.gitignore`` or a config file is there) and the
+checkout's top down (it says whether a ``.gitignore`` or a config file is there) and the
 content of each ``.gitignore``, pyproject.toml and setup.cfg it read.
 """
 
@@ -54,6 +56,7 @@ class GeneratedModules:
         self._recorder = recorder
         self._ignore_files: dict[Path, gitignore.IgnoreFile | None] = {}
         self._named: dict[Path, frozenset[Path]] = {}
+        self._top: Path | None = None
 
     def is_generated(self, dotted: str, folders: tuple[Path, ...]) -> bool:
         """Whether module ``dotted`` (the last part of it) would be generated in one of
@@ -70,12 +73,13 @@ class GeneratedModules:
     def is_generated_path(self, path: Path) -> bool:
         """Whether ``path`` (absolute, under the project root) is git-ignored or named by a
         build configuration above it as a file the build writes."""
-        root = self._inventory.root
+        top = self._checkout_top()
         try:
-            parts = path.relative_to(root).parts
+            path.relative_to(self._inventory.root)
+            parts = path.relative_to(top).parts
         except ValueError:
             return False
-        folders = [root]
+        folders = [top]
         for part in parts[:-1]:
             folders.append(folders[-1] / part)
         ignore_files: list[gitignore.IgnoreFile] = []
@@ -85,12 +89,24 @@ class GeneratedModules:
                 dir_key(folder), listing_fingerprint(listing.files, listing.folders)
             )
             if ".gitignore" in listing.files:
-                found = self._ignore_file(folder)
+                found = self._ignore_file(folder, top)
                 if found is not None:
                     ignore_files.append(found)
             if path in self._build_named(folder, listing.files, listing.folders):
                 return True
         return gitignore.is_ignored(ignore_files, PurePosixPath(*parts).as_posix())
+
+    def _checkout_top(self) -> Path:
+        """The top of the git checkout holding the project root (the nearest folder at or
+        above it with a ``.git`` folder or file, as in a worktree); the root without one.
+        Its ``.gitignore`` files above the root apply too, as they do for git."""
+        if self._top is None:
+            root = self._inventory.root
+            self._top = next(
+                (folder for folder in (root, *root.parents) if os.path.lexists(folder / ".git")),
+                root,
+            )
+        return self._top
 
     def _note(self, file: Path) -> None:
         """A read of ``file``, for whoever asks (memoised answers are noted again)."""
@@ -102,12 +118,12 @@ class GeneratedModules:
         except sourcefile.SourceError:
             return None
 
-    def _ignore_file(self, folder: Path) -> gitignore.IgnoreFile | None:
+    def _ignore_file(self, folder: Path, top: Path) -> gitignore.IgnoreFile | None:
         file = folder / ".gitignore"
         self._note(file)
         if folder not in self._ignore_files:
             text = self._read(file)
-            base = folder.relative_to(self._inventory.root).parts
+            base = folder.relative_to(top).parts
             self._ignore_files[folder] = None if text is None else gitignore.parse(text, base)
         return self._ignore_files[folder]
 

@@ -31,9 +31,10 @@ class MissingModule(StaleImportRule):
     stale, so the finding itself stays silent (and there is nothing to fix). Generated
     means: named ``_version``, ``version`` or ``__version__`` (setuptools-scm, hatch-vcs,
     versioneer), ``*_pb2`` or ``*_pb2_grpc`` (protobuf, gRPC); a path the project's
-    ``.gitignore`` files cover (root and nested, with negations and folder patterns, read as
-    git reads them; git is never run); or a path the build configuration in a folder above
-    it names: ``[tool.setuptools_scm]`` ``write_to``/``version_file``,
+    ``.gitignore`` files cover (from the checkout's top down, nested ones too, with negations
+    and folder patterns, read as git reads them; git is never run); or a path the build
+    configuration in a folder above it names: ``[tool.setuptools_scm]``
+    ``write_to``/``version_file``,
     ``[tool.hatch.build.hooks.vcs] version-file`` (also per build target),
     ``[tool.hatch.version.raw-options]`` ``write_to``/``version_file``,
     ``[tool.pdm.version] write_to``, ``[tool.versioneer]`` or setup.cfg's ``[versioneer]``
