@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import run_cli, write
+from helpers import read_sealed, run_cli, write, write_sealed
 
 from eventlint.project.readers import summarise
 
@@ -240,11 +240,12 @@ def test_module_summaries_are_stored_and_reused_until_the_module_changes(project
     assert ("test_orders.py", 2, "EVT302") in first  # cancel_order is missing
     store = project / ".eventlint_cache" / "module-summaries.json"
     orders = str((project / "src" / "shop" / "orders.py").resolve())
-    data = json.loads(store.read_text())
+    data = read_sealed(store)
     assert data["modules"][orders][2]["defined"] == ["place_order"]
-    # Doctor the stored summary and drop the results: the next run must read the store.
+    # Doctor the stored summary (sealed as this machine would) and drop the results: the
+    # next run must read the store.
     data["modules"][orders][2]["defined"].append("cancel_order")
-    store.write_text(json.dumps(data))
+    write_sealed(store, data)
     for entry in (project / ".eventlint_cache").glob("*.json"):
         if entry != store:
             entry.unlink()
@@ -267,5 +268,5 @@ def test_pool_workers_hand_their_summaries_to_the_parent(tmp_path: Path) -> None
         )
     result = run_cli("--jobs", "2", ".", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    stored = json.loads((tmp_path / ".eventlint_cache" / "module-summaries.json").read_text())
+    stored = read_sealed(tmp_path / ".eventlint_cache" / "module-summaries.json")
     assert len([path for path in stored["modules"] if "/app/mod" in path]) == 40

@@ -76,6 +76,6 @@ def is_sealed(payload: bytes, mac: object, secret: bytes) -> bool:
     return isinstance(mac, str) and hmac.compare_digest(seal(payload, secret), mac)
 
 
-def read_entry(path: Path) -> bytes:
+def read_entry(path: Path, max_bytes: int = MAX_ENTRY_BYTES) -> bytes:
     """An entry's bytes: a regular file within the size bound, else SourceError/OSError."""
-    return sourcefile.read(path, max_bytes=MAX_ENTRY_BYTES)
+    return sourcefile.read(path, max_bytes=max_bytes)

@@ -241,6 +241,7 @@ def _lint(options: argparse.Namespace) -> int:
         fixes=[(result.display, result.fixed_codes) for result in results],
         out=sys.stdout,
         text_report=not options.diff,
+        left_behind=[finding for result in results for finding in result.left_behind],
     )
     if options.exit_zero:
         return EXIT_CLEAN
@@ -302,6 +303,7 @@ def _print_report(
     fixes: Sequence[tuple[str, Sequence[str]]],
     out: TextIO,
     text_report: bool = True,
+    left_behind: Sequence[Finding] = (),
 ) -> None:
     """The findings in the chosen format; the text report (findings, statistics, fixes,
     summary) only when ``text_report`` (``--diff`` prints the diff instead)."""
@@ -324,6 +326,8 @@ def _print_report(
         if options.show_fixes:
             for line in text.fixes_shown(fixes):
                 print(line, file=out)
+        for line in text.left_behind(left_behind, unsafe_fixes=options.unsafe_fixes):
+            print(line, file=out)
         print(text.summary(findings, fixed=fixed, unsafe_fixes=options.unsafe_fixes), file=out)
 
 

@@ -79,6 +79,9 @@ class FixOutcome:
     applied: int
     refused: str | None = None  # why a fix result was thrown away
     applied_codes: tuple[str, ...] = ()  # the code of each finding fixed (``--show-fixes``)
+    # What remains of a move: findings naming a stale module (``Finding.reference``) whose
+    # other references in the file were fixed.
+    left_behind: tuple[Finding, ...] = ()
 
 
 class Engine:
@@ -256,6 +259,7 @@ class Engine:
         current = text
         applied = 0
         applied_codes: list[str] = []
+        moved: set[str] = set()
         refused: str | None = None
         for _ in range(MAX_FIX_ROUNDS):
             run = self.lint(current, path, display, kind=kind)
@@ -271,7 +275,7 @@ class Engine:
             except FixUnavailable as why:
                 refused = f"its fixes cannot be applied: {why}"
                 break
-            new_text = fixes.splice(current, edits)
+            new_text = self._wrapped(current, fixes.splice(current, edits), edits, path, kind)
             if new_text == current:
                 break
             if kind == PYTHON and not _parses(new_text):
@@ -280,6 +284,12 @@ class Engine:
             current = new_text
             applied += sum(len(planned.findings) for planned in chosen)
             applied_codes += [finding.code for planned in chosen for finding in planned.findings]
+            moved |= {
+                finding.reference
+                for planned in chosen
+                for finding in planned.findings
+                if finding.reference is not None
+            }
         remaining = self.lint(current, path, display, kind=kind).findings
         return FixOutcome(
             text=current,
@@ -287,6 +297,7 @@ class Engine:
             applied=applied,
             refused=refused,
             applied_codes=tuple(applied_codes),
+            left_behind=tuple(finding for finding in remaining if finding.reference in moved),
         )
 
     def fix_finding(
@@ -305,10 +316,24 @@ class Engine:
             return None
         if not chosen:
             return None
-        new_text = fixes.splice(text, edits)
+        new_text = self._wrapped(text, fixes.splice(text, edits), edits, path, kind)
         if new_text == text or (kind == PYTHON and not _parses(new_text)):
             return None
         return new_text
+
+    def _wrapped(
+        self, before: str, after: str, edits: Sequence[TextEdit], path: Path, kind: str
+    ) -> str:
+        """The fixed text with the lines the fixes pushed past the project's line length
+        wrapped as the formatters would (``fixes.wrapping``); unwrapped when that fails."""
+        if kind != PYTHON or not edits:
+            return after
+        from eventlint.fixes.line_length import line_length
+        from eventlint.fixes.wrapping import wrap_long_lines
+
+        root = self.resolver.for_path(path).root
+        wrapped = wrap_long_lines(before, after, edits, lambda: line_length(path, root))
+        return wrapped if wrapped == after or _parses(wrapped) else after
 
     def _plan(
         self, context: FileContext, allowed: Sequence[PlannedFix]
@@ -446,6 +471,7 @@ def _finding(context: FileContext, report: Report, lines: list[str]) -> Finding:
         end_column=end_column + 1,
         fix=report.fix,
         fingerprint=fingerprint(report.code, lines, (line, column), (end_line, end_column)),
+        reference=report.reference,
     )
 
 

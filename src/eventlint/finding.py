@@ -85,6 +85,10 @@ class Finding:
     # The finding's own source text, whitespace-normalised and hashed: what a baseline keys
     # on, so an entry survives edits that only move the code.
     fingerprint: str = field(default="", compare=False)
+    # The stale module path the finding's reference names (EVT3xx), so that ``--fix`` can
+    # say which references to a moved module it left behind. Not kept in the results cache:
+    # only a fix run, which always lints afresh, reads it.
+    reference: str | None = field(default=None, compare=False)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

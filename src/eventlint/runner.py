@@ -41,6 +41,8 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     fixed: int = 0
     fixed_codes: tuple[str, ...] = ()  # the code of each finding fixed, for --show-fixes
+    # Remaining findings naming a moved module whose other references were fixed (written).
+    left_behind: tuple[Finding, ...] = ()
     diff: bytes = b""
     warnings: list[str] = field(default_factory=list)
     # Module summaries a pool worker read, for the parent to store (see project.store).
@@ -140,6 +142,7 @@ def lint_file(
         return result
     try:
         sourcefile.write_atomically(source.path, new_data, expected=read, within=within)
+        result.left_behind = outcome.left_behind
     except sourcefile.SourceError as error:
         result.warnings.append(f"{source.display}: {error}")
         result.fixed = 0
@@ -225,11 +228,13 @@ def _run_in_worker(source: SourcePath, mode: Mode) -> FileResult:
     }
     # Fixes hold ast nodes and builders; the parent only needs to know that (and how safely)
     # a finding is fixable.
-    result.findings = [
-        replace(finding, fix=Fix(finding.fix.applicability, ())) if finding.fix else finding
-        for finding in result.findings
-    ]
+    result.findings = [_portable(finding) for finding in result.findings]
+    result.left_behind = tuple(_portable(finding) for finding in result.left_behind)
     return result
+
+
+def _portable(finding: Finding) -> Finding:
+    return replace(finding, fix=Fix(finding.fix.applicability, ())) if finding.fix else finding
 
 
 def run_files(

@@ -167,22 +167,41 @@ def keyword_arg(name: str, value: cst.BaseExpression) -> cst.Arg:
 
 
 def append_arg(call: cst.Call, new_arg: cst.Arg) -> cst.Call:
-    """Add an argument at the end, keeping a trailing comma (and its line break) last."""
+    """Add an argument at the end, keeping a trailing comma (and its line break) last.
+
+    A call written one argument per line (a line break after its opening parenthesis) gets
+    the new argument on its own line, indented like the first (whose indentation is the
+    whitespace after the parenthesis, a comment after it not copied), with a trailing comma
+    when the last argument had one; without one, the line break before the closing
+    parenthesis moves after the new argument."""
     args = list(call.args)
     if args:
         last = args[-1]
-        new_arg = new_arg.with_changes(comma=last.comma)
         separator: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace(" ")
-        if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace) and isinstance(
-            last.comma, cst.Comma
-        ):
-            # One argument per line: the new one goes on its own line, indented like the
-            # first (whose indentation is the whitespace after the opening parenthesis),
-            # without copying a comment that follows the parenthesis.
+        exploded = isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace)
+        if exploded:
+            assert isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace)
             separator = call.whitespace_before_args.with_changes(
                 first_line=cst.TrailingWhitespace(), empty_lines=()
             )
-        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
+        if isinstance(last.comma, cst.Comma):
+            new_arg = new_arg.with_changes(comma=last.comma)
+            if not exploded or not isinstance(
+                last.comma.whitespace_after, cst.ParenthesizedWhitespace
+            ):
+                # ``f(a, b,)`` or a hanging ``f(a,\n  b,)``: the new one follows on the line.
+                separator = cst.SimpleWhitespace(" ")
+            args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
+        elif exploded and isinstance(last.whitespace_after_arg, cst.ParenthesizedWhitespace):
+            new_arg = new_arg.with_changes(whitespace_after_arg=last.whitespace_after_arg)
+            args[-1] = last.with_changes(
+                comma=cst.Comma(whitespace_after=separator),
+                whitespace_after_arg=cst.SimpleWhitespace(""),
+            )
+        else:
+            args[-1] = last.with_changes(
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            )
     return call.with_changes(args=[*args, new_arg])
 
 

@@ -11,6 +11,7 @@ from eventlint.finding import Applicability, Finding
 from eventlint.printable import printable
 from eventlint.rules import rules_by_code
 
+_LISTED = 3  # references named per moved module in the summary of a --fix run
 _BOLD, _RED, _CYAN, _RESET = "\033[1m", "\033[31m", "\033[36m", "\033[0m"
 
 
@@ -55,6 +56,36 @@ def summary(findings: Sequence[Finding], *, fixed: int, unsafe_fixes: bool) -> s
         more = " more" if safe else ""
         parts.append(f"{hidden}{more} fixable with `eventlint --fix --unsafe-fixes`.")
     return " ".join(parts)
+
+
+def left_behind(findings: Sequence[Finding], *, unsafe_fixes: bool) -> list[str]:
+    """After ``--fix``: for each moved module some of whose references were fixed, the
+    references still naming it, and why each was not fixed."""
+    by_module: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.reference is not None:
+            by_module.setdefault(finding.reference, []).append(finding)
+    lines: list[str] = []
+    for module, left in sorted(by_module.items()):
+        described = []
+        for finding in sorted(left, key=lambda finding: finding.sort_key):
+            if finding.fix is None:
+                why = "no fix: update it by hand"
+            elif fixable_now(finding, unsafe_fixes):
+                why = "its fix could not be applied"
+            else:
+                why = "unsafe; use --unsafe-fixes"
+            where = f"{printable(finding.path)}:{finding.line}:{finding.column}"
+            described.append(f"{where} {finding.code} ({why})")
+        count = len(left)
+        # Each is also reported above, as a finding: the first few say where to look.
+        more = f" and {count - _LISTED} more" if count > _LISTED else ""
+        lines.append(
+            f"{count} reference{'s' if count != 1 else ''} to {printable(module)} left unfixed: "
+            + ", ".join(described[:_LISTED])
+            + more
+        )
+    return lines
 
 
 def statistics(findings: Sequence[Finding], *, unsafe_fixes: bool = False) -> list[str]:

@@ -24,6 +24,7 @@ from eventlint.config import Settings
 from eventlint.project.class_index import ClassIndex
 from eventlint.project.dependencies import Dependencies, Recorder, listing_fingerprint
 from eventlint.project.deployment import COMPOSE_FILE, ReadyFolder, ready_folders
+from eventlint.project.generated import GeneratedModules
 from eventlint.project.inventory import NATIVE_SOURCE_SUFFIXES, FileInventory, Listings
 from eventlint.project.layout import ProjectLayout, build_layout
 from eventlint.project.modules import ModuleIndex
@@ -80,6 +81,11 @@ class Project:
             index_fingerprint=self.index_fingerprint,
             third_party=self.declared_dependencies,
         )
+
+    @cached_property
+    def generated(self) -> GeneratedModules:
+        """Which missing modules a build writes (git-ignored, or named by build config)."""
+        return GeneratedModules(self.inventory, self.store, self.recorder)
 
     @cached_property
     def classes(self) -> ClassIndex:

@@ -10,6 +10,13 @@ The store is one JSON file in the results cache folder (``module-summaries.json`
 are validated only when used, so a large store costs one ``json.loads``. Pool workers hand
 what they read back to the parent, which writes the file once, atomically, at the end of the
 run. An unreadable, corrupt or foreign file is an empty store, never an error.
+
+The store is sealed as the results cache's entries are (``cache_folder``): the file is
+``{"entry": <the document, as JSON text>, "mac": <its HMAC under this user's secret>}``.
+The folder is in the checkout, so a commit could plant a store whose summaries claim a
+module defines a name it does not, hiding EVT3xx findings in CI; an unsealed or wrongly
+sealed store is a miss for every module (each is read again, and the store rewritten with
+this machine's seal). Where no secret can be kept, the store is neither read nor written.
 """
 
 from __future__ import annotations
@@ -21,18 +28,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eventlint import __version__, sourcefile
-from eventlint.cache_folder import ensure_cache_folder
+from eventlint.cache_folder import (
+    ensure_cache_folder,
+    is_sealed,
+    machine_secret,
+    read_entry,
+    seal,
+)
 from eventlint.project.readers import summarise
 from eventlint.project.summaries import ModuleSummary
 
 STORE_NAME = "module-summaries.json"
 # 7: generic annotations of function signatures; 6: hash-helper facts read imports under
 # try/if.
-_FORMAT = 12  # 8 hashed parameters, 9 init_assigned, 10 constants, 11 messages, 12 fixtures
+# 8 hashed parameters, 9 init_assigned, 10 constants, 11 messages, 12 fixtures, 13 sealed
+_FORMAT = 13
 
 Identity = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 # identity, content digest, summary (as JSON)
 Entry = tuple[Identity, str, object]
+# The store holds every module summarised (a few KiB each): a file beyond this is not ours.
+_MAX_STORE_BYTES = 512 * 2**20
 
 
 def identity_of(path: Path) -> Identity | None:
@@ -69,9 +85,14 @@ class SummaryStore:
     def _loaded(self) -> dict[str, Entry]:
         if self._entries is None:
             self._entries = {}
-            if self.file is not None:
+            secret = machine_secret() if self.file is not None else None
+            if self.file is not None and secret is not None:
                 try:
-                    document = json.loads(self.file.read_bytes())
+                    sealed = json.loads(read_entry(self.file, _MAX_STORE_BYTES))
+                    payload = sealed["entry"].encode("utf-8")
+                    if not is_sealed(payload, sealed["mac"], secret):
+                        raise ValueError("not sealed by this machine")
+                    document = json.loads(payload)
                     if document.get("version") == __version__ and document.get("format") == _FORMAT:
                         self._entries = {
                             path: (tuple(identity), str(digest), summary)
@@ -81,8 +102,15 @@ class SummaryStore:
                             path: (tuple(identity), dict(facts))
                             for path, (identity, facts) in document.get("facts", {}).items()
                         }
-                except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                    self._entries = {}
+                except (
+                    OSError,
+                    ValueError,
+                    KeyError,
+                    TypeError,
+                    AttributeError,
+                    sourcefile.SourceError,
+                ):
+                    self._entries, self._facts = {}, {}
         return self._entries
 
     def read(self, path: Path) -> Read:
@@ -190,6 +218,9 @@ class SummaryStore:
         """Write the store if anything new was read (a read-only checkout: not at all)."""
         if self.file is None or not self.has_news():
             return
+        secret = machine_secret()
+        if secret is None:
+            return  # nothing to seal it with: a store nobody can trust is not written
         self._new, self._new_facts = {}, {}
         document = {
             "version": __version__,
@@ -199,7 +230,9 @@ class SummaryStore:
         }
         try:
             ensure_cache_folder(self.file.parent)
-            sourcefile.write_atomically(self.file, json.dumps(document).encode(), create=True)
+            payload = json.dumps(document)
+            sealed = {"entry": payload, "mac": seal(payload.encode("utf-8"), secret)}
+            sourcefile.write_atomically(self.file, json.dumps(sealed).encode(), create=True)
         except (OSError, sourcefile.SourceError):
             pass
 

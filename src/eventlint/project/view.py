@@ -18,6 +18,7 @@ from eventlint import sourcefile
 from eventlint.project import kafka
 from eventlint.project.classes import ClassInfo
 from eventlint.project.dependencies import dir_key, file_key, index_key, listing_fingerprint
+from eventlint.project.generated import GeneratedModules
 from eventlint.project.kafka import KafkaHelper
 from eventlint.project.layout import PytestConfig, expand_testpaths, read_pytest_config
 from eventlint.project.linted_file import LintedFile
@@ -44,6 +45,10 @@ class ProjectView:
     @property
     def modules(self) -> ModuleIndex:
         return self.project.modules
+
+    @property
+    def generated(self) -> GeneratedModules:
+        return self.project.generated
 
     @property
     def raises(self) -> RaiseIndex:

@@ -134,7 +134,7 @@ class Report:
     """What a rule hands to the engine: where (a node, or a span of a non-Python file), the
     message and an optional fix."""
 
-    __slots__ = ("code", "fix", "message", "node", "span")
+    __slots__ = ("code", "fix", "message", "node", "reference", "span")
 
     def __init__(
         self,
@@ -144,12 +144,14 @@ class Report:
         node: ast.AST | None = None,
         span: TextSpan | None = None,
         fix: Fix | None = None,
+        reference: str | None = None,
     ) -> None:
         self.code = code
         self.message = message
         self.node = node
         self.span = span
         self.fix = fix
+        self.reference = reference  # see Finding.reference
 
 
 class RuleDocs:
@@ -208,11 +210,15 @@ class Rule(RuleDocs):
         """Judge the file and :meth:`report` what is wrong."""
         raise NotImplementedError
 
-    def report(self, node: ast.AST, message: str, fix: Fix | None = None) -> None:
-        self._sink(Report(self.code, message, node=node, fix=fix))
+    def report(
+        self, node: ast.AST, message: str, fix: Fix | None = None, *, reference: str | None = None
+    ) -> None:
+        self._sink(Report(self.code, message, node=node, fix=fix, reference=reference))
 
-    def report_span(self, span: TextSpan, message: str, fix: Fix | None = None) -> None:
-        self._sink(Report(self.code, message, span=span, fix=fix))
+    def report_span(
+        self, span: TextSpan, message: str, fix: Fix | None = None, *, reference: str | None = None
+    ) -> None:
+        self._sink(Report(self.code, message, span=span, fix=fix, reference=reference))
 
 
 class EngineRule(RuleDocs):

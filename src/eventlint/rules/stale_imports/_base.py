@@ -26,11 +26,22 @@ class StaleImportRule(Rule):
         # One answer per file, shared by the four rules.
         return may_have_problems(context)
 
-    def report_chars(self, start: int, end: int, message: str, fix: Fix | None = None) -> None:
+    def report_chars(
+        self,
+        start: int,
+        end: int,
+        message: str,
+        fix: Fix | None = None,
+        *,
+        reference: str | None = None,
+    ) -> None:
         """Report the text between two character offsets (a name ``ast`` gives no node)."""
         starts = self.context.line_starts
         line = bisect_right(starts, start) - 1
         end_line = bisect_right(starts, end) - 1
         self.report_span(
-            (line + 1, start - starts[line], end_line + 1, end - starts[end_line]), message, fix
+            (line + 1, start - starts[line], end_line + 1, end - starts[end_line]),
+            message,
+            fix,
+            reference=reference,
         )

@@ -14,22 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eventlint.parsing import ParseFailure
+from eventlint.project.generated import GeneratedModules
 from eventlint.project.modules import Location, ModuleIndex, absolute_name, closest
 from eventlint.project.readers.syntax import statements_within
 from eventlint.rules.base import FileContext
 from eventlint.rules.stale_imports._import_uses import ModuleUses, collect
 
 _MAX_LISTED = 3
-
-# Modules a build writes and a fresh checkout lacks: setuptools-scm's and hatch-vcs's
-# version files, protobuf and gRPC stubs. An import of one that is absent is not stale (the
-# build creates it), and rewriting it to another module of the same name would be wrong.
-_GENERATED_MODULE = re.compile(r"_version|__version__|version|.+_pb2(_grpc)?|.+_grpc_pb2")
-
-
-def is_build_generated(dotted: str) -> bool:
-    """Whether a module's name says a build generates it (``pkg._version``, ``api_pb2``)."""
-    return _GENERATED_MODULE.fullmatch(dotted.rpartition(".")[2]) is not None
 
 
 @dataclass(frozen=True)
@@ -52,10 +43,23 @@ def listed(names: list[str]) -> str:
 class Resolver:
     """Dotted paths as one test file sees them (its own base folder first)."""
 
-    def __init__(self, index: ModuleIndex, file: Path) -> None:
+    def __init__(self, index: ModuleIndex, file: Path, generated: GeneratedModules) -> None:
         self.index = index
         self.roots = index.roots_for(file)
         self.file = file
+        self._generated = generated
+
+    def is_generated(self, dotted: str, parent: Location) -> bool:
+        """Whether the missing module ``dotted``, below ``parent``, is one a build writes
+        (absent from a fresh checkout, so not stale): by its name, the git ignore rules or
+        the build configuration (see ``project.generated``)."""
+        return self._generated.is_generated(dotted, parent.package_dirs)
+
+    def is_generated_file(self, location: Location) -> bool:
+        """Whether an existing module's files are all ones a build writes (git-ignored or
+        named by build config): present here, absent from a fresh checkout."""
+        files = [*location.sources] or [folder / "__init__.py" for folder in location.package_dirs]
+        return bool(files) and all(self._generated.is_generated_path(file) for file in files)
 
     def is_first_party(self, dotted: str) -> bool:
         return self.index.is_first_party(dotted.split(".", maxsplit=1)[0], self.roots)
@@ -73,11 +77,20 @@ class Resolver:
                 assert parent is not None  # the top level is first-party, so it exists
                 if self.index.names(parent, self.roots) is None:
                     return None  # ``__getattr__``, ``__path__`` tricks: anything may exist
-                if is_build_generated(prefix):
+                if self.is_generated(prefix, parent):
                     return None  # written by the build, absent from a fresh checkout
                 return Missing(parent.dotted, prefix)
             parent = location
         return None
+
+    def is_generated_submodule(self, package: str, name: str) -> bool:
+        """Whether ``from package import name`` names a submodule the build writes."""
+        location = self.index.locate(package, self.roots)
+        return (
+            location is not None
+            and location.is_package
+            and self.is_generated(f"{package}.{name}", location)
+        )
 
     def known_names(self, dotted: str) -> frozenset[str] | None:
         """The names of an existing module; None when it is missing or they are unknown."""
@@ -102,6 +115,8 @@ class Resolver:
         attribute = parts[len(module.dotted.split("."))]
         if known is None or attribute in known:
             return None  # deeper attributes (a class's methods) are not judged
+        if module.is_package and self.is_generated(f"{module.dotted}.{attribute}", module):
+            return None  # a submodule the build writes
         return module, attribute
 
     def definer_names(self, name: str, near: str) -> list[str]:
@@ -143,7 +158,10 @@ class Resolver:
 
 
 def resolver_for(context: FileContext) -> Resolver:
-    return context.analysis(Resolver, lambda c: Resolver(c.project.modules, Path(c.absolute_path)))
+    return context.analysis(
+        Resolver,
+        lambda c: Resolver(c.project.modules, Path(c.absolute_path), c.project.generated),
+    )
 
 
 def uses_of(context: FileContext) -> ModuleUses:

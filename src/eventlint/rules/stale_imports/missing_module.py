@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import ast
-import keyword
 
 from eventlint.finding import Applicability, Fix, TextEdit
 from eventlint.rules.stale_imports._base import StaleImportRule
 from eventlint.rules.stale_imports._import_uses import alias_name_span, module_name_span
-from eventlint.rules.stale_imports._resolution import (
-    Missing,
-    Resolver,
-    listed,
-    resolver_for,
-    uses_of,
-)
+from eventlint.rules.stale_imports._moves import stale_module
+from eventlint.rules.stale_imports._resolution import Resolver, resolver_for, uses_of
 
 
 class MissingModule(StaleImportRule):
@@ -33,16 +27,28 @@ class MissingModule(StaleImportRule):
     ``with pytest.raises(ImportError)``, after ``pytest.importorskip(...)``, on lines with
     ``# type: ignore`` or any ``noqa``, below a package whose names cannot be known
     statically (a ``__getattr__``, ``exec``, ``globals()`` or ``__path__`` rewrite), and
-    modules a build generates, absent from a fresh checkout: ``_version``, ``version`` and
-    ``__version__`` (setuptools-scm, hatch-vcs), ``*_pb2`` and ``*_pb2_grpc`` (protobuf,
-    gRPC). Relative imports are judged too, but only absolute ones are fixed.
+    modules a build generates, absent from a fresh checkout: a generated module is not
+    stale, so the finding itself stays silent (and there is nothing to fix). Generated
+    means: named ``_version``, ``version`` or ``__version__`` (setuptools-scm, hatch-vcs,
+    versioneer), ``*_pb2`` or ``*_pb2_grpc`` (protobuf, gRPC); a path the project's
+    ``.gitignore`` files cover (from the checkout's top down, nested ones too, with negations
+    and folder patterns, read as git reads them; git is never run); or a path the build
+    configuration in a folder above it names: ``[tool.setuptools_scm]``
+    ``write_to``/``version_file``,
+    ``[tool.hatch.build.hooks.vcs] version-file`` (also per build target),
+    ``[tool.hatch.version.raw-options]`` ``write_to``/``version_file``,
+    ``[tool.pdm.version] write_to``, ``[tool.versioneer]`` or setup.cfg's ``[versioneer]``
+    ``versionfile_source``/``versionfile_build``. Relative imports are judged too, but only
+    absolute ones are fixed.
     Test files only, unless ``[tool.eventlint.stale-imports] check-all-files = true``.
 
     Fix (safe): when the module is gone and every name the statement imports is *defined*
     (not re-exported) in exactly one first-party module, the same for all of them, the
     module path is rewritten, keeping aliases, order and formatting. When the names now live
     in different modules, one is defined in several, or one was renamed, there is no fix;
-    the message says where each name is defined when the index knows. The fix turns the
+    the message says where each name is defined when the index knows. Nor is there one when
+    the new home is itself a generated file (git-ignored or named by the build config): a
+    fresh checkout lacks it, so it proves nothing about where the names live. The fix turns the
     Incorrect example into the Correct one.
 
     Incorrect::
@@ -86,7 +92,9 @@ class MissingModule(StaleImportRule):
                 message = f"`{dotted}` does not exist ({missing.describe()})"
                 if missing.missing == dotted:
                     message += resolver.same_name_modules(dotted)
-                self.report_chars(*alias_name_span(self.context.positions, alias), message)
+                self.report_chars(
+                    *alias_name_span(self.context.positions, alias), message, reference=dotted
+                )
 
     def _from_import(self, resolver: Resolver, statement: ast.ImportFrom) -> None:
         absolute = resolver.relative_to_absolute(statement.module or "", statement.level)
@@ -97,48 +105,11 @@ class MissingModule(StaleImportRule):
             return  # the module exists: its names are EVT302's business
         names = [alias.name for alias in statement.names if alias.name != "*"]
         span = module_name_span(self.context.positions, statement)
-        message, replacement = _stale_module(resolver, statement, absolute, missing, names)
+        message, replacement = stale_module(resolver, statement, absolute, missing, names)
         if span is None:
-            self.report(statement, message)
+            self.report(statement, message, reference=absolute)
             return
         fix = None
         if replacement is not None:
             fix = Fix(Applicability.SAFE, (TextEdit(*span, replacement),))
-        self.report_chars(*span, message, fix)
-
-
-def _stale_module(
-    resolver: Resolver,
-    statement: ast.ImportFrom,
-    absolute: str,
-    missing: Missing,
-    names: list[str],
-) -> tuple[str, str | None]:
-    """The message, and the module path the fix writes (None: no fix)."""
-    message = f"`{absolute}` does not exist"
-    if missing.missing != absolute:
-        message += f" ({missing.describe()})"
-    homes: dict[str, list[str]] = {name: resolver.definer_names(name, absolute) for name in names}
-    placed = {
-        name: [home for home in found if home != "?"]
-        for name, found in homes.items()
-        if any(home != "?" for home in found)
-    }
-    if placed:
-        described = "; ".join(
-            f"`{name}` is defined in {listed(found)}" for name, found in placed.items()
-        )
-        message += f"; {described}"
-    elif missing.missing == absolute:
-        message += resolver.same_name_modules(absolute)
-    # A safe fix only when every name is defined in exactly one module, the same one, that
-    # this file can import.
-    targets = {tuple(found) for found in homes.values()}
-    if not names or statement.level or len(targets) != 1:
-        return message, None
-    (only,) = targets
-    if len(only) != 1 or only[0] == "?" or statement.module is None:
-        return message, None
-    if not all(part.isidentifier() and not keyword.iskeyword(part) for part in only[0].split(".")):
-        return message, None
-    return message, only[0]
+        self.report_chars(*span, message, fix, reference=absolute)

@@ -18,10 +18,11 @@ class MissingName(StaleImportRule):
     brings from another first-party module, and a package's submodules. A module with a
     module-level ``__getattr__``, ``exec``, writes to ``globals()``/``sys.modules``, or a star
     import of a third-party module has names eventlint cannot know, and is never reported;
-    nor are extensions and generated protobuf modules (``*_pb2``), nor packages that hold C,
-    C++, Cython or Rust sources (directly or one folder down): they build submodules no file
-    names, as confluent-kafka's ``cimpl``. The message says where the
-    name is defined now, when some first-party module defines it. Test files only, unless
+    nor are extensions and generated protobuf modules (``*_pb2``), nor a package's submodule
+    a build writes (``from pkg import _version``; generated as EVT301 says), nor packages that
+    hold C, C++, Cython or Rust sources (directly or one folder down): they build submodules
+    no file names, as confluent-kafka's ``cimpl``. The message says where the name is
+    defined now, when some first-party module defines it. Test files only, unless
     ``check-all-files`` is set. No fix: a moved name may have moved for a reason.
 
     Incorrect::
@@ -67,7 +68,7 @@ class MissingName(StaleImportRule):
                 continue
             for alias in statement.names:
                 name = alias.name
-                if name in known:
+                if name in known or resolver.is_generated_submodule(absolute, name):
                     continue
                 message = f"`{name}` is not defined in `{absolute}`"
                 elsewhere = [home for home in resolver.definer_names(name, absolute) if home != "?"]

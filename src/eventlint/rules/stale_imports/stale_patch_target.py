@@ -5,6 +5,7 @@ from __future__ import annotations
 from eventlint.finding import Applicability, Fix, TextEdit
 from eventlint.rules.stale_imports._base import StaleImportRule
 from eventlint.rules.stale_imports._import_uses import string_token
+from eventlint.rules.stale_imports._moves import proven_moves
 from eventlint.rules.stale_imports._resolution import listed, resolver_for, uses_of
 
 
@@ -16,7 +17,8 @@ class StalePatchTarget(StaleImportRule):
     ``.multiple``, on every pytest-mock fixture), ``monkeypatch.setattr("a.b.name", value)``
     and ``monkeypatch.delattr("a.b.name")``. The target resolves as the runtime does: the
     longest prefix that is an existing module, then an attribute of it. Only the first
-    attribute is judged (a class's methods are not), only first-party targets, and calls with
+    attribute is judged (a class's methods are not), only first-party targets (never a
+    submodule a build writes, as EVT301 defines it), and calls with
     ``create=True`` (or ``raising=False`` for monkeypatch) are skipped, since they may create
     what they patch. A patch whose target vanished fails at runtime with an ``AttributeError``
     or ``ModuleNotFoundError``; worse, after a move it can keep patching an old alias that
@@ -25,8 +27,12 @@ class StalePatchTarget(StaleImportRule):
     Fix (unsafe): when the target's module is gone (``package.gone_module.name``) and exactly
     one first-party module defines ``name``, the string is rewritten to that module. Unsafe,
     because a patch belongs where the code under test *looks the name up*, which may be an
-    importing module rather than the defining one. The fix turns the Incorrect example into
-    the Correct one.
+    importing module rather than the defining one. Safe when the same file's import of the
+    gone module is fixed by EVT301 to that same module (``from orders.notify import
+    send_email`` rewritten to ``orders.messaging.email``): the import proves the move, and
+    the patch then names the same object in its new home as it did in the old, so a plain
+    ``--fix`` moves both references instead of leaving the patch behind. The fix turns the
+    Incorrect example into the Correct one.
 
     Incorrect::
 
@@ -77,9 +83,14 @@ class StalePatchTarget(StaleImportRule):
             # class whose method is patched, and a method's new home cannot be told by its name.
             moved_module = module.is_package and len(parts) == len(module.dotted.split(".")) + 2
             token = string_token(self.context.positions, patch.string)
+            stale = ".".join(parts[:-1]) if moved_module else f"{module.dotted}.{attribute}"
             if moved_module and len(elsewhere) == 1 and reachable and token is not None:
                 prefix, quote = token
                 quoted = f"{prefix}{quote}{elsewhere[0]}.{parts[-1]}{quote}"
                 start, end = self.context.span(patch.string)
-                fix = Fix(Applicability.UNSAFE, (TextEdit(start, end, quoted),))
-            self.report(patch.string, message, fix)
+                # The same move as the file's own import of the module (EVT301's safe fix):
+                # made at the same level, so a safe ``--fix`` moves both references.
+                same_move = proven_moves(self.context).get(stale) == elsewhere[0]
+                level = Applicability.SAFE if same_move else Applicability.UNSAFE
+                fix = Fix(level, (TextEdit(start, end, quoted),))
+            self.report(patch.string, message, fix, reference=stale)

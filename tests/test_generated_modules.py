@@ -1,0 +1,212 @@
+"""EVT3xx and modules a build writes: the git ignore matcher (checked against git itself),
+the fix that is withheld when its target is such a module, and the results cache keyed on
+the ignore and build files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from helpers import run_cli, write
+
+from eventlint.project import gitignore
+
+# (the .gitignore files: folder -> text), then paths to judge (a trailing / is a folder).
+_RULES = {
+    "": (
+        "# comment\n"
+        "*.log\n"
+        "/build_info.py\n"
+        "gen/*\n"
+        "!gen/keep.py\n"
+        "out/\n"
+        "!out/back.py\n"
+        "docs/**/draft_*.py\n"
+        "**/cache/stamp.py\n"
+        "deep/**\n"
+        "!deep/inner/\n"
+        "[abc]_gen.py\n"
+        "[!x]y_*.py\n"
+        "trailing.py   \n"
+        "escaped\\ .py\n"
+        "\\#hash.py\n"
+        "\\!bang.py\n"
+        "a?c.py\n"
+        "dir_only/\n"
+    ),
+    "pkg": "local.py\n/anchored.py\nsub/*.py\n!sub/kept.py\n*.py\n!*.py\nbuild_info.py\n",
+}
+_PATHS = [
+    "x.log", "pkg/x.log", "build_info.py", "pkg/build_info.py", "other/build_info.py",
+    "gen/a.py", "gen/keep.py", "gen/sub/b.py", "out/back.py", "out/", "pkg/out/x.py",
+    "docs/draft_a.py", "docs/a/b/draft_c.py", "docs/a/final.py", "cache/stamp.py",
+    "a/b/cache/stamp.py", "deep/x.py", "deep/inner/y.py", "a_gen.py", "d_gen.py",
+    "pkg/b_gen.py", "ay_1.py", "xy_1.py", "trailing.py", "escaped .py", "escaped.py",
+    "#hash.py", "!bang.py", "abc.py", "a/c.py", "dir_only", "dir_only/", "dir_only/x.py",
+    "pkg/local.py", "pkg/deeper/local.py", "pkg/anchored.py", "pkg/deeper/anchored.py",
+    "pkg/sub/x.py", "pkg/sub/kept.py", "pkg/sub/deeper/x.py", "pkg/plain.py",
+]  # fmt: skip
+
+
+def _files() -> list[gitignore.IgnoreFile]:
+    return [
+        gitignore.parse(text, tuple(folder.split("/")) if folder else ())
+        for folder, text in _RULES.items()
+    ]
+
+
+def _ours(path: str, *, is_folder: bool = False) -> bool:
+    return gitignore.is_ignored(
+        _files(), path.rstrip("/"), is_folder=is_folder or path.endswith("/")
+    )
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_the_ignore_matcher_agrees_with_git(tmp_path: Path) -> None:
+    """The matcher is eventlint's own (it never runs git); the test asks git for the truth."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    for folder, text in _RULES.items():
+        write(tmp_path / folder / ".gitignore", text)
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"],
+        cwd=tmp_path, input="\n".join(_PATHS) + "\n", capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr
+    truth = set(result.stdout.splitlines())
+    disagreements = [path for path in _PATHS if _ours(path) != (path in truth)]
+    assert not disagreements, {path: path in truth for path in disagreements}
+    assert len(truth) >= 15 and len(set(_PATHS) - truth) >= 10  # both sides are exercised
+
+
+def test_the_ignore_matcher_without_git() -> None:
+    """The same facts, for machines without git."""
+    assert _ours("gen/a.py") and not _ours("gen/keep.py")
+    assert _ours("out/back.py")  # a file in an ignored folder cannot be re-included
+    # The deeper file ends with ``*.py`` then ``!*.py``: the last match wins.
+    assert not _ours("pkg/sub/x.py") and not _ours("pkg/plain.py")
+    assert _ours("deep/x.py") and not _ours("deep", is_folder=True)
+    assert _ours("pkg/build_info.py")  # the deeper file's own pattern
+    assert not _ours("dir_only") and _ours("dir_only/") and _ours("dir_only/x.py")
+    assert _ours("trailing.py") and _ours("escaped .py") and not _ours("escaped.py")
+
+
+def _project(tmp_path: Path) -> Path:
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    write(tmp_path / "app" / "__init__.py", "")
+    return tmp_path
+
+
+def _lint(project: Path, *args: str) -> list[dict[str, object]]:
+    result = run_cli("--output-format", "json", *args, ".", cwd=project)
+    assert result.returncode in (0, 1), result.stderr
+    findings: list[dict[str, object]] = json.loads(result.stdout)
+    return findings
+
+
+def test_no_fix_to_a_module_the_build_writes(tmp_path: Path) -> None:
+    """The only definer of the imported name is a git-ignored file (a local build output):
+    a fresh checkout lacks it, so the safe fix must not point the import at it."""
+    project = _project(tmp_path)
+    write(project / ".gitignore", "app/compiled_*.py\n")
+    write(project / "app" / "compiled_routes.py", "ROUTES = {}\n")
+    test = write(project / "tests" / "test_routes.py", "from app.routes import ROUTES\n")
+    findings = _lint(project, "--no-cache")
+    assert [(item["code"], item["fix"]) for item in findings] == [("EVT301", None)]
+    assert "`app.compiled_routes` is generated by the build: not fixed" in str(
+        findings[0]["message"]
+    )
+    assert run_cli("--fix", "--no-cache", ".", cwd=project).returncode == 1
+    assert test.read_text(encoding="utf-8") == "from app.routes import ROUTES\n"
+    # Not ignored any more (the file is committed): the fix is offered and applied.
+    write(project / ".gitignore", "")
+    assert run_cli("--fix", "--no-cache", ".", cwd=project).returncode == 0
+    assert test.read_text(encoding="utf-8") == "from app.compiled_routes import ROUTES\n"
+
+
+def test_the_build_config_names_the_fix_target_too(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    write(
+        project / "pyproject.toml",
+        '[tool.eventlint]\n[tool.setuptools_scm]\nversion_file = "app/about.py"\n',
+    )
+    write(project / "app" / "about.py", "RELEASE = '1.0'\n")
+    test = write(project / "tests" / "test_about.py", "from app.info import RELEASE\n")
+    assert run_cli("--fix", "--no-cache", ".", cwd=project).returncode == 1
+    assert test.read_text(encoding="utf-8") == "from app.info import RELEASE\n"
+
+
+def test_a_cached_result_follows_the_ignore_file(tmp_path: Path) -> None:
+    """The silence depends on the .gitignore: editing it recomputes the cached result."""
+    project = _project(tmp_path)
+    write(project / "app" / ".gitignore", "stamp.py\n")
+    write(project / "tests" / "test_stamp.py", "from app.stamp import BUILT\n")
+    assert _lint(project) == []
+    assert _lint(project) == []  # served from the cache
+    write(project / "app" / ".gitignore", "# nothing ignored\n")
+    assert [item["code"] for item in _lint(project)] == ["EVT301"]
+    (project / "app" / ".gitignore").unlink()
+    assert [item["code"] for item in _lint(project)] == ["EVT301"]
+    write(
+        project / "pyproject.toml",
+        '[tool.eventlint]\n[tool.hatch.build.hooks.vcs]\nversion-file = "app/stamp.py"\n',
+    )
+    assert _lint(project) == []
+
+
+@pytest.mark.parametrize(
+    ("config_file", "text"),
+    [
+        ("pyproject.toml", '[tool.setuptools_scm]\nwrite_to = "app/stamp.py"\n'),
+        ("pyproject.toml", '[tool.setuptools_scm]\nversion_file = "app/stamp.py"\n'),
+        ("pyproject.toml", '[tool.hatch.build.hooks.vcs]\nversion-file = "app/stamp.py"\n'),
+        (
+            "pyproject.toml",
+            '[tool.hatch.version]\nsource = "vcs"\n'
+            '[tool.hatch.build.targets.wheel.hooks.vcs]\nversion-file = "app/stamp.py"\n',
+        ),
+        (
+            "pyproject.toml",
+            '[tool.hatch.version]\nsource = "vcs"\n'
+            '[tool.hatch.version.raw-options]\nversion_file = "app/stamp.py"\n',
+        ),
+        ("pyproject.toml", '[tool.pdm.version]\nsource = "scm"\nwrite_to = "app/stamp.py"\n'),
+        ("pyproject.toml", '[tool.versioneer]\nversionfile_source = "app/stamp.py"\n'),
+        ("setup.cfg", "[versioneer]\nVCS = git\nversionfile_source = app/stamp.py\n"),
+        (".gitignore", "/app/stamp.py\n"),
+        (".gitignore", "app/\n!app/\n!app/*.py\napp/stamp.py\n"),
+    ],
+)
+def test_each_build_config_shape_silences_its_file(
+    tmp_path: Path, config_file: str, text: str
+) -> None:
+    project = _project(tmp_path)
+    write(project / "tests" / "test_stamp.py", "from app.stamp import BUILT\n")
+    assert [item["code"] for item in _lint(project, "--no-cache")] == ["EVT301"]
+    if config_file == "pyproject.toml":
+        text = "[tool.eventlint]\n" + text
+    write(project / config_file, text)
+    assert _lint(project, "--no-cache") == []
+
+
+def test_a_broken_config_or_ignore_file_is_no_error(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    write(project / "setup.cfg", "[versioneer\nnot ini at all\n")
+    (project / ".gitignore").write_bytes(b"[unclosed\n\xff\xfe\n")
+    write(project / "tests" / "test_stamp.py", "from app.stamp import BUILT\n")
+    assert [item["code"] for item in _lint(project, "--no-cache")] == ["EVT301"]
+
+
+def test_the_checkouts_ignore_rules_above_the_project_root_apply(tmp_path: Path) -> None:
+    """A service's project root inside a monorepo checkout: the checkout's top .gitignore
+    (where ``.git`` is) covers the service's files too, as it does for git."""
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / ".gitignore", "services/api/app/stamp.py\n")
+    project = _project(tmp_path / "services" / "api")
+    write(project / "tests" / "test_stamp.py", "from app.stamp import BUILT\n")
+    assert _lint(project, "--no-cache") == []
+    (tmp_path / ".git").rmdir()  # no checkout: only the project's own files are read
+    assert [item["code"] for item in _lint(project, "--no-cache")] == ["EVT301"]
