@@ -32,8 +32,8 @@ class NoqaComment:
     directive_start: int  # the noqa directive, codes included (their trailing separator not)
     directive_end: int
     codes: tuple[tuple[str, int, int], ...]  # each code as written, with its offsets
-    # Whether this directive is the one flake8 applies to its noqa line (the first
-    # noqa directive of the joined lines; an earlier one inside a string would win).
+    # Whether flake8 applies this directive to its noqa line: it takes the first one of the
+    # joined lines, and an earlier one inside a string would win.
     effective: bool
 
     @property
