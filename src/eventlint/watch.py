@@ -64,6 +64,8 @@ def watch(
             check()
         except ConfigError as error:  # a configuration saved half-edited: say so, keep on
             sys.stderr.write(f"eventlint: error: {error}\n")
+        finally:  # each report whole, also through a pipe
+            sys.stdout.flush()
             sys.stderr.flush()
 
     watched = [os.path.abspath(path) for path in paths]
