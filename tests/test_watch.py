@@ -30,7 +30,7 @@ class _Watcher:
 
     def __init__(self, root: Path, *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "eventlint", "--watch", *args, "."],
+            [sys.executable, "-m", "eventlint", "--watch", *args],
             cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         self.out: list[str] = []
@@ -72,7 +72,8 @@ class _Watcher:
 @pytest.mark.slow
 def test_a_change_runs_the_check_again_and_ctrl_c_exits_0(tmp_path: Path) -> None:
     root = _project(tmp_path)
-    watcher = _Watcher(root)
+    # Only tests/ is named: the project's root is watched (the module appears in src/).
+    watcher = _Watcher(root, "tests")
     try:
         first = watcher.wait_for(lambda text: "Found 1 finding" in text)
         assert "Starting linter in watch mode..." in first
@@ -95,6 +96,19 @@ def test_a_change_runs_the_check_again_and_ctrl_c_exits_0(tmp_path: Path) -> Non
         status = watcher.interrupt()
     assert status == 0, "".join(watcher.err)
     assert "Traceback" not in "".join(watcher.err)
+
+
+def test_the_project_root_is_watched_not_only_the_paths(tmp_path: Path) -> None:
+    from eventlint.watch import watched_paths
+
+    root = _project(tmp_path / "svc")
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    found = watched_paths(
+        [str(root / "tests"), str(root / "src" / "orders"), str(loose)],
+        lambda path: root if root in (path, *path.parents) else tmp_path,
+    )
+    assert found == sorted([str(loose), str(root)])
 
 
 def test_without_watchfiles_it_says_so_and_exits_2(tmp_path: Path) -> None:

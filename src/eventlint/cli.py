@@ -202,9 +202,7 @@ def _lint(options: argparse.Namespace) -> int:
         return _lint_stdin(options)
     check_paths_exist(options.paths)
     if options.watch:
-        from eventlint.watch import watch
-
-        return watch(options.paths, lambda: _lint_files(options), cache_dir=options.cache_dir)
+        return _watch(options)
     return _lint_files(options)
 
 
@@ -278,6 +276,15 @@ def _lint_files(options: argparse.Namespace) -> int:
     if options.diff:
         return EXIT_FINDINGS if any(result.diff for result in results) else EXIT_CLEAN
     return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+def _watch(options: argparse.Namespace) -> int:
+    from eventlint.runner import EngineSettings
+    from eventlint.watch import watch, watched_paths
+
+    resolver = EngineSettings(config_file=options.config, overrides=_overrides(options)).resolver()
+    watched = watched_paths(options.paths, lambda path: resolver.for_path(path).root)
+    return watch(watched, lambda: _lint_files(options), cache_dir=options.cache_dir)
 
 
 def _add_noqa(

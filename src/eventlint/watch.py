@@ -1,4 +1,7 @@
-"""``eventlint --watch``: run the check again whenever a file under the paths changes.
+"""``eventlint --watch``: run the check again whenever a file of the project changes.
+
+What is watched is the project root of each path given (the paths themselves outside a
+project): a file's findings depend on other files of its project.
 
 As ``ruff check --watch``: the screen is cleared before each run (only on a terminal), a
 timestamped line says why the run starts, and Ctrl-C ends it with exit 0. Each run builds
@@ -23,6 +26,32 @@ from eventlint.errors import ConfigError
 
 CACHE_FOLDER = ".eventlint_cache"
 _CLEAR = "\x1b[2J\x1b[3J\x1b[H"
+# What marks a folder as a project (see ``paths``): its root is watched, not only the paths.
+_PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git", ".hg")
+# Folders whose changes start no run: watchfiles' defaults and eventlint's default excludes.
+_IGNORED = (".nox", "venv", "build", "dist", "__pypackages__", "site-packages", CACHE_FOLDER)
+
+
+def watched_paths(paths: Sequence[str], root_of: Callable[[Path], Path]) -> list[str]:
+    """The folders to watch: each path's project root when it is a project (the findings of
+    a file depend on other files of the project: a module created in ``src/`` clears a
+    stale import in ``tests/``), else the path itself; none inside another."""
+    found: list[str] = []
+    for path in paths:
+        absolute = Path(os.path.abspath(path))
+        root = root_of(absolute)
+        project = root in (absolute, *absolute.parents) and any(
+            (root / marker).exists() for marker in _PROJECT_MARKERS
+        )
+        found.append(str(root if project else absolute))
+    unique = sorted(set(found))
+    return [
+        path
+        for path in unique
+        if not any(
+            path != other and path.startswith(other.rstrip(os.sep) + os.sep) for other in unique
+        )
+    ]
 
 
 def _header(out: TextIO, message: str) -> None:
@@ -33,13 +62,13 @@ def _header(out: TextIO, message: str) -> None:
 
 
 def watch(
-    paths: Sequence[str],
+    watched: Sequence[str],
     check: Callable[[], int],
     *,
     cache_dir: Path | None = None,
     out: TextIO = sys.stdout,
 ) -> int:
-    """Run ``check`` now and after every change under ``paths``, until interrupted (exit 0)."""
+    """Run ``check`` now and after every change under ``watched``, until interrupted (exit 0)."""
     try:
         import watchfiles
     except ImportError:
@@ -68,8 +97,7 @@ def watch(
             sys.stdout.flush()
             sys.stderr.flush()
 
-    watched = [os.path.abspath(path) for path in paths]
-    only = _Filter(ignore_dirs=(*watchfiles.DefaultFilter.ignore_dirs, CACHE_FOLDER))
+    only = _Filter(ignore_dirs=(*watchfiles.DefaultFilter.ignore_dirs, *_IGNORED))
     try:
         _header(out, "Starting linter in watch mode...")
         run()
@@ -81,4 +109,4 @@ def watch(
     return 0
 
 
-__all__ = ["watch"]
+__all__ = ["watch", "watched_paths"]
