@@ -24,9 +24,10 @@ class UnusedNoqa(EngineRule):
 
     **Off by default** (enable it with ``extend-select = ["EVT003"]``), as ruff's RUF100 is
     opt-in: on by default it would fail CI on upgrade for every suppression a more precise
-    eventlint made redundant, and it is not reported under flake8, which owns ``# noqa``
-    (flake8 applies the comments itself and has its own checks of them), so the two front
-    doors would disagree. Enable it where you run the ``eventlint`` command.
+    eventlint made redundant; and the flake8 plugin never reports it (flake8 applies
+    ``# noqa`` itself, to every plugin's findings), so on by default the two front doors
+    would disagree. Enable it where you run the ``eventlint`` command (or ``eventlint
+    server``, whose diagnostics then show it with its fix).
 
     The safe fix removes the unused codes, keeping the others as written; when none is
     left, the ``# noqa`` goes and the rest of the comment stays (``# noqa: EVT104 why`` becomes
