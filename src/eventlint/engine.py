@@ -173,7 +173,7 @@ class Engine:
         if file_noqa == frozenset():
             return LintPass([])
         selection = self.select(path, kind, file_noqa)
-        if not honour_noqa:  # flake8 applies noqa comments (and judges it): never EVT003
+        if not honour_noqa:  # flake8 applies the noqa comments itself: never EVT003
             selection = replace(selection, noqa_judged=frozenset())
         if not selection.runs_anything or not selection.may_fire(text):
             return LintPass([])
