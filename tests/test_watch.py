@@ -136,3 +136,21 @@ def test_watch_refuses_add_noqa_and_stdin(tmp_path: Path) -> None:
         )  # fmt: skip
         assert result.returncode == 2, extra
         assert result.stderr.startswith("eventlint: error:") and "Traceback" not in result.stderr
+
+
+def test_the_screen_is_cleared_on_a_terminal_only(tmp_path: Path) -> None:
+    import pty
+
+    from eventlint.watch import _header
+
+    leader, follower = pty.openpty()
+    with open(follower, "w", encoding="utf-8", closefd=True) as terminal:
+        _header(terminal, "File change detected...")
+    shown = os.read(leader, 1000).decode()
+    os.close(leader)
+    assert shown.startswith("\x1b[2J") and "] File change detected..." in shown
+    with (tmp_path / "out.txt").open("w", encoding="utf-8") as plain:
+        _header(plain, "File change detected...")
+    text = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert text.startswith("[") and "\x1b" not in text
+    assert text.endswith("] File change detected...\n")
