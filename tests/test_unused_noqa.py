@@ -182,3 +182,38 @@ def test_fix_turns_incorrect_into_correct(tmp_path: Path) -> None:
     run_cli(str(tmp_path), "--no-cache", "--fix", "--extend-select", "EVT003", cwd=tmp_path)
     path, expected = next(iter(correct.files.items()))
     assert (tmp_path / path).read_text(encoding="utf-8") == expected
+
+
+def test_a_cached_result_follows_the_other_files_it_read(tmp_path: Path) -> None:
+    """The noqa was needed while the patched name was missing; once it is defined, the
+    cached result (keyed on what the rules read) is not reused and the comment is reported."""
+    write(tmp_path / "pyproject.toml", OPT_IN)
+    write(tmp_path / "src" / "orders" / "__init__.py", "")
+    write(tmp_path / "src" / "orders" / "notify.py", "def other(): ...\n")
+    test = (
+        "from unittest import mock\n\n\n"
+        '@mock.patch("orders.notify.send_email")  # noqa: EVT303\n'
+        "def test_x(send_email):\n    assert send_email\n"
+    )
+    write(tmp_path / "tests" / "test_orders.py", test)
+
+    def codes() -> list[str]:
+        result = run_cli(".", "--output-format", "json", cwd=tmp_path)
+        return [finding["code"] for finding in json.loads(result.stdout)]
+
+    assert codes() == []
+    assert _findings(tmp_path, "--extend-ignore", "EVT003") == []  # EVT303 is suppressed
+    write(tmp_path / "src" / "orders" / "notify.py", "def send_email(): ...\n")
+    assert codes() == ["EVT003"]
+
+
+def test_codes_of_rules_that_read_noqa_comments_are_not_judged(tmp_path: Path) -> None:
+    """EVT301 and EVT302 leave alone an import with any noqa: removing an EVT301 that looks
+    unused would make EVT301 fire."""
+    write(tmp_path / "src" / "orders" / "__init__.py", "")
+    test = "from orders.models import Order  # noqa: EVT301, EVT302\n"
+    root = _project(tmp_path, "")
+    write(root / "tests" / "test_orders.py", test)
+    assert _findings(root) == []
+    write(root / "tests" / "test_orders.py", test.replace("  # noqa: EVT301, EVT302", ""))
+    assert [f["code"] for f in _findings(root)] == ["EVT301"]

@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -121,9 +122,12 @@ class Engine:
         enabled = frozenset(
             code for code in codes if not suppression.suppressed_by_file(code, file_noqa)
         )
-        # EVT000 is reported under flake8 only (which owns noqa comments): never judged here.
+        # EVT000 is reported under flake8 only (which owns noqa comments), and a rule that
+        # reads the comments itself cannot say whether one is needed: never judged.
         noqa_judged = (
-            enabled - {"EVT000"} if kind == PYTHON and UNUSED_NOQA in enabled else frozenset()
+            enabled - {"EVT000"} - _reads_noqa()
+            if kind == PYTHON and UNUSED_NOQA in enabled
+            else frozenset()
         )
         words = {word for words in rule_triggers.values() for word in words}
         triggers = tuple(sorted(words | ({"EVT"} if noqa_judged else set())))
@@ -419,6 +423,11 @@ def _unsuppressed(
             lines[finding.line - 1] if 0 < finding.line <= len(lines) else "", finding.code
         )
     ]
+
+
+@cache
+def _reads_noqa() -> frozenset[str]:
+    return frozenset(rule.code for rule in checking_rules() if rule.reads_noqa_comments)
 
 
 def _unique(edits: list[TextEdit]) -> list[TextEdit]:

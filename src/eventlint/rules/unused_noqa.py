@@ -18,8 +18,10 @@ class UnusedNoqa(EngineRule):
     (``EVT1`` names several) is enabled for the file in this run: a code of a rule that is
     off (not selected, ignored, off by default, or ignored for the file by
     ``per-file-ignores`` or ``# eventlint: noqa: CODE``) may be used when that rule runs, so
-    it is left alone. A bare ``# noqa`` is never judged. A comment that lists EVT003 itself
-    is not judged. Python files only: in other formats (workflows, Makefiles, pytest
+    it is left alone. So are the codes of EVT301 and EVT302, which leave alone an import
+    carrying any ``# noqa`` (an import meant to fail): whether the comment is needed cannot
+    be told from what they report. A bare ``# noqa`` is never judged, nor a comment that
+    lists EVT003 itself. Python files only: in other formats (workflows, Makefiles, pytest
     configs) a ``#`` is not always a comment.
 
     **Off by default** (enable it with ``extend-select = ["EVT003"]``), as ruff's RUF100 is
