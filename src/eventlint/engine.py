@@ -122,10 +122,11 @@ class Engine:
         enabled = frozenset(
             code for code in codes if not suppression.suppressed_by_file(code, file_noqa)
         )
-        # EVT000 is reported under flake8 only (which owns noqa comments), and a rule that
-        # reads the comments itself cannot say whether one is needed: never judged.
+        # Never judged: EVT000 (reported under flake8 only, which owns noqa comments), EVT001
+        # and EVT002 (they depend on the running Python: a file of 3.12 syntax is EVT001 on
+        # 3.11 only), and rules that read the comments themselves.
         noqa_judged = (
-            enabled - {"EVT000"} - _reads_noqa()
+            enabled - _NOT_JUDGED - _reads_noqa()
             if kind == PYTHON and UNUSED_NOQA in enabled
             else frozenset()
         )
@@ -423,6 +424,9 @@ def _unsuppressed(
             lines[finding.line - 1] if 0 < finding.line <= len(lines) else "", finding.code
         )
     ]
+
+
+_NOT_JUDGED = frozenset({"EVT000", parsing.SYNTAX_ERROR, parsing.NOT_ANALYSABLE})
 
 
 @cache

@@ -20,9 +20,10 @@ class UnusedNoqa(EngineRule):
     ``per-file-ignores`` or ``# eventlint: noqa: CODE``) may be used when that rule runs, so
     it is left alone. So are the codes of EVT301 and EVT302, which leave alone an import
     carrying any ``# noqa`` (an import meant to fail): whether the comment is needed cannot
-    be told from what they report. A bare ``# noqa`` is never judged, nor a comment that
-    lists EVT003 itself. Python files only: in other formats (workflows, Makefiles, pytest
-    configs) a ``#`` is not always a comment.
+    be told from what they report; nor EVT001 and EVT002, which depend on the running
+    Python (a file of Python 3.12 syntax is EVT001 under 3.11 only). A bare ``# noqa`` is
+    never judged, nor a comment that lists EVT003 itself. Python files only: in other
+    formats (workflows, Makefiles, pytest configs) a ``#`` is not always a comment.
 
     **Off by default** (enable it with ``extend-select = ["EVT003"]``), as ruff's RUF100 is
     opt-in: on by default it would fail CI on upgrade for every suppression a more precise
