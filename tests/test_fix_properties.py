@@ -21,6 +21,7 @@ the strategies below.
 from __future__ import annotations
 
 import copy
+import json
 import sys
 import tempfile
 import textwrap
@@ -50,6 +51,7 @@ COVERED = {
     "EVT303": "test_patch_fix_patches_where_the_name_is_defined",
     "EVT305": "test_test_reference_fix_points_at_the_moved_file",
     "EVT401": "test_readiness_fix_only_adds_the_configured_call",
+    "EVT003": "test_unused_noqa_fix_unmasks_nothing",
 }
 
 
@@ -985,3 +987,66 @@ def test_test_reference_fix_points_at_the_moved_file(program: str) -> None:
         for args, options in before
     ]
     assert after == moved
+
+
+# -- EVT003: unused noqa codes removed --------------------------------------------------------
+
+
+@st.composite
+def noqa_programs(draw: st.DrawFn) -> str:
+    """Functions whose line is EVT104 (json.dumps unsorted into an ID) or clean, each with
+    a noqa comment of used, unused, unknown and other tools' codes, a prefix, other comment
+    text around it, in LF or CRLF."""
+    lines = ["import hashlib", "import json", ""]
+    for number in range(draw(st.integers(1, 6))):
+        hit = draw(st.booleans())
+        body = (
+            "return hashlib.sha256(json.dumps(p).encode()).hexdigest()"
+            if hit
+            else "return hashlib.sha256(p.encode()).hexdigest()"
+        )
+        codes = draw(
+            st.lists(
+                st.sampled_from(["EVT104", "EVT101", "EVT1", "EVT999", "E501", "F401"]),
+                unique=True,
+                max_size=4,
+            )
+        )
+        comment = ""
+        if codes:
+            separator = draw(st.sampled_from([", ", ",", " "]))
+            comment = f"# noqa: {separator.join(codes)}"
+            comment = draw(st.sampled_from(["", "# type: ignore  "])) + comment
+            comment += draw(st.sampled_from(["", " because", "  # why"]))
+        lines += ["", f"def k{number}_key(p):", f"    {body}" + (f"  {comment}" if comment else "")]
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    return newline.join(lines) + newline
+
+
+@_examples(25)
+@given(program=noqa_programs())
+def test_unused_noqa_fix_unmasks_nothing(program: str) -> None:
+    """EVT003 (safe): the fix removes only codes that suppress nothing, so every other
+    finding is what it was (none unmasked, none hidden); no EVT003 is left; other tools'
+    codes, the rest of the comments and the line endings stay; a second run changes nothing."""
+    pyproject = '[tool.eventlint]\nextend-select = ["EVT003"]\n'
+
+    def findings(root: Path) -> list[tuple[int, str]]:
+        result = run_cli("--no-cache", "--output-format", "json", "svc.py", cwd=root)
+        return sorted((f["line"], f["code"]) for f in json.loads(result.stdout))
+
+    with _project({"svc.py": program}, pyproject) as root:
+        before = findings(root)
+        first = run_cli("--fix", "--no-cache", "svc.py", cwd=root)
+        assert "Traceback" not in first.stderr, first.stderr
+        fixed = (root / "svc.py").read_bytes().decode("utf-8")
+        compile(fixed, "svc.py", "exec")
+        after = findings(root)
+        run_cli("--fix", "--no-cache", "svc.py", cwd=root)
+        assert (root / "svc.py").read_bytes().decode("utf-8") == fixed
+    event(f"EVT003 findings: {sum(code == 'EVT003' for _, code in before)}")
+    assert after == [item for item in before if item[1] != "EVT003"]
+    for kept in ("E501", "F401", "because", "# why", "# type: ignore"):
+        assert fixed.count(kept) == program.count(kept), kept
+    assert fixed.count("\r\n") == program.count("\r\n")
+    assert fixed.count("\n") == program.count("\n")

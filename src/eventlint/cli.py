@@ -21,6 +21,8 @@ from eventlint.process import Terminated, install_termination_handler, tune_garb
 
 if TYPE_CHECKING:
     from eventlint import config
+    from eventlint.discovery import SourcePath
+    from eventlint.engine import Engine
     from eventlint.finding import Finding
 
 # Everything else is imported where it is needed: ``eventlint --version``, ``eventlint
@@ -72,6 +74,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--diff", action="store_true", help="print the fixes as a unified diff, write nothing"
+    )
+    parser.add_argument(
+        "--add-noqa",
+        action="store_true",
+        help="add a `# noqa: CODE` comment for every finding reported (Python files)",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="check again whenever a file changes, until Ctrl-C (the watch extra)",
     )
     # Repeated, each adds to the list (``--select EVT1 --select EVT2``), as in ruff.
     parser.add_argument(
@@ -171,9 +183,7 @@ def _print_rule(arguments: Sequence[str]) -> int:
 
 
 def _lint(options: argparse.Namespace) -> int:
-    from eventlint import baseline
-    from eventlint.discovery import check_paths_exist, discover
-    from eventlint.runner import EngineSettings, Mode, run_files
+    from eventlint.discovery import check_paths_exist
 
     if options.unsafe_fixes and not (options.fix or options.diff):
         raise ConfigError("--unsafe-fixes needs --fix or --diff")
@@ -181,9 +191,26 @@ def _lint(options: argparse.Namespace) -> int:
         raise ConfigError("--write-baseline cannot be combined with --fix, --diff or --baseline")
     if options.show_stale_baseline and not options.baseline:
         raise ConfigError("--show-stale-baseline needs --baseline")
-    if "-" in options.paths or options.stdin_filename is not None:
+    stdin = "-" in options.paths or options.stdin_filename is not None
+    if options.add_noqa and (options.fix or options.diff or stdin or options.write_baseline):
+        raise ConfigError(
+            "--add-noqa cannot be combined with --fix, --diff, --write-baseline or stdin"
+        )
+    if options.watch and (stdin or options.add_noqa or options.write_baseline):
+        raise ConfigError("--watch cannot be combined with --add-noqa, --write-baseline or stdin")
+    if stdin:
         return _lint_stdin(options)
     check_paths_exist(options.paths)
+    if options.watch:
+        return _watch(options)
+    return _lint_files(options)
+
+
+def _lint_files(options: argparse.Namespace) -> int:
+    from eventlint import baseline
+    from eventlint.discovery import discover
+    from eventlint.runner import EngineSettings, Mode, run_files
+
     settings = EngineSettings(
         cache=not options.no_cache,
         cache_dir=options.cache_dir,
@@ -228,6 +255,8 @@ def _lint(options: argparse.Namespace) -> int:
                 sys.stderr.write(
                     f"eventlint: stale baseline entry: {path} {code} {print_}{times}\n"
                 )
+    if options.add_noqa:
+        return _add_noqa(options, engine, sources, findings, settings.within)
     if options.diff:
         sys.stdout.flush()
         for result in results:
@@ -248,6 +277,34 @@ def _lint(options: argparse.Namespace) -> int:
     if options.diff:
         return EXIT_FINDINGS if any(result.diff for result in results) else EXIT_CLEAN
     return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+def _watch(options: argparse.Namespace) -> int:
+    from eventlint.runner import EngineSettings
+    from eventlint.watch import watch, watched_paths
+
+    resolver = EngineSettings(config_file=options.config, overrides=_overrides(options)).resolver()
+    watched = watched_paths(options.paths, lambda path: resolver.for_path(path).root)
+    return watch(watched, lambda: _lint_files(options), cache_dir=options.cache_dir)
+
+
+def _add_noqa(
+    options: argparse.Namespace,
+    engine: Engine,
+    sources: Sequence[SourcePath],
+    findings: Sequence[Finding],
+    within: Sequence[Path] | None,
+) -> int:
+    """``--add-noqa``: what would be reported gets a comment; says how many, as ruff does."""
+    from eventlint.add_noqa import add_to_files
+
+    added = add_to_files(engine, sources, findings, within)
+    for warning in added.warnings:
+        sys.stderr.write(f"eventlint: warning: {printable(warning)}\n")
+    if added.directives:
+        plural = "" if added.directives == 1 else "s"
+        sys.stderr.write(f"Added {added.directives} noqa directive{plural}.\n")
+    return EXIT_FINDINGS if added.left and not options.exit_zero else EXIT_CLEAN
 
 
 def _lint_stdin(options: argparse.Namespace) -> int:

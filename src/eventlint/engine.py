@@ -9,7 +9,8 @@ import ast
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,8 +21,9 @@ from eventlint.finding import Applicability, Edit, Finding, Fix, TextEdit
 from eventlint.fixes.unavailable import FixUnavailable
 from eventlint.project import Listings, Project, Projects, ProjectView
 from eventlint.project.dependencies import Dependencies
-from eventlint.rules import checking_rules
+from eventlint.rules import checking_rules, known_codes
 from eventlint.rules.base import FileContext, Report, Rule
+from eventlint.unused_noqa import UNUSED_NOQA, unused_noqa
 
 if TYPE_CHECKING:
     from eventlint.fixes.imports import ImportPlacer
@@ -42,6 +44,13 @@ class Selection:
     reported_engine_codes: frozenset[str]  # EVT001/EVT002, when enabled for the file
     triggers: tuple[str, ...]
     rule_triggers: dict[type[Rule], tuple[str, ...]]
+    # EVT003 (unused noqa comments), when enabled for the file: the codes its comments may
+    # name and have judged (see ``unused_noqa``); empty when EVT003 is off.
+    noqa_judged: frozenset[str] = frozenset()
+
+    @property
+    def runs_anything(self) -> bool:
+        return bool(self.rules or self.noqa_judged)
 
     def may_fire(self, text: str | bytes) -> bool:
         if isinstance(text, bytes):
@@ -113,7 +122,19 @@ class Engine:
             rule: rule.trigger_words(settings) + rule.project_trigger_words(project)
             for rule in rules
         }
-        triggers = tuple(sorted({word for words in rule_triggers.values() for word in words}))
+        enabled = frozenset(
+            code for code in codes if not suppression.suppressed_by_file(code, file_noqa)
+        )
+        # Never judged: EVT000 (reported under flake8 only, which owns noqa comments), EVT001
+        # and EVT002 (they depend on the running Python: a file of 3.12 syntax is EVT001 on
+        # 3.11 only), and rules that read the comments themselves.
+        noqa_judged = (
+            enabled - _NOT_JUDGED - _reads_noqa()
+            if kind == PYTHON and UNUSED_NOQA in enabled
+            else frozenset()
+        )
+        words = {word for words in rule_triggers.values() for word in words}
+        triggers = tuple(sorted(words | ({"EVT"} if noqa_judged else set())))
         engine_codes = frozenset(
             code
             for code in (parsing.SYNTAX_ERROR, parsing.NOT_ANALYSABLE)
@@ -125,6 +146,7 @@ class Engine:
             engine_codes if kind == PYTHON else frozenset(),
             triggers,
             rule_triggers,
+            noqa_judged,
         )
 
     # -- linting -------------------------------------------------------------------------
@@ -159,7 +181,9 @@ class Engine:
         if file_noqa == frozenset():
             return LintPass([])
         selection = self.select(path, kind, file_noqa)
-        if not selection.rules or not selection.may_fire(text):
+        if not honour_noqa:  # flake8 applies the noqa comments itself: never EVT003
+            selection = replace(selection, noqa_judged=frozenset())
+        if not selection.runs_anything or not selection.may_fire(text):
             return LintPass([])
         candidates = selection.rules_for(text)
         context = self.context(text, path, display, kind)
@@ -194,7 +218,7 @@ class Engine:
     ) -> LintPass:
         try:
             chosen = [rule for rule in candidates if rule.precheck(context)]
-            if not chosen:
+            if not chosen and not (selection.noqa_judged and "noqa" in context.text.lower()):
                 return LintPass([])
             if context.kind == PYTHON:
                 limit = context.settings.config.max_file_tokens
@@ -209,7 +233,7 @@ class Engine:
             # tree is freed by reference counting when the file is done, not by the cyclic
             # GC, whose full collections grow with every tree waiting for it.
             context.forget_analyses()
-            return self._findings(context, reports, honour_noqa)
+            return self._findings(context, reports, honour_noqa, selection.noqa_judged)
         except (RecursionError, MemoryError):
             # The walks are iterative, but a rule's own recursion over a structure CPython
             # accepted could still exhaust the stack: the file is reported, not the run lost.
@@ -217,11 +241,25 @@ class Engine:
             findings = self._engine_finding(selection, context.path, failure)
             return LintPass(_unsuppressed(findings, context, honour_noqa))
 
-    def _findings(self, context: FileContext, reports: list[Report], honour_noqa: bool) -> LintPass:
+    def _findings(
+        self,
+        context: FileContext,
+        reports: list[Report],
+        honour_noqa: bool,
+        noqa_judged: frozenset[str] = frozenset(),
+    ) -> LintPass:
         result = LintPass([], context=context)
+        lines = context.lines
+        if noqa_judged and honour_noqa:
+            made = [_finding(context, report, lines) for report in reports]
+            reports = reports + unused_noqa(
+                context.text,
+                [(finding.code, finding.line) for finding in made],
+                noqa_judged,
+                known_codes(),
+            )
         if not reports:
             return result
-        lines = context.lines
         # Logical lines are Python's; other files' comments cover their own line.
         noqa = suppression.NoqaLines(context.text if context.kind == PYTHON else "", lines)
         by_fix: dict[int, list[Finding]] = {}
@@ -411,6 +449,14 @@ def _unsuppressed(
             lines[finding.line - 1] if 0 < finding.line <= len(lines) else "", finding.code
         )
     ]
+
+
+_NOT_JUDGED = frozenset({"EVT000", parsing.SYNTAX_ERROR, parsing.NOT_ANALYSABLE})
+
+
+@cache
+def _reads_noqa() -> frozenset[str]:
+    return frozenset(rule.code for rule in checking_rules() if rule.reads_noqa_comments)
 
 
 def _unique(edits: list[TextEdit]) -> list[TextEdit]:

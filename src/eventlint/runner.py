@@ -77,7 +77,7 @@ def triage(
         return result
     selection = engine.select(source.path, source.kind)
     # Most files contain none of the words any rule looks for: skip them before decoding.
-    if not selection.rules or not selection.may_fire(read.data):
+    if not selection.runs_anything or not selection.may_fire(read.data):
         return result
     if cache is not None and not (mode.fix or mode.diff):
         project = engine.project_for(source.path)

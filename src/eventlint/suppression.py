@@ -17,7 +17,7 @@ import re
 import tokenize
 
 # flake8's own pattern (flake8.defaults.NOQA_INLINE_REGEXP), so both front doors agree.
-_LINE_NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
+LINE_NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 _FILE_NOQA = re.compile(
     r"^\s*#\s*eventlint:\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?\s*$",
     re.IGNORECASE | re.MULTILINE,
@@ -67,7 +67,7 @@ _LineNoqa = frozenset[str] | None | bool
 def _line_codes(line: str) -> _LineNoqa:
     if "noqa" not in line.lower():
         return False
-    match = _LINE_NOQA.search(line)
+    match = LINE_NOQA.search(line)
     if match is None:
         return False
     return _codes(match.group("codes"))

@@ -174,6 +174,10 @@ class Rule(RuleDocs):
     triggers: ClassVar[tuple[str, ...]] = ()
     # Whether the rule's findings depend on other files of the project (for the cache).
     reads_project: ClassVar[bool] = False
+    # Whether the rule leaves alone code carrying *any* noqa comment (it reads the comments
+    # itself: an import that is meant to fail). EVT003 then cannot tell whether a noqa with
+    # the rule's code is needed, and never judges it.
+    reads_noqa_comments: ClassVar[bool] = False
 
     def __init__(self, context: FileContext, sink: Callable[[Report], None]) -> None:
         self.context = context

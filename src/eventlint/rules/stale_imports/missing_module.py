@@ -72,6 +72,7 @@ class MissingModule(StaleImportRule):
     """
 
     code = "EVT301"
+    reads_noqa_comments = True  # an import with any noqa is left alone
     name = "missing-first-party-module"
     summary = "Import of a first-party module that does not exist"
     fix_availability = "safe"

@@ -48,6 +48,7 @@ class MissingName(StaleImportRule):
     """
 
     code = "EVT302"
+    reads_noqa_comments = True  # an import with any noqa is left alone
     name = "missing-first-party-name"
     summary = "Import of a name that the first-party module does not define"
 
