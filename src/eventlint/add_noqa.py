@@ -18,10 +18,11 @@ from pathlib import Path
 
 from eventlint import parsing, sourcefile
 from eventlint.discovery import SourcePath
-from eventlint.engine import Engine, fingerprint
+from eventlint.engine import Engine
 from eventlint.file_kinds import PYTHON
 from eventlint.finding import Finding
 from eventlint.noqa_comments import NoqaLayout, layout
+from eventlint.reports import fingerprint
 from eventlint.suppression import LINE_NOQA
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")

@@ -6,7 +6,6 @@ The CLI and the flake8 plugin both call :meth:`Engine.lint`; only the CLI fixes.
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -21,6 +20,7 @@ from eventlint.finding import Applicability, Edit, Finding, Fix, TextEdit
 from eventlint.fixes.unavailable import FixUnavailable
 from eventlint.project import Listings, Project, Projects, ProjectView
 from eventlint.project.dependencies import Dependencies
+from eventlint.reports import engine_finding, finding_of
 from eventlint.rules import checking_rules, known_codes
 from eventlint.rules.base import FileContext, Report, Rule
 from eventlint.unused_noqa import UNUSED_NOQA, unused_noqa
@@ -251,7 +251,7 @@ class Engine:
         result = LintPass([], context=context)
         lines = context.lines
         if noqa_judged and honour_noqa:
-            made = [_finding(context, report, lines) for report in reports]
+            made = [finding_of(context, report, lines) for report in reports]
             reports = reports + unused_noqa(
                 context.text,
                 [(finding.code, finding.line) for finding in made],
@@ -265,7 +265,7 @@ class Engine:
         by_fix: dict[int, list[Finding]] = {}
         fix_of: dict[int, Fix] = {}
         for report in reports:
-            finding = _finding(context, report, lines)
+            finding = finding_of(context, report, lines)
             if honour_noqa and noqa.suppresses(finding.line, finding.code):
                 continue
             result.findings.append(finding)
@@ -466,59 +466,6 @@ def _unique(edits: list[TextEdit]) -> list[TextEdit]:
 
 def _parses(text: str) -> bool:
     return not isinstance(parsing.parse(text), parsing.ParseFailure)
-
-
-def engine_finding(
-    code: str, display: str, message: str, line: int = 1, column: int = 1
-) -> Finding:
-    return Finding(
-        code=code,
-        message=message,
-        path=display,
-        line=line,
-        column=column,
-        end_line=line,
-        end_column=column,
-    )
-
-
-def syntax_error_finding(display: str, message: str, line: int = 1, column: int = 1) -> Finding:
-    return engine_finding(parsing.SYNTAX_ERROR, display, message, line, column)
-
-
-def fingerprint(code: str, lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> str:
-    """A hash of the code and the source text between ``start`` and ``end`` (1-based lines,
-    0-based columns), whitespace-normalised."""
-    (line, column), (end_line, end_column) = start, end
-    chunk = lines[line - 1 : end_line]
-    if chunk:
-        chunk[-1] = chunk[-1][:end_column] if end_line > line else chunk[-1][column:end_column]
-        if end_line > line:
-            chunk[0] = chunk[0][column:]
-    text = " ".join(" ".join(chunk).split())
-    return hashlib.sha256(f"{code}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
-
-
-def _finding(context: FileContext, report: Report, lines: list[str]) -> Finding:
-    if report.node is not None:
-        where = context.position(report.node)
-        line, column = where.start.line, where.start.column
-        end_line, end_column = where.end.line, where.end.column
-    else:
-        assert report.span is not None
-        line, column, end_line, end_column = report.span
-    return Finding(
-        code=report.code,
-        message=report.message,
-        path=context.path,
-        line=line,
-        column=column + 1,
-        end_line=end_line,
-        end_column=end_column + 1,
-        fix=report.fix,
-        fingerprint=fingerprint(report.code, lines, (line, column), (end_line, end_column)),
-        reference=report.reference,
-    )
 
 
 __all__ = ["Engine", "FixOutcome", "LintPass"]

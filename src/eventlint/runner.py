@@ -25,13 +25,14 @@ from eventlint import diffs, parsing, sourcefile
 from eventlint.cache import ResultsCache
 from eventlint.config import CliOverrides, ConfigResolver
 from eventlint.discovery import SourcePath
-from eventlint.engine import Engine, engine_finding
+from eventlint.engine import Engine
 from eventlint.file_kinds import PYTHON
 from eventlint.finding import Finding, Fix
 from eventlint.process import install_termination_handler, tune_garbage_collector
 from eventlint.project import Listings, Projects, Worked
 from eventlint.project.inventory import Listing
 from eventlint.project.store import Entry
+from eventlint.reports import engine_finding
 from eventlint.rules import known_codes
 
 

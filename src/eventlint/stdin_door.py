@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eventlint import diffs, sourcefile
-from eventlint.engine import Engine, engine_finding
+from eventlint.engine import Engine
 from eventlint.errors import ConfigError
 from eventlint.file_kinds import PYTHON, kind_of_named
 from eventlint.finding import Finding
 from eventlint.parsing import SYNTAX_ERROR
+from eventlint.reports import engine_finding
 
 DEFAULT_NAME = "stdin.py"
 
