@@ -47,25 +47,35 @@ def message_template(
         left = message_template(node.left, scope, depth + 1) or (None,)
         right = message_template(node.right, scope, depth + 1) or (None,)
         return _normal([*left, *right])
-    if (
-        isinstance(node, ast.BinOp)
-        and isinstance(node.op, ast.Mod)
-        and isinstance(node.left, ast.Constant)
-        and isinstance(node.left.value, str)
-    ):
-        return _split(node.left.value, _PERCENT_SPEC, {"%%": "%"})
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        # ``"..." % args``, or ``MESSAGE % args`` with the text kept in a name.
+        text = _format_text(node.left, scope, depth + 1)
+        return _split(text, _PERCENT_SPEC, {"%%": "%"}) if text is not None else None
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == "format"
-        and isinstance(node.func.value, ast.Constant)
-        and isinstance(node.func.value.value, str)
     ):
-        return _split(node.func.value.value, _FORMAT_FIELD, {"{{": "{", "}}": "}"})
+        text = _format_text(node.func.value, scope, depth + 1)
+        return _split(text, _FORMAT_FIELD, {"{{": "{", "}}": "}"}) if text is not None else None
     if isinstance(node, ast.Name):
         values = scope.get(node.id, [])
         if len(values) == 1:
             return message_template(values[0], scope, depth + 1)
+    return None
+
+
+def _format_text(node: ast.AST, scope: dict[str, list[ast.expr]], depth: int) -> str | None:
+    """The format string a ``%`` or ``.format`` applies: a string literal, or a name that
+    holds one (a local or a module constant, resolved as any name in a message)."""
+    if depth > _MAX_TEMPLATE_DEPTH:
+        return None
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name):
+        values = scope.get(node.id, [])
+        if len(values) == 1:
+            return _format_text(values[0], scope, depth + 1)
     return None
 
 
