@@ -4,6 +4,7 @@ builds it; short messages stay silent under the documented policy."""
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from pathlib import Path
 
@@ -12,8 +13,10 @@ from helpers import write
 
 from eventlint.config import ConfigResolver
 from eventlint.engine import Engine
+from eventlint.project.raises import anchor_words
 from eventlint.project.readers import summarise
 from eventlint.rules import known_codes
+from eventlint.rules.error_assertions._match_patterns import message_sample
 
 
 def test_a_format_string_kept_in_a_name_is_the_raise_template() -> None:
@@ -137,3 +140,23 @@ def test_the_whole_message_an_exception_class_builds_as_a_pattern(tmp_path: Path
 )
 def test_what_stays_silent(tmp_path: Path, body: str) -> None:
     assert _findings(tmp_path, body) == []
+
+
+def test_anchor_words_prefer_prose_to_rendered_values() -> None:
+    # The rendered identifier's parts are the longest words; the template holds none of them.
+    message = "Column reconciliation_disbursement_remittance must be a positive number"
+    assert anchor_words(message) == ["positive", "Column", "number"]
+    # Quoted values and dotted names are values too (after the prose words, longest first);
+    # a sentence's last word is prose.
+    assert anchor_words("Bad host 'localhost' in brokers.yaml: unreachable.") == [
+        "unreachable",
+        "host",
+        "localhost",
+    ]
+    # With no prose word, the value's words are all there is.
+    assert anchor_words("max_in_flight_requests") == ["requests", "flight"]
+
+
+def test_a_repr_placeholder_is_sampled_with_its_quotes() -> None:
+    node = ast.parse('f"Column {column!r} must be {rule} here"', mode="eval").body
+    assert message_sample(node) == "Column 'x' must be x here"

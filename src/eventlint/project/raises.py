@@ -81,6 +81,23 @@ def _same_message(template: Template, message: str) -> bool:
 # ``f"{error}"`` would match anything.
 _MIN_TEMPLATE_TEXT = 8
 _WORD = re.compile(r"[A-Za-z]{4,}")
+# A word standing alone, as prose is written (not part of an identifier, a quoted value, a
+# path or a number): the likely text of a template rather than a value rendered into it.
+_PROSE_WORD = re.compile(r"(?<![\w'\"`./:-])[A-Za-z]{4,}(?![\w'\"`/-]|[.:]\w)")
+
+
+def anchor_words(message: str) -> list[str]:
+    """The words a module whose template renders ``message`` is looked for by: the longest
+    three, prose words first. A rendered value (``settlement_currency_conversion``, a quoted
+    name, a path) is often the longest text of a message, and the template holds none of it:
+    anchoring on its parts alone would rule out the very module that raises the message."""
+    prose = set(_PROSE_WORD.findall(message))
+    rest = set(_WORD.findall(message)) - prose
+
+    def longest(words: set[str]) -> list[str]:
+        return sorted(words, key=lambda word: (-len(word), word))  # deterministic
+
+    return [*longest(prose), *longest(rest)][:3]
 
 
 def _says_enough(template: Template) -> bool:
@@ -285,7 +302,7 @@ class RaiseIndex:
         # The template's literal text holds the message's words that are not placeholders:
         # the modules holding its longest words are the candidates.
         # Deterministic: the longest words first, then alphabetical.
-        anchors = sorted(set(_WORD.findall(message)), key=lambda word: (-len(word), word))[:3]
+        anchors = anchor_words(message)
         if not anchors:
             return []
         needles = [anchor.encode() for anchor in anchors]
@@ -302,7 +319,7 @@ class RaiseIndex:
             for site in summary.raises:
                 if site.message is not None and renders(site.message, message):
                     found.append(self._site(path, summary, site))
-                elif builders and site.exception.rpartition(".")[2] in builders:
+                elif builders:  # the class raised may inherit a builder's ``__init__``
                     built = self._built_by_class(path, summary, site, message)
                     if built is not None:
                         found.append(built)
