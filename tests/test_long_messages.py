@@ -160,3 +160,23 @@ def test_anchor_words_prefer_prose_to_rendered_values() -> None:
 def test_a_repr_placeholder_is_sampled_with_its_quotes() -> None:
     node = ast.parse('f"Column {column!r} must be {rule} here"', mode="eval").body
     assert message_sample(node) == "Column 'x' must be x here"
+
+
+def test_a_nested_function_reads_what_the_enclosing_one_assigns_once() -> None:
+    summary = summarise(
+        b"def check(name):\n"
+        b'    message = f"Column {name} must be a positive number"\n'
+        b"    twice = 'a'\n    twice = 'b'\n\n"
+        b"    def fail():\n        raise ValueError(message)\n\n"
+        b"    def ambiguous():\n        raise ValueError(twice)\n\n"
+        b"    def parameter(name):\n        raise ValueError(name)\n\n"
+        b"class Holder:\n    TEXT = 'class level text'\n\n"
+        b"    def method(self):\n        raise ValueError(TEXT)\n"
+    )
+    messages = {site.line: site.message for site in summary.raises}
+    assert messages == {
+        7: ("Column ", None, " must be a positive number"),
+        10: None,  # assigned twice in the enclosing function
+        13: None,  # its own parameter
+        19: None,  # a class body's names are not a method's
+    }

@@ -131,11 +131,21 @@ class _RaiseReader:
         self._scope(tree.body)
         return sorted(self._found, key=lambda site: site.line)
 
-    def _scope(self, body: list[ast.stmt], shadowed: frozenset[str] = frozenset()) -> None:
-        """``shadowed``: the function's parameters, which hide module constants of their
-        name."""
+    def _scope(
+        self,
+        body: list[ast.stmt],
+        shadowed: frozenset[str] = frozenset(),
+        outer: Mapping[str, ast.expr] | None = None,
+        *,
+        function: bool = False,
+    ) -> None:
+        """``shadowed``: the function's parameters, which hide outer names. ``outer``: the
+        names a raise here reads when the scope neither assigns nor takes them (the module's
+        constants; in a nested function, also what the enclosing function assigns once)."""
+        outer = self._module_constants if outer is None else outer
         assignments: dict[str, list[_Assignment]] = {}
         raises: list[tuple[ast.Raise | ast.Assert, tuple[int, ...]]] = []
+        nested: list[tuple[list[ast.stmt], frozenset[str] | None]] = []  # None: a class body
         pending: list[tuple[list[ast.stmt], tuple[int, ...]]] = [(body, (id(body),))]
         while pending:
             statements, blocks = pending.pop()
@@ -146,10 +156,10 @@ class _RaiseReader:
                         *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
                         *(star for star in (arguments.vararg, arguments.kwarg) if star),
                     ]  # fmt: skip
-                    self._scope(statement.body, frozenset(p.arg for p in parameters))
+                    nested.append((statement.body, frozenset(p.arg for p in parameters)))
                     continue
                 if isinstance(statement, ast.ClassDef):
-                    self._scope(statement.body)
+                    nested.append((statement.body, None))
                     continue
                 if isinstance(statement, ast.Assign):
                     for target in statement.targets:
@@ -166,8 +176,22 @@ class _RaiseReader:
         hidden = shadowed | frozenset(assignments)
         for statement, blocks in raises:
             # ``TOO_MANY = "..."`` at module level, raised from a function: the constant.
-            names = _Resolver(assignments, statement.lineno, blocks, self._module_constants, hidden)
+            names = _Resolver(assignments, statement.lineno, blocks, outer, hidden)
             self._raise(statement, names)
+        # A function nested in a function reads the names the enclosing one assigns exactly
+        # once (a closure: ``message = f"..."`` then ``def fail(): raise X(message)``); a
+        # class body's names are not visible to its methods, so it passes its outer on.
+        enclosing: Mapping[str, ast.expr] = outer
+        if function:
+            enclosing = {name: value for name, value in outer.items() if name not in hidden}
+            for name, candidates in assignments.items():
+                if len(candidates) == 1 and name not in shadowed:
+                    enclosing[name] = candidates[0].value
+        for inner_body, taken in nested:
+            if taken is None:
+                self._scope(inner_body, frozenset(), enclosing)
+            else:
+                self._scope(inner_body, taken, enclosing, function=True)
 
     def _raise(self, node: ast.Raise | ast.Assert, names: _Resolver) -> None:
         if isinstance(node, ast.Assert):

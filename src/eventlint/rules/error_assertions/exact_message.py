@@ -64,8 +64,9 @@ class ExactErrorMessage(Rule):
     message whose other branch fails the test: ``if err.args == ("..."):`` ... ``else: raise``,
     ``if str(err) != "...": self.fail(...)``; reported without a fix; an ``if`` that only
     branches, failing nothing, is not an assertion), when the string is a message a ``raise``
-    of the project produces in full (a literal, a local variable or a module constant holding
-    one, or a template it renders, such as
+    of the project produces in full (a literal, a local variable, one of the enclosing
+    function for a nested one, or a module constant holding one, or a template it renders,
+    such as
     ``f"Only {n} units of {sku} left"`` for "Only 3 units of sku-1 left", a format string
     kept in a name, ``MESSAGE.format(sku)`` or ``MESSAGE % sku``, or the whole message the
     exception class's ``__init__`` builds around what it is given, ``raise
