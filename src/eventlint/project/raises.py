@@ -81,6 +81,23 @@ def _same_message(template: Template, message: str) -> bool:
 # ``f"{error}"`` would match anything.
 _MIN_TEMPLATE_TEXT = 8
 _WORD = re.compile(r"[A-Za-z]{4,}")
+# A word standing alone, as prose is written (not part of an identifier, a quoted value, a
+# path or a number): the likely text of a template rather than a value rendered into it.
+_PROSE_WORD = re.compile(r"(?<![\w'\"`./:-])[A-Za-z]{4,}(?![\w'\"`/-]|[.:]\w)")
+
+
+def anchor_words(message: str) -> list[str]:
+    """The words a module whose template renders ``message`` is looked for by: the longest
+    three, prose words first. A rendered value (``settlement_currency_conversion``, a quoted
+    name, a path) is often the longest text of a message, and the template holds none of it:
+    anchoring on its parts alone would rule out the very module that raises the message."""
+    prose = set(_PROSE_WORD.findall(message))
+    rest = set(_WORD.findall(message)) - prose
+
+    def longest(words: set[str]) -> list[str]:
+        return sorted(words, key=lambda word: (-len(word), word))  # deterministic
+
+    return [*longest(prose), *longest(rest)][:3]
 
 
 def _says_enough(template: Template) -> bool:
@@ -164,6 +181,7 @@ class RaiseIndex:
         self._fingerprint = fingerprint
         self._max_bytes = max_bytes
         self._texts: list[tuple[Path, bytes]] | None = None
+        self._init_texts: list[tuple[Path, bytes]] = []  # modules that call an ``__init__``
         self._sites: dict[str, list[RaiseSite]] = {}
         self._rendered: dict[str, list[RaiseSite]] = {}
 
@@ -171,7 +189,9 @@ class RaiseIndex:
         self._recorder.note(index_key("production"), self._fingerprint("production"))
 
     def _production_texts(self) -> list[tuple[Path, bytes]]:
-        """The production modules that raise anything, concatenation seams joined."""
+        """The production modules that raise anything, concatenation seams joined (and, read
+        in the same pass, those that call an ``__init__``: where exception classes that
+        build their message are defined)."""
         if self._texts is None:
             self._texts = []
             for path in self._production_files():
@@ -179,8 +199,14 @@ class RaiseIndex:
                     data = sourcefile.read(path, self._max_bytes)
                 except sourcefile.SourceError:
                     continue
-                if b"raise" in data or b"assert" in data:
-                    self._texts.append((path, _CONCATENATION_SEAM.sub(b"", data)))
+                raises = b"raise" in data or b"assert" in data
+                builds = b"__init__(" in data
+                if raises or builds:
+                    text = _CONCATENATION_SEAM.sub(b"", data)
+                    if raises:
+                        self._texts.append((path, text))
+                    if builds:
+                        self._init_texts.append((path, text))
         return self._texts
 
     def _extension_sources_raising(self) -> list[tuple[Path, bytes]]:
@@ -268,7 +294,7 @@ class RaiseIndex:
 
     def _render(self, message: str) -> list[RaiseSite]:
         exact = self.sites(message)
-        if exact:
+        if any(not site.wraps for site in exact):
             return exact
         native = self._extension_sites(message)
         if native:
@@ -276,19 +302,61 @@ class RaiseIndex:
         # The template's literal text holds the message's words that are not placeholders:
         # the modules holding its longest words are the candidates.
         # Deterministic: the longest words first, then alphabetical.
-        anchors = sorted(set(_WORD.findall(message)), key=lambda word: (-len(word), word))[:3]
+        anchors = anchor_words(message)
         if not anchors:
             return []
         needles = [anchor.encode() for anchor in anchors]
         found: list[RaiseSite] = []
-        for path, text in self._production_texts():
+        texts = self._production_texts()
+        # Exception classes whose ``__init__`` builds this message around its arguments: a
+        # raise of one produces the message in full, whatever it is given.
+        builders = self._building_classes(message, needles)
+        needles += [name.encode() for name in builders]
+        for path, text in texts:
             if not any(needle in text for needle in needles):
                 continue
             summary = self._modules.summary(path)
             for site in summary.raises:
                 if site.message is not None and renders(site.message, message):
                     found.append(self._site(path, summary, site))
+                elif builders:  # the class raised may inherit a builder's ``__init__``
+                    built = self._built_by_class(path, summary, site, message)
+                    if built is not None:
+                        found.append(built)
         return found
+
+    def _building_classes(self, message: str, needles: list[bytes]) -> set[str]:
+        """The names of the project's classes whose ``__init__`` renders ``message`` in full
+        from its arguments (``super().__init__(f"Column {column} must ...")``)."""
+        names: set[str] = set()
+        for path, text in self._init_texts:
+            if not any(needle in text for needle in needles):
+                continue
+            for name, summary in self._modules.summary(path).classes.items():
+                template = summary.message_template
+                if template is not None and renders(template, message):
+                    names.add(name)
+        return names
+
+    def _built_by_class(
+        self, path: Path, summary: ModuleSummary, site: RaiseSummary, message: str
+    ) -> RaiseSite | None:
+        """The raise site, when the class it raises builds ``message`` in full: its whole
+        message, not a fragment (``wraps`` is False)."""
+        info = self._classes.resolve_class(site.exception, path, summary)
+        template = info.message_template if info is not None else None
+        if info is None or template is None or not renders(template, message):
+            return None
+        return RaiseSite(
+            path=path,
+            line=site.line,
+            exception=site.exception,
+            template=template,
+            wraps=False,
+            keywords=site.keywords,
+            constants=dict(info.constants),
+            summary=summary,
+        )
 
     def error_code(self, site: RaiseSite, code_attributes: tuple[str, ...]) -> ErrorCode | None:
         """The error code the site attaches (a keyword, or a class-level value of the

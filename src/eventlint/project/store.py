@@ -41,8 +41,9 @@ from eventlint.project.summaries import ModuleSummary
 STORE_NAME = "module-summaries.json"
 # 7: generic annotations of function signatures; 6: hash-helper facts read imports under
 # try/if.
-# 8 hashed parameters, 9 init_assigned, 10 constants, 11 messages, 12 fixtures, 13 sealed
-_FORMAT = 13
+# 8 hashed parameters, 9 init_assigned, 10 constants, 11 messages, 12 fixtures, 13 sealed,
+# 14 format strings held in names
+_FORMAT = 14
 
 Identity = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 # identity, content digest, summary (as JSON)

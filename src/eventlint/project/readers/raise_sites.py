@@ -47,25 +47,35 @@ def message_template(
         left = message_template(node.left, scope, depth + 1) or (None,)
         right = message_template(node.right, scope, depth + 1) or (None,)
         return _normal([*left, *right])
-    if (
-        isinstance(node, ast.BinOp)
-        and isinstance(node.op, ast.Mod)
-        and isinstance(node.left, ast.Constant)
-        and isinstance(node.left.value, str)
-    ):
-        return _split(node.left.value, _PERCENT_SPEC, {"%%": "%"})
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        # ``"..." % args``, or ``MESSAGE % args`` with the text kept in a name.
+        text = _format_text(node.left, scope, depth + 1)
+        return _split(text, _PERCENT_SPEC, {"%%": "%"}) if text is not None else None
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == "format"
-        and isinstance(node.func.value, ast.Constant)
-        and isinstance(node.func.value.value, str)
     ):
-        return _split(node.func.value.value, _FORMAT_FIELD, {"{{": "{", "}}": "}"})
+        text = _format_text(node.func.value, scope, depth + 1)
+        return _split(text, _FORMAT_FIELD, {"{{": "{", "}}": "}"}) if text is not None else None
     if isinstance(node, ast.Name):
         values = scope.get(node.id, [])
         if len(values) == 1:
             return message_template(values[0], scope, depth + 1)
+    return None
+
+
+def _format_text(node: ast.AST, scope: dict[str, list[ast.expr]], depth: int) -> str | None:
+    """The format string a ``%`` or ``.format`` applies: a string literal, or a name that
+    holds one (a local or a module constant, resolved as any name in a message)."""
+    if depth > _MAX_TEMPLATE_DEPTH:
+        return None
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name):
+        values = scope.get(node.id, [])
+        if len(values) == 1:
+            return _format_text(values[0], scope, depth + 1)
     return None
 
 
@@ -121,11 +131,21 @@ class _RaiseReader:
         self._scope(tree.body)
         return sorted(self._found, key=lambda site: site.line)
 
-    def _scope(self, body: list[ast.stmt], shadowed: frozenset[str] = frozenset()) -> None:
-        """``shadowed``: the function's parameters, which hide module constants of their
-        name."""
+    def _scope(
+        self,
+        body: list[ast.stmt],
+        shadowed: frozenset[str] = frozenset(),
+        outer: Mapping[str, ast.expr] | None = None,
+        *,
+        function: bool = False,
+    ) -> None:
+        """``shadowed``: the function's parameters, which hide outer names. ``outer``: the
+        names a raise here reads when the scope neither assigns nor takes them (the module's
+        constants; in a nested function, also what the enclosing function assigns once)."""
+        outer = self._module_constants if outer is None else outer
         assignments: dict[str, list[_Assignment]] = {}
         raises: list[tuple[ast.Raise | ast.Assert, tuple[int, ...]]] = []
+        nested: list[tuple[list[ast.stmt], frozenset[str] | None]] = []  # None: a class body
         pending: list[tuple[list[ast.stmt], tuple[int, ...]]] = [(body, (id(body),))]
         while pending:
             statements, blocks = pending.pop()
@@ -136,10 +156,10 @@ class _RaiseReader:
                         *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
                         *(star for star in (arguments.vararg, arguments.kwarg) if star),
                     ]  # fmt: skip
-                    self._scope(statement.body, frozenset(p.arg for p in parameters))
+                    nested.append((statement.body, frozenset(p.arg for p in parameters)))
                     continue
                 if isinstance(statement, ast.ClassDef):
-                    self._scope(statement.body)
+                    nested.append((statement.body, None))
                     continue
                 if isinstance(statement, ast.Assign):
                     for target in statement.targets:
@@ -156,8 +176,22 @@ class _RaiseReader:
         hidden = shadowed | frozenset(assignments)
         for statement, blocks in raises:
             # ``TOO_MANY = "..."`` at module level, raised from a function: the constant.
-            names = _Resolver(assignments, statement.lineno, blocks, self._module_constants, hidden)
+            names = _Resolver(assignments, statement.lineno, blocks, outer, hidden)
             self._raise(statement, names)
+        # A function nested in a function reads the names the enclosing one assigns exactly
+        # once (a closure: ``message = f"..."`` then ``def fail(): raise X(message)``); a
+        # class body's names are not visible to its methods, so it passes its outer on.
+        enclosing: Mapping[str, ast.expr] = outer
+        if function:
+            enclosing = {name: value for name, value in outer.items() if name not in hidden}
+            for name, candidates in assignments.items():
+                if len(candidates) == 1 and name not in shadowed:
+                    enclosing[name] = candidates[0].value
+        for inner_body, taken in nested:
+            if taken is None:
+                self._scope(inner_body, frozenset(), enclosing)
+            else:
+                self._scope(inner_body, taken, enclosing, function=True)
 
     def _raise(self, node: ast.Raise | ast.Assert, names: _Resolver) -> None:
         if isinstance(node, ast.Assert):

@@ -41,15 +41,24 @@ def pattern_text(node: ast.expr) -> str | None:
 
 def message_sample(node: ast.expr) -> str | None:
     """The message a literal stands for: its value, or, for an f-string, its text with each
-    placeholder shown as ``x`` (enough to recognise the project template it mirrors)."""
+    placeholder shown as ``x`` (enough to recognise the project template it mirrors), or as
+    ``'x'`` when it is converted with ``!r`` (the quotes a ``repr`` of a string renders,
+    which a template may spell as text: ``f"Column '{name}' ..."``)."""
     value = string_value(node)
     if value is not None:
         return value
     if isinstance(node, ast.JoinedStr):
-        return "".join(part if part is not None else "x" for part in map(string_value, node.values))
+        return "".join(map(_sample_part, node.values))
     if isinstance(node, ast.Tuple) and len(node.elts) == 1:
         return string_value(node.elts[0])
     return None
+
+
+def _sample_part(part: ast.expr) -> str:
+    text = string_value(part)
+    if text is not None:
+        return text
+    return "'x'" if isinstance(part, ast.FormattedValue) and part.conversion == ord("r") else "x"
 
 
 def literal_pattern(node: ast.expr, source: str) -> str | None:

@@ -64,12 +64,16 @@ class ExactErrorMessage(Rule):
     message whose other branch fails the test: ``if err.args == ("..."):`` ... ``else: raise``,
     ``if str(err) != "...": self.fail(...)``; reported without a fix; an ``if`` that only
     branches, failing nothing, is not an assertion), when the string is a message a ``raise``
-    of the project produces in full (a literal, a local variable or a module constant holding
-    one, or a template it renders, such as
-    ``f"Only {n} units of {sku} left"`` for "Only 3 units of sku-1 left"; found statically,
-    anywhere in the repository; ``assert x, "message"`` counts, and so does a string literal
-    that is exactly the message in a C, C++, Cython or Rust extension source of the project
-    that raises errors; trailing punctuation and whitespace aside). A caught error is
+    of the project produces in full (a literal, a local variable, one of the enclosing
+    function for a nested one, or a module constant holding one, or a template it renders,
+    such as
+    ``f"Only {n} units of {sku} left"`` for "Only 3 units of sku-1 left", a format string
+    kept in a name, ``MESSAGE.format(sku)`` or ``MESSAGE % sku``, or the whole message the
+    exception class's ``__init__`` builds around what it is given, ``raise
+    ColumnError(column)`` with ``super().__init__(f"Column {column} must be ...")``; found
+    statically, anywhere in the repository; ``assert x, "message"`` counts, and so does a
+    string literal that is exactly the message in a C, C++, Cython or Rust extension source
+    of the project that raises errors; trailing punctuation and whitespace aside). A caught error is
     ``info.value`` of ``pytest.raises(...) as info`` (or of a ``raises`` wrapper the project
     re-exports), ``cm.exception`` of ``self.assertRaises(...) as cm``, a name bound by
     ``except ... as err``, or a local alias of one of those; a variable that merely has a
@@ -86,7 +90,8 @@ class ExactErrorMessage(Rule):
     - a string no ``raise`` of the project produces: a message of the standard library or
       another library (the project cannot reword it), or one built beyond reading;
     - a single token (a transaction id or a key carried in ``args[0]`` is not a message);
-    - the argument of an exception whose ``__init__`` wraps it in more text;
+    - the argument of an exception whose ``__init__`` wraps it in more text (the whole
+      message it builds is judged);
     - a string the test module itself hands to the code (assigned to a fake or a variable,
       passed, returned, raised, set as ``side_effect``): the test checks its own data passes
       through. A variable used only to check results (``msg = "..."`` then

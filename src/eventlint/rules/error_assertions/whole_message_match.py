@@ -20,7 +20,10 @@ class WholeMessageMatch(Rule):
     another), when the pattern reads as a sentence (at least ``min-words`` words, default 7,
     or ``min-length`` characters, default 40, of three words or more). The message may be a
     literal or a template the pattern renders in full (``f"Only {n} units of {sku} left"``
-    and ``match="Only 3 units of sku-1 left"``), trailing punctuation and whitespace aside;
+    and ``match="Only 3 units of sku-1 left"``), a format string kept in a name
+    (``MESSAGE.format(sku)``), or the whole message an exception class's ``__init__`` builds
+    around what it is given (``raise ColumnError(column)``), trailing punctuation and
+    whitespace aside;
     ``assert x, "message"`` is a raise site, and so is a string literal that is exactly the
     message in a C, C++, Cython or Rust extension source of the project that raises errors.
 
