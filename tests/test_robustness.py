@@ -299,24 +299,3 @@ def test_files_over_max_file_size_are_skipped_with_a_warning(tmp_path: Path) -> 
     write(tmp_path / "pyproject.toml", "[tool.eventlint]\nmax-file-size = 100\n")
     limited = run_cli("small.py", cwd=tmp_path)
     assert limited.returncode == 0 and "larger than max-file-size" in limited.stderr
-
-
-@pytest.mark.parametrize(
-    ("config", "expected"),
-    [
-        (
-            '[tool.eventlint]\nselet = ["EVT1"]\n',
-            "unknown key 'selet' in [tool.eventlint] (did you mean 'select'?)",
-        ),
-        ("[tool.eventlint]\nselect = 3\n", "invalid value for 'select' in [tool.eventlint]"),
-        ('[tool.eventlint]\nselect = ["EVT9"]\n', "unknown rule code 'EVT9' in select"),
-        ("[tool.eventlint\n", "invalid TOML"),
-    ],
-)
-def test_bad_config_exits_2_with_one_line(tmp_path: Path, config: str, expected: str) -> None:
-    write(tmp_path / "pyproject.toml", config)
-    write(tmp_path / "a.py", VIOLATION)
-    result = run_cli("a.py", cwd=tmp_path)
-    assert result.returncode == 2
-    assert len(result.stderr.splitlines()) == 1 and expected in result.stderr
-    assert "pyproject.toml" in result.stderr
