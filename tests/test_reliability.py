@@ -17,9 +17,8 @@ import time
 import warnings
 from pathlib import Path
 
-import hypothesmith
 import pytest
-from helpers import FIXABLE, VIOLATION, read_sealed, run_cli, write, write_sealed
+from helpers import FIXABLE, VIOLATION, python_source, read_sealed, run_cli, write, write_sealed
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -149,7 +148,7 @@ _PROPERTY = settings(
 
 @pytest.mark.slow
 @_PROPERTY
-@given(program=hypothesmith.from_grammar())
+@given(program=python_source())
 def test_property_everything_outside_a_fix_is_byte_identical(program: str) -> None:
     """Item 2, as a property: any program CPython accepts, followed by a fixable ID
     function: after the fix, every byte of the program is unchanged."""

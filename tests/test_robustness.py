@@ -13,9 +13,8 @@ import textwrap
 import time
 from pathlib import Path
 
-import hypothesmith
 import pytest
-from helpers import FIXABLE, VIOLATION, run_cli, unmeasured_env, write
+from helpers import FIXABLE, VIOLATION, python_source, run_cli, unmeasured_env, write
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -56,7 +55,7 @@ def _check_engine_on(source: str, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @FUZZ
-@given(source=hypothesmith.from_grammar())
+@given(source=python_source())
 def test_engine_never_raises_on_generated_programs(
     source: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -78,8 +77,8 @@ _TEMPLATES = [
 @FUZZ
 @given(
     template=st.sampled_from(_TEMPLATES),
-    a=hypothesmith.from_grammar("eval_input").map(str.strip),
-    b=hypothesmith.from_grammar("eval_input").map(str.strip),
+    a=python_source("eval_input").map(str.strip),
+    b=python_source("eval_input").map(str.strip),
 )
 def test_rules_and_fixes_on_generated_id_code(
     template: str, a: str, b: str, tmp_path_factory: pytest.TempPathFactory
