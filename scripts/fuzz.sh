@@ -3,5 +3,5 @@
 # Usage: scripts/fuzz.sh [EXAMPLES]   (default 2000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EVENTLINT_FUZZ_EXAMPLES="${1:-2000}" python -m pytest -q -p no:cacheprovider \
+EVENTLINT_HYPOTHESIS_PROFILE=fuzz EVENTLINT_FUZZ_EXAMPLES="${1:-2000}" python -m pytest -q -p no:cacheprovider \
     tests/test_robustness.py -k generated

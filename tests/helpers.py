@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -8,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 from typing import Any
+
+from hypothesis import strategies as st
 
 VIOLATION = textwrap.dedent(
     """\
@@ -29,6 +32,16 @@ CLEAN = textwrap.dedent(
         return hashlib.sha256(event.order_id.encode()).hexdigest()
     """
 )
+
+
+@functools.cache
+def python_source(start: str = "file_input") -> st.SearchStrategy[str]:
+    """hypothesmith's valid Python source for a grammar start symbol, made once per process
+    for every test drawing from it: building its parser takes seconds."""
+    import hypothesmith
+
+    strategy: st.SearchStrategy[str] = hypothesmith.from_grammar(start)
+    return strategy
 
 
 def write(path: Path, text: str) -> Path:

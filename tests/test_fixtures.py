@@ -24,8 +24,14 @@ ELSEWHERE = {
 }
 
 
+# One engine for every case, as one `eventlint tests/fixtures` run lints them all: its project
+# model (the tree's modules, read from disk) is built once, and each linted text's own facts
+# are read from that text, as they are mid-fix. A case with options gets a root of its own.
+_ENGINE = Engine(ConfigResolver(known_codes()))
+
+
 def _engine() -> Engine:
-    return Engine(ConfigResolver(known_codes()))
+    return _ENGINE
 
 
 @pytest.fixture

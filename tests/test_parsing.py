@@ -7,9 +7,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import hypothesmith
 import pytest
-from helpers import run_cli, write
+from helpers import python_source, run_cli, write
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -160,7 +159,7 @@ def _full_depth(tree: ast.AST) -> int:
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
-@given(program=hypothesmith.from_grammar(), limit=st.integers(min_value=0, max_value=40))
+@given(program=python_source(), limit=st.integers(min_value=0, max_value=40))
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 def test_skipping_narrow_code_never_changes_the_verdict(program: str, limit: int) -> None:
     """The guard skips statements too narrow to reach the limit (a level takes at least a byte
