@@ -19,14 +19,18 @@ from eventlint.cli import main
 DOCTORED = "SERVED FROM CACHE"
 
 
-def _doctor(project: Path) -> None:
+def _entries(project: Path) -> list[Path]:
     entries = [
         p
         for p in (project / ".eventlint_cache").glob("*.json")
         if p.name != "module-summaries.json"
     ]
     assert entries
-    for entry in entries:
+    return entries
+
+
+def _doctor(project: Path) -> None:
+    for entry in _entries(project):
         data = read_sealed(entry)
         for finding in data["findings"]:
             finding["message"] = DOCTORED
@@ -131,6 +135,48 @@ def test_fix_mode_never_uses_stale_cache(project: Path) -> None:
     fixed = run_cli("--fix", "--unsafe-fixes", cwd=project)
     assert DOCTORED not in fixed.stdout and "Fixed 2 findings." in fixed.stdout
     assert run_cli(cwd=project).returncode == 0  # the fixed file's new content is a miss
+
+
+UNFIXABLE = """\
+import hashlib
+from datetime import datetime
+
+
+def order_key(order_id: str) -> str:
+    return hashlib.sha256(f"{order_id}{datetime.now()}".encode()).hexdigest()
+"""
+
+
+def test_a_fix_run_takes_from_the_cache_what_it_has_no_fix_to_apply_in(project: Path) -> None:
+    """A file whose cached findings carry no fix the run may apply is not linted again by
+    ``--fix``: pre-commit's fix hook on an unchanged tree is as cheap as a check."""
+    write(project / "app" / "ids.py", UNFIXABLE)  # EVT103, no fix
+    run_cli(cwd=project)
+    _doctor(project)
+    fixed = run_cli("--fix", "--unsafe-fixes", cwd=project)
+    assert "Fixed 2 findings." in fixed.stdout  # other.py: linted afresh, its fixes applied
+    assert fixed.stdout.count(DOCTORED) == 1  # ids.py: served, its EVT103 still reported
+
+
+def test_a_fix_run_leaves_the_cache_warm(project: Path) -> None:
+    """What a fix run learnt (the fixed file's remaining findings, a file it could not fix)
+    is cached under the content it leaves, so the next run lints nothing again."""
+    write(project / "app" / "ids.py", UNFIXABLE)
+    fixed = run_cli("--fix", "--unsafe-fixes", "--no-cache", cwd=project)
+    assert "Fixed 2 findings." in fixed.stdout
+    assert not (project / ".eventlint_cache").exists()  # --no-cache: nothing written
+    (project / "app" / "other.py").write_text(FIXABLE)
+    assert "Fixed 2 findings." in run_cli("--fix", "--unsafe-fixes", cwd=project).stdout
+    for entry in _entries(project):  # a finding in every entry: a hit shows, even a clean one
+        data = read_sealed(entry)
+        data["findings"] = [
+            {"code": "EVT103", "message": DOCTORED, "position": [1, 1, 1, 2]}
+            | {"fix": None, "fingerprint": ""}
+        ]
+        write_sealed(entry, data)
+    again = run_cli(cwd=project).stdout
+    assert "app/other.py:1:1: EVT103 " + DOCTORED in again  # fixed, then cached as fixed
+    assert "app/ids.py:1:1: EVT103 " + DOCTORED in again  # nothing to fix, cached
 
 
 def _planted(project: Path) -> None:

@@ -91,6 +91,8 @@ class FixOutcome:
     # What remains of a move: findings naming a stale module (``Finding.reference``) whose
     # other references in the file were fixed.
     left_behind: tuple[Finding, ...] = ()
+    # What ``findings`` depended on besides the file (the results cache keeps it).
+    dependencies: Dependencies = field(default_factory=dict)
 
 
 class Engine:
@@ -299,8 +301,10 @@ class Engine:
         applied_codes: list[str] = []
         moved: set[str] = set()
         refused: str | None = None
+        # The last lint of ``current``: a run that fixes nothing lints the file once.
+        last: LintPass | None = None
         for _ in range(MAX_FIX_ROUNDS):
-            run = self.lint(current, path, display, kind=kind)
+            run = last = self.lint(current, path, display, kind=kind)
             allowed = [
                 planned
                 for planned in run.fixes
@@ -320,6 +324,7 @@ class Engine:
                 refused = "a fix produced code that does not parse; it was not applied"
                 break
             current = new_text
+            last = None
             applied += sum(len(planned.findings) for planned in chosen)
             applied_codes += [finding.code for planned in chosen for finding in planned.findings]
             moved |= {
@@ -328,10 +333,12 @@ class Engine:
                 for finding in planned.findings
                 if finding.reference is not None
             }
-        remaining = self.lint(current, path, display, kind=kind).findings
+        final = last if last is not None else self.lint(current, path, display, kind=kind)
+        remaining = final.findings
         return FixOutcome(
             text=current,
             findings=remaining,
+            dependencies=final.dependencies,
             applied=applied,
             refused=refused,
             applied_codes=tuple(applied_codes),

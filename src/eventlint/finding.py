@@ -87,7 +87,7 @@ class Finding:
     fingerprint: str = field(default="", compare=False)
     # The stale module path the finding's reference names (EVT3xx), so that ``--fix`` can
     # say which references to a moved module it left behind. Not kept in the results cache:
-    # only a fix run, which always lints afresh, reads it.
+    # only a fix run reads it, and a fix run lints afresh every file it has a fix to apply in.
     reference: str | None = field(default=None, compare=False)
 
     @property

@@ -27,7 +27,7 @@ from eventlint.config import CliOverrides, ConfigResolver
 from eventlint.discovery import SourcePath
 from eventlint.engine import Engine
 from eventlint.file_kinds import PYTHON
-from eventlint.finding import Finding, Fix
+from eventlint.finding import Applicability, Finding, Fix
 from eventlint.process import install_termination_handler, tune_garbage_collector
 from eventlint.project import Listings, Projects, Worked
 from eventlint.project.inventory import Listing
@@ -80,13 +80,23 @@ def triage(
     # Most files contain none of the words any rule looks for: skip them before decoding.
     if not selection.runs_anything or not selection.may_fire(read.data):
         return result
-    if cache is not None and not (mode.fix or mode.diff):
+    if cache is not None:
         project = engine.project_for(source.path)
         cached = cache.get(selection.settings, source.path, source.display, read.data, project)
-        if cached is not None:
+        # A fix run needs the file only when one of its findings has a fix it may apply.
+        if cached is not None and not (
+            (mode.fix or mode.diff) and any(_applies(finding, mode) for finding in cached)
+        ):
             result.findings = cached
             return result
     return None
+
+
+def _applies(finding: Finding, mode: Mode) -> bool:
+    """Whether a fix run in ``mode`` would apply ``finding``'s fix."""
+    if finding.fix is None:
+        return False
+    return mode.unsafe_fixes or finding.fix.applicability is Applicability.SAFE
 
 
 def lint_file(
@@ -121,6 +131,8 @@ def lint_file(
     if outcome.refused:
         result.warnings.append(f"{source.display}: {outcome.refused}")
     if outcome.text == decoded.text:
+        if cache is not None:
+            cache.put(settings, source.path, read.data, outcome.findings, outcome.dependencies)
         return result
 
     def unfixed() -> list[Finding]:
@@ -144,6 +156,8 @@ def lint_file(
     try:
         sourcefile.write_atomically(source.path, new_data, expected=read, within=within)
         result.left_behind = outcome.left_behind
+        if cache is not None:  # what the fixed file still reports: the next run is warm
+            cache.put(settings, source.path, new_data, outcome.findings, outcome.dependencies)
     except sourcefile.SourceError as error:
         result.warnings.append(f"{source.display}: {error}")
         result.fixed = 0
