@@ -31,6 +31,7 @@ from eventlint.finding import Applicability, Finding, Fix
 from eventlint.process import install_termination_handler, tune_garbage_collector
 from eventlint.project import Listings, Projects, Worked
 from eventlint.project.inventory import Listing
+from eventlint.project.shared_summaries import SharedSummaries
 from eventlint.project.store import Entry
 from eventlint.reports import engine_finding
 from eventlint.rules import known_codes
@@ -184,12 +185,14 @@ class EngineSettings:
         resolver: ConfigResolver,
         listings: Listings | None = None,
         worked: dict[Path, Worked] | None = None,
+        shared: SharedSummaries | None = None,
     ) -> Engine:
         projects = Projects(
             listings or Listings(resolver),
             use_cache=self.cache,
             cache_dir=self.cache_dir,
             worked=worked,
+            shared=shared,
         )
         return Engine(resolver, projects)
 
@@ -218,7 +221,10 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _start_worker(
-    settings: EngineSettings, known: dict[Path, Listing], worked: dict[Path, Worked]
+    settings: EngineSettings,
+    known: dict[Path, Listing],
+    worked: dict[Path, Worked],
+    shared: SharedSummaries | None,
 ) -> None:
     global _worker_engine, _worker_cache, _worker_settings
     install_termination_handler()
@@ -230,7 +236,7 @@ def _start_worker(
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     resolver = settings.resolver()
     listings = Listings(resolver, known=dict(known))
-    _worker_engine = settings.engine(resolver, listings, worked)
+    _worker_engine = settings.engine(resolver, listings, worked, shared)
     _worker_cache = settings.results_cache()
     _worker_settings = settings
 
@@ -292,6 +298,7 @@ class _Pool:
         self._settings = settings
         self._engine = engine
         self._jobs = jobs
+        self._shared: SharedSummaries | None = None
 
     def _executor(self, workers: int) -> ProcessPoolExecutor:
         # Workers are forked from this process: its objects so far (the imported rules, the
@@ -302,16 +309,26 @@ class _Pool:
         return ProcessPoolExecutor(
             max_workers=workers,
             initializer=_start_worker,
-            initargs=(self._settings, dict(projects.listings.known), projects.worked()),
+            initargs=(
+                self._settings,
+                dict(projects.listings.known),
+                projects.worked(),
+                self._shared,
+            ),
         )
 
     def run(self, jobs: list[tuple[int, SourcePath]], mode: Mode) -> list[tuple[int, FileResult]]:
         done: list[tuple[int, FileResult]] = []
         queue = list(reversed(jobs))
-        while queue:
-            lost = self._run_until_broken(queue, mode, done)
-            for index, source in lost:  # each alone, in a fresh worker
-                done.append((index, self._alone(source, mode)))
+        self._shared = SharedSummaries.create()
+        try:
+            while queue:
+                lost = self._run_until_broken(queue, mode, done)
+                for index, source in lost:  # each alone, in a fresh worker
+                    done.append((index, self._alone(source, mode)))
+        finally:
+            if self._shared is not None:
+                self._shared.remove()
         return done
 
     def _run_until_broken(

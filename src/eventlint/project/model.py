@@ -32,6 +32,7 @@ from eventlint.project.raises import RaiseIndex
 from eventlint.project.readers import hash_helpers_of
 from eventlint.project.readers.hash_helpers import HASH_WORDS
 from eventlint.project.requirements import declared_dependencies
+from eventlint.project.shared_summaries import SharedSummaries
 from eventlint.project.store import STORE_NAME, SummaryStore, identity_of
 
 
@@ -238,11 +239,13 @@ class Projects:
         use_cache: bool = True,
         cache_dir: Path | None = None,
         worked: dict[Path, Worked] | None = None,
+        shared: SharedSummaries | None = None,
     ) -> None:
         self.listings = listings
         self._use_cache = use_cache
         self._cache_dir = cache_dir
         self._worked = worked or {}
+        self._shared = shared
         self._projects: dict[Path, Project] = {}
         self._stores: dict[Path | None, SummaryStore] = {}
 
@@ -266,7 +269,9 @@ class Projects:
         store = self._stores.get(folder)
         if store is None:
             file = folder / STORE_NAME if folder is not None else None
-            store = self._stores[folder] = SummaryStore(file, settings.config.max_file_size)
+            store = self._stores[folder] = SummaryStore(
+                file, settings.config.max_file_size, self._shared
+            )
         return store
 
     def stores(self) -> list[SummaryStore]:

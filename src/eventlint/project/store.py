@@ -36,6 +36,7 @@ from eventlint.cache_folder import (
     seal,
 )
 from eventlint.project.readers import summarise
+from eventlint.project.shared_summaries import Identity, SharedSummaries
 from eventlint.project.summaries import ModuleSummary
 
 STORE_NAME = "module-summaries.json"
@@ -45,7 +46,6 @@ STORE_NAME = "module-summaries.json"
 # 14 format strings held in names
 _FORMAT = 14
 
-Identity = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 # identity, content digest, summary (as JSON)
 Entry = tuple[Identity, str, object]
 # The store holds every module summarised (a few KiB each): a file beyond this is not ours.
@@ -68,10 +68,14 @@ class Read:
 
 class SummaryStore:
     def __init__(
-        self, file: Path | None, max_bytes: int | None = sourcefile.DEFAULT_MAX_BYTES
+        self,
+        file: Path | None,
+        max_bytes: int | None = sourcefile.DEFAULT_MAX_BYTES,
+        shared: SharedSummaries | None = None,
     ) -> None:
         self.file = file
         self.max_bytes = max_bytes
+        self.shared = shared  # what this run's other workers summarised (pool workers only)
         self._entries: dict[str, Entry] | None = None
         self._new: dict[str, Entry] = {}
         # This run's reads, kept whether or not there is a file to store them in.
@@ -131,6 +135,12 @@ class SummaryStore:
             summary = _decoded(entry[2])
             if summary is not None:
                 return Read(summary, entry[1])
+        if self.shared is not None and identity is not None:
+            known = self.shared.get(key, identity)
+            summary = _decoded(known[1]) if known is not None else None
+            if known is not None and summary is not None:
+                self._remember(key, (identity, known[0], known[1]))
+                return Read(summary, known[0])
         try:
             data = sourcefile.read(path, self.max_bytes)
         except sourcefile.SourceError:
@@ -142,7 +152,10 @@ class SummaryStore:
         if summary is None:
             summary = summarise(data)
         if identity is not None:
-            self._remember(key, (identity, digest, summary.to_json()))
+            as_json = summary.to_json()
+            self._remember(key, (identity, digest, as_json))
+            if self.shared is not None:
+                self.shared.put(key, identity, digest, as_json)
         return Read(summary, digest)
 
     def digest(self, path: Path) -> str:
