@@ -18,14 +18,17 @@ reading its answer:
   says) -> the publishDiagnostics for the new version; ``--repeat`` consecutive keystrokes
   in the last of those servers, each answered before the next is typed;
 - codeAction over a finding's range (no ``only``, as an editor asks for the light bulb)
-  -> its response, ``--repeat`` times in that server;
+  -> its response, ``--repeat`` times in that server; the client takes every edit with the
+  list (as Emacs' eglot does), and a third run is an editor that resolves edits when an
+  action is picked (VS Code, Neovim: ``codeAction/resolve``), timing the list and then the
+  resolve of the fix;
 
 once with the server's own debounce (``DEBOUNCE_SECONDS`` in eventlint.server.app, 300 ms,
 applied to didChange only: a didOpen is linted at once) and once with debounce 0. The server
 has no option or environment variable for the debounce; the module constant is read when a
 change arrives, so the second server is started through a wrapper that sets it, then starts
 as the command does (``_SERVE_WITH_DEBOUNCE``). For reference, the same buffer linted in a
-fresh process by the server's ``Linter`` (first lint, then the next). Publications for a
+fresh process by the server's ``Linter`` (first lint, then the text with one line added). Publications for a
 version other than the document's latest when they arrive are listed after the table. Not a
 test: numbers depend on the machine, and wall time on a busy one is noisy.
 """
@@ -72,10 +75,12 @@ from pathlib import Path
 from eventlint.file_kinds import PYTHON
 from eventlint.server.linting import Buffer, Linter
 path = Path(sys.argv[1]).resolve()
-buffer = Buffer(path.as_uri(), path, path.read_text(encoding="utf-8"), 1, PYTHON)
+text = path.read_text(encoding="utf-8")
 linter = Linter()
 times = []
-for _ in range(2):
+# The second text differs by one comment line: the Linter keeps the lint of a text it saw.
+for version, typed in enumerate(("", "# typed\\n"), start=1):
+    buffer = Buffer(path.as_uri(), path, text + typed, version, PYTHON)
     start = time.perf_counter()
     count = len(linter.lint(buffer))
     times.append((time.perf_counter() - start) * 1000)
@@ -384,6 +389,7 @@ class Figures:
     opened_counts: list[int] = field(default_factory=list)
     keystroke_counts: list[int] = field(default_factory=list)
     actions: list[int] = field(default_factory=list)
+    resolved: list[float] = field(default_factory=list)  # codeAction/resolve of the fix
     action_code: str = "-"
     sync: str = "?"
     notes: list[str] = field(default_factory=list)
@@ -395,8 +401,28 @@ def _sync_kind(result: JSON) -> int:
     return int(kind)
 
 
+# An editor that asks for a code action's edit when the user picks it (VS Code, Neovim).
+RESOLVING: JSON = {
+    **CAPABILITIES,
+    "textDocument": {
+        **CAPABILITIES["textDocument"],
+        "codeAction": {
+            **CAPABILITIES["textDocument"]["codeAction"],
+            "dataSupport": True,
+            "resolveSupport": {"properties": ["edit"]},
+        },
+    },
+}
+
+
 def session(
-    command: Sequence[str], project: Path, test: Path, repeat: int, log: IO[bytes]
+    command: Sequence[str],
+    project: Path,
+    test: Path,
+    repeat: int,
+    log: IO[bytes],
+    *,
+    capabilities: JSON = CAPABILITIES,
 ) -> Figures:
     figures = Figures()
     uri = test.resolve().as_uri()
@@ -411,7 +437,7 @@ def session(
                     "processId": os.getpid(),
                     "rootUri": project.as_uri(),
                     "workspaceFolders": [{"uri": project.as_uri(), "name": "orders"}],
-                    "capabilities": CAPABILITIES,
+                    "capabilities": capabilities,
                 },
             )
             answered, result = client.response(request)
@@ -494,6 +520,19 @@ def _code_actions(
         when, actions = client.response(request)
         figures.action.append((when - asked) * 1000)
         figures.actions.append(len(actions or []))
+        # A resolving editor gets the fix without its edit: picking it asks for the edit.
+        lazy = [
+            action
+            for action in actions or []
+            if "edit" not in action and str(action.get("title", "")).startswith("eventlint: fix")
+        ]
+        if lazy:
+            request, asked = client.request("codeAction/resolve", lazy[0])
+            when, resolved = client.response(request)
+            if resolved and "edit" in resolved:
+                figures.resolved.append((when - asked) * 1000)
+            else:
+                figures.notes.append("codeAction/resolve answered without an edit")
 
 
 def _check(client: Client, figures: Figures, attempt: int) -> None:
@@ -574,6 +613,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with log_path.open("wb") as log:
             for debounce, command in configurations.items():
                 results[debounce] = session(command, project, test, repeat, log)
+            resolving = session(
+                configurations[default], project, test, repeat, log, capabilities=RESOLVING
+            )
         first, following, lint_count = in_process(project, test, repeat)
         server_log = log_path.read_text(encoding="utf-8", errors="replace")
 
@@ -601,9 +643,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         )  # fmt: skip
         actions = f"codeAction {figures.action_code} -> {_counts(figures.actions)} actions"
         print(_row(actions, debounce, figures.action, "-"))
+    listed = f"codeAction, resolving editor -> {_counts(resolving.actions)}"
+    print(_row(listed, default, resolving.action, "-"))
+    print(_row("codeAction/resolve -> the fix's edit", default, resolving.resolved, "-"))
     print(_row("Linter.lint in process: first", "-", first, str(lint_count)))
-    print(_row("Linter.lint in process: next", "-", following, str(lint_count)))
-    notes = [note for figures in results.values() for note in figures.notes]
+    print(_row("Linter.lint in process: after an edit", "-", following, str(lint_count)))
+    notes = [note for figures in (*results.values(), resolving) for note in figures.notes]
     print("\nserver behaviour: " + ("; ".join(notes) if notes else "nothing unexpected seen"))
     if "Traceback" in server_log:
         print("\nthe server wrote a traceback on stderr:\n" + server_log[-4000:])

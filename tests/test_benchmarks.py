@@ -34,6 +34,10 @@ def test_lsp_latency_prints_its_table() -> None:
             )
             assert row is not None, result.stdout
             assert int(row.group(1)) > 0
+    # An editor that resolves edits gets the fix's edit when it asks for it.
+    assert re.search(
+        r"^codeAction/resolve -> the fix's edit +300 ms(?: +[0-9.]+){3} +-$", result.stdout, re.M
+    )
     assert "server behaviour: nothing unexpected seen" in result.stdout
 
 

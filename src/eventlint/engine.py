@@ -293,9 +293,17 @@ class Engine:
     # -- fixing --------------------------------------------------------------------------
 
     def fix_text(
-        self, text: str, path: Path, display: str, *, unsafe: bool, kind: str = PYTHON
+        self,
+        text: str,
+        path: Path,
+        display: str,
+        *,
+        unsafe: bool,
+        kind: str = PYTHON,
+        first: LintPass | None = None,
     ) -> FixOutcome:
-        """Apply fixes until none is left (bounded), refusing any result that does not parse."""
+        """Apply fixes until none is left (bounded), refusing any result that does not parse;
+        the first round uses ``first``, a lint of ``text`` made already, when given."""
         current = text
         applied = 0
         applied_codes: list[str] = []
@@ -304,7 +312,10 @@ class Engine:
         # The last lint of ``current``: a run that fixes nothing lints the file once.
         last: LintPass | None = None
         for _ in range(MAX_FIX_ROUNDS):
-            run = last = self.lint(current, path, display, kind=kind)
+            run = last = (
+                first if first is not None else self.lint(current, path, display, kind=kind)
+            )
+            first = None
             allowed = [
                 planned
                 for planned in run.fixes
@@ -346,12 +357,20 @@ class Engine:
         )
 
     def fix_finding(
-        self, text: str, path: Path, display: str, finding: Finding, *, kind: str = PYTHON
+        self,
+        text: str,
+        path: Path,
+        display: str,
+        finding: Finding,
+        *,
+        kind: str = PYTHON,
+        run: LintPass | None = None,
     ) -> str | None:
         """The text with only ``finding``'s fix applied (one round, with the imports it
         needs), or None: the finding is not in ``text``, has no fix, its fix cannot be
-        applied, or the result does not parse. For an editor's code action on one finding."""
-        run = self.lint(text, path, display, kind=kind)
+        applied, or the result does not parse. For an editor's code action on one finding;
+        ``run`` is a lint of ``text`` already made (the diagnostics the editor shows)."""
+        run = run if run is not None else self.lint(text, path, display, kind=kind)
         planned = next((each for each in run.fixes if finding in each.findings), None)
         if planned is None or run.context is None:
             return None
@@ -396,9 +415,12 @@ class Engine:
         tree: FixTree | None = None
 
         def fix_tree() -> FixTree:
+            # Kept with the file's analyses: an editor's several fixes of one text parse once.
             nonlocal tree
             if tree is None:
-                tree = FixTree(context.text, context.module, context.positions)
+                tree = context.analysis(
+                    FixTree, lambda known: FixTree(known.text, known.module, known.positions)
+                )
             return tree
 
         chosen: list[PlannedFix] = []

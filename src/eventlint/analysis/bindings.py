@@ -51,12 +51,22 @@ def _enclosing_functions(module: ast.Module, at: ast.AST) -> list[_Function]:
     stack: list[_Function] = []
     found: list[_Function] = []
 
+    line = getattr(at, "lineno", None)
+
     def enter(node: ast.AST) -> bool:
         if found:
             return False
         if node is at:
             found.extend(stack)
             return False
+        # A statement whose lines do not hold ``at`` cannot enclose it: skipping it keeps a
+        # file with a finding per test linear, not quadratic, in its length.
+        if line is not None and isinstance(node, ast.stmt):
+            decorators = getattr(node, "decorator_list", None)
+            start = decorators[0].lineno if decorators else node.lineno  # above the `def`
+            end = node.end_lineno if node.end_lineno is not None else node.lineno
+            if not start <= line <= end:
+                return False
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             stack.append(node)
         return True

@@ -14,6 +14,7 @@ import io
 import re
 import tokenize
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from lsprotocol import types
 
@@ -44,51 +45,123 @@ def code_actions(
     requested: types.Range,
     only: Sequence[str] | None,
     encoding: str,
+    *,
+    lazy: bool = False,
 ) -> list[types.CodeAction]:
+    """The actions for ``requested``. ``lazy`` (the editor resolves actions' edits with
+    ``codeAction/resolve``): the fixes are listed without their edits, which are made only
+    for the action the user picks (:func:`resolve`); a suppression's edit is cheap and comes
+    with it."""
     index = LineIndex(buffer.text, encoding)
     actions: list[types.CodeAction] = []
     findings = linter.lint(buffer)
     if wanted(QUICKFIX, only):
         span = index.span(requested)
-        for finding in findings:
+        for number, finding in enumerate(findings):
             found = index.finding_span(finding)
             if found.start <= span.end and span.start <= found.end:
-                actions += finding_actions(linter, buffer, finding, index)
+                to_resolve = _Data.of_buffer(buffer, fix=number) if lazy else None
+                actions += finding_actions(linter, buffer, finding, index, to_resolve)
     if wanted(FIX_ALL, only) and any(
         finding.fix is not None and finding.fix.applicability is Applicability.SAFE
         for finding in findings
     ):
-        fixed = linter.fix_all_safe(buffer)
-        if fixed != buffer.text:
-            actions.append(
-                types.CodeAction(
-                    title="eventlint: fix all safe fixes",
-                    kind=FIX_ALL,
-                    edit=_edit(buffer, index, fixed),
-                )
-            )
+        action = types.CodeAction(title="eventlint: fix all safe fixes", kind=FIX_ALL)
+        if lazy:
+            action.data = _Data.of_buffer(buffer, fix_all=True).as_json()
+            actions.append(action)
+        else:
+            fixed = linter.fix_all_safe(buffer)
+            if fixed != buffer.text:
+                action.edit = _edit(buffer, index, fixed)
+                actions.append(action)
     return actions
 
 
+@dataclass(frozen=True)
+class _Data:
+    """What a lazy action carries to :func:`resolve`: its document and version, and which
+    fix (the finding's number in the buffer's findings, or every safe fix)."""
+
+    uri: str
+    version: int | None
+    fix: int | None = None
+    fix_all: bool = False
+
+    @classmethod
+    def of_buffer(cls, buffer: Buffer, *, fix: int | None = None, fix_all: bool = False) -> _Data:
+        return cls(buffer.uri, buffer.version, fix, fix_all)
+
+    def as_json(self) -> dict[str, object]:
+        return {"uri": self.uri, "version": self.version, "fix": self.fix, "fixAll": self.fix_all}
+
+    @classmethod
+    def of(cls, data: object) -> _Data | None:
+        if not isinstance(data, dict):
+            return None
+        uri, version, fix = data.get("uri"), data.get("version"), data.get("fix")
+        if (
+            not isinstance(uri, str)
+            or not (version is None or isinstance(version, int))
+            or not (fix is None or isinstance(fix, int))
+        ):
+            return None
+        return cls(uri, version, fix, data.get("fixAll") is True)
+
+
+def data_uri(action: types.CodeAction) -> str | None:
+    """The document a lazy action of ours belongs to, or None (not ours, or malformed)."""
+    data = _Data.of(action.data)
+    return data.uri if data is not None else None
+
+
+def resolve(
+    linter: Linter, buffer: Buffer, action: types.CodeAction, encoding: str
+) -> types.CodeAction:
+    """The lazy ``action`` with its edit; without one when the document is no longer at the
+    action's version or the fix cannot be applied to it (the editor then applies nothing)."""
+    data = _Data.of(action.data)
+    if data is None or data.uri != buffer.uri or data.version != buffer.version:
+        return action
+    index = LineIndex(buffer.text, encoding)
+    fixed: str | None = None
+    if data.fix_all:
+        fixed = linter.fix_all_safe(buffer)
+    elif data.fix is not None:
+        findings = linter.lint(buffer)
+        if 0 <= data.fix < len(findings):
+            fixed = linter.fix_finding(buffer, findings[data.fix])
+    if fixed is not None and fixed != buffer.text:
+        action.edit = _edit(buffer, index, fixed)
+    return action
+
+
 def finding_actions(
-    linter: Linter, buffer: Buffer, finding: Finding, index: LineIndex
+    linter: Linter,
+    buffer: Buffer,
+    finding: Finding,
+    index: LineIndex,
+    to_resolve: _Data | None = None,
 ) -> list[types.CodeAction]:
     shown = diagnostic(finding, index)
     actions: list[types.CodeAction] = []
     if finding.fix is not None:
-        fixed = linter.fix_finding(buffer, finding)
-        if fixed is not None:
-            safe = finding.fix.applicability is Applicability.SAFE
-            label = "safe fix" if safe else "unsafe fix: review the change, it may alter behaviour"
-            actions.append(
-                types.CodeAction(
-                    title=f"eventlint: fix {finding.code} ({label})",
-                    kind=QUICKFIX,
-                    diagnostics=[shown],
-                    is_preferred=safe,
-                    edit=_edit(buffer, index, fixed),
-                )
-            )
+        safe = finding.fix.applicability is Applicability.SAFE
+        label = "safe fix" if safe else "unsafe fix: review the change, it may alter behaviour"
+        action = types.CodeAction(
+            title=f"eventlint: fix {finding.code} ({label})",
+            kind=QUICKFIX,
+            diagnostics=[shown],
+            is_preferred=safe,
+        )
+        if to_resolve is not None:
+            action.data = to_resolve.as_json()
+            actions.append(action)
+        else:
+            fixed = linter.fix_finding(buffer, finding)
+            if fixed is not None:
+                action.edit = _edit(buffer, index, fixed)
+                actions.append(action)
     suppressed = noqa_text(buffer, finding)
     if suppressed is not None:
         actions.append(
@@ -159,4 +232,4 @@ def _edit(buffer: Buffer, index: LineIndex, new: str) -> types.WorkspaceEdit:
     return types.WorkspaceEdit(changes={buffer.uri: edits})
 
 
-__all__ = ["FIX_ALL", "code_actions", "noqa_text", "wanted"]
+__all__ = ["FIX_ALL", "code_actions", "data_uri", "noqa_text", "resolve", "wanted"]

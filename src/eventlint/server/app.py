@@ -28,7 +28,7 @@ from pygls.lsp.server import LanguageServer
 from eventlint import __version__
 from eventlint.errors import ConfigError
 from eventlint.finding import Finding
-from eventlint.server.actions import FIX_ALL, code_actions
+from eventlint.server.actions import FIX_ALL, code_actions, data_uri, resolve
 from eventlint.server.diagnostics import diagnostic
 from eventlint.server.linting import Buffer, Linter, kind_of_buffer, path_of
 from eventlint.server.positions import UTF16, LineIndex
@@ -54,6 +54,15 @@ class EventlintServer(LanguageServer):
         """Run ``function`` in the lint thread. Cancelled before it starts, it never runs."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.lint_thread, functools.partial(function, *args))
+
+    @property
+    def resolves_edits(self) -> bool:
+        """Whether the editor asks for a code action's edit when the user picks it
+        (``codeAction/resolve``): then the list of actions is made without their fixes."""
+        text_document = self.client_capabilities.text_document
+        code_action = text_document.code_action if text_document else None
+        support = code_action.resolve_support if code_action else None
+        return support is not None and "edit" in support.properties
 
     @property
     def encoding(self) -> str:
@@ -206,7 +215,7 @@ def build() -> EventlintServer:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
-            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False
+            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True
         ),
     )
     async def code_action(
@@ -217,15 +226,35 @@ def build() -> EventlintServer:
             return None
         asked = params.context.only
         only = None if asked is None else [_kind_name(kind) for kind in asked]
+        lint = functools.partial(code_actions, lazy=ls.resolves_edits)
         try:
             actions = await ls.in_lint_thread(
-                code_actions, ls.linter, buffer, params.range, only, ls.encoding
+                lint, ls.linter, buffer, params.range, only, ls.encoding
             )
         except ConfigError as error:
             ls.report_config_error(error)
             return None
         # Edits for a text the editor no longer shows would damage it.
         return actions if ls.is_current(buffer) else None
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(
+        ls: EventlintServer, action: types.CodeAction
+    ) -> types.CodeAction:
+        uri = data_uri(action)
+        buffer = ls.buffer(uri) if uri is not None else None
+        if buffer is None:
+            return action
+        try:
+            resolved = await ls.in_lint_thread(resolve, ls.linter, buffer, action, ls.encoding)
+        except ConfigError as error:
+            ls.report_config_error(error)
+            return action
+        if resolved.edit is None:
+            ls.log(types.MessageType.Info, f"eventlint: {action.title}: nothing to apply")
+        if not ls.is_current(buffer):
+            resolved.edit = None  # made for a text the editor no longer shows
+        return resolved
 
     return server
 

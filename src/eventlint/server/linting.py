@@ -13,12 +13,13 @@ file on disk changed.
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 from eventlint import paths
 from eventlint.config import CliOverrides
-from eventlint.engine import Engine
+from eventlint.engine import Engine, LintPass
 from eventlint.file_kinds import PYTHON, kind_of
 from eventlint.finding import Finding
 from eventlint.runner import EngineSettings
@@ -50,11 +51,19 @@ def kind_of_buffer(path: Path, language_id: str | None) -> str | None:
     return kind_of(path) or (PYTHON if language_id in PYTHON_LANGUAGE_IDS else None)
 
 
+# Lints kept for the code actions of the versions the editor shows: one per document
+# recently linted (each holds its tree, and its libcst tree once a fix was asked for).
+_KEPT_RUNS = 4
+
+
 class Linter:
-    """The engine, rebuilt when what it read from disk may have changed."""
+    """The engine, rebuilt when what it read from disk may have changed, and the last lint
+    of the documents linted most recently: the code actions for the diagnostics the editor
+    shows reuse it instead of linting the same text again."""
 
     def __init__(self) -> None:
         self.engine = self._build()
+        self._runs: OrderedDict[str, tuple[str, str, LintPass]] = OrderedDict()
 
     @staticmethod
     def _build() -> Engine:
@@ -67,6 +76,7 @@ class Linter:
         linted."""
         paths._base_of.cache_clear()
         self.engine = self._build()
+        self._runs.clear()  # their cross-file facts may be stale
 
     def excluded(self, buffer: Buffer) -> bool:
         """Whether the configuration excludes the buffer's path (as ``--force-exclude``
@@ -78,21 +88,38 @@ class Linter:
         """The buffer's findings; ConfigError when its configuration is invalid."""
         if self.excluded(buffer):
             return []
-        return self.engine.lint(buffer.text, buffer.path, buffer.display, kind=buffer.kind).findings
+        return self._run(buffer).findings
+
+    def _run(self, buffer: Buffer) -> LintPass:
+        """The lint of the buffer's text: the one kept, when the text is the same."""
+        kept = self._runs.get(buffer.uri)
+        if kept is not None and kept[0] == buffer.text and kept[1] == buffer.kind:
+            self._runs.move_to_end(buffer.uri)
+            return kept[2]
+        run = self.engine.lint(buffer.text, buffer.path, buffer.display, kind=buffer.kind)
+        self._runs[buffer.uri] = (buffer.text, buffer.kind, run)
+        self._runs.move_to_end(buffer.uri)
+        while len(self._runs) > _KEPT_RUNS:
+            self._runs.popitem(last=False)
+        return run
 
     def fix_finding(self, buffer: Buffer, finding: Finding) -> str | None:
         """The buffer with only ``finding``'s fix applied, or None when it cannot be."""
+        if self.excluded(buffer):
+            return None
         return self.engine.fix_finding(
-            buffer.text, buffer.path, buffer.display, finding, kind=buffer.kind
-        )
+            buffer.text, buffer.path, buffer.display, finding, kind=buffer.kind,
+            run=self._run(buffer),
+        )  # fmt: skip
 
     def fix_all_safe(self, buffer: Buffer) -> str:
         """The buffer with every safe fix applied (as ``--fix``), unchanged when none does."""
         if self.excluded(buffer):
             return buffer.text
         outcome = self.engine.fix_text(
-            buffer.text, buffer.path, buffer.display, unsafe=False, kind=buffer.kind
-        )
+            buffer.text, buffer.path, buffer.display, unsafe=False, kind=buffer.kind,
+            first=self._run(buffer),
+        )  # fmt: skip
         return outcome.text
 
 
