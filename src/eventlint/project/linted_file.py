@@ -25,8 +25,9 @@ T = TypeVar("T")
 
 
 class LintedFile:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tree: Callable[[], ast.Module | None] | None = None) -> None:
         self._text = text
+        self._parsed = tree  # the linted file's own tree, when the caller has one
 
     @cached_property
     def summary(self) -> ModuleSummary:
@@ -77,6 +78,8 @@ class LintedFile:
 
     @cached_property
     def _tree(self) -> ast.Module | None:
+        if self._parsed is not None:
+            return self._parsed()
         try:
             return parse_ast(self._text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):

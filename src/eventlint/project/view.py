@@ -9,8 +9,9 @@ file. Queries about one kind of fact that need more than a few lines live in the
 
 from __future__ import annotations
 
+import ast
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from functools import cached_property
 from pathlib import Path
 
@@ -36,11 +37,16 @@ class ProjectView:
         self.project = project
         self.file = file
         self._text = text
+        self._tree: Callable[[], ast.Module | None] | None = None
+
+    def take_tree_from(self, tree: Callable[[], ast.Module | None]) -> None:
+        """Read the file's own facts from the tree the rules judge (not parsed twice)."""
+        self._tree = tree
 
     @cached_property
     def own(self) -> LintedFile:
         """This file as the linted text says (which may differ from the disk mid-fix)."""
-        return LintedFile(self._text)
+        return LintedFile(self._text, self._tree)
 
     @property
     def modules(self) -> ModuleIndex:

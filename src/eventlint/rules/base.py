@@ -65,6 +65,8 @@ class FileContext:
         self._failure: ParseFailure | None = None
         self._analyses: dict[object, object] = {}
         self.positions = Positions(text)
+        if kind == PYTHON:  # the file's own facts are read from the tree the rules judge
+            project.take_tree_from(self.tree)
 
     # -- the parsed module (Python files) ------------------------------------------------
 
@@ -87,6 +89,11 @@ class FileContext:
             self._module = parsed
             return parsed
         return self._failure
+
+    def tree(self) -> ast.Module | None:
+        """The tree, or None when the file has none."""
+        parsed = self.parse()
+        return parsed if isinstance(parsed, ast.Module) else None
 
     def attach(self, module: ast.Module) -> None:
         """Use a tree parsed elsewhere from the same text (flake8's)."""
