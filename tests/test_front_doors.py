@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers import VIOLATION, run_cli, write
+from snippets import blocks_containing
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -126,6 +127,51 @@ def test_pre_commit_hook_fails_naming_the_code(tmp_path: Path) -> None:
     assert result.returncode == 1, output
     assert "eventlint" in output and "Failed" in output
     assert "keys.py:6:39: EVT101" in output
+
+
+_HOSTED = "https://github.com/<owner>/eventlint"
+
+
+@pytest.mark.slow
+def test_the_readme_pre_commit_configurations_run_as_written(tmp_path: Path) -> None:
+    """The README's two pre-commit configurations, pasted into a project with a finding, with
+    ``<owner>``'s repository a clone of this one (its path, so git fetches nothing; pip still
+    gets eventlint's dependencies from the index): the hooks repository pinned the way the
+    README says (``pre-commit autoupdate --freeze`` writes the SHA that ``git ls-remote ...
+    HEAD`` prints), and the local hook whose ``git+`` dependency names the same commit."""
+    clone = tmp_path / "eventlint"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True, capture_output=True)
+    head = subprocess.run(
+        ["git", "ls-remote", str(clone), "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.split()[0]
+    assert len(head) == 40, head
+    (hosted,) = blocks_containing("README.md", f"repo: {_HOSTED}")
+    (local,) = blocks_containing("README.md", "repo: local")
+    repo = tmp_path / "user-repo"
+    write(repo / "keys.py", VIOLATION)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    env = {**_env(), "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+
+    def pre_commit(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", *args],
+            cwd=repo, capture_output=True, text=True, check=False, env=env,
+        )  # fmt: skip
+
+    config = repo / ".pre-commit-config.yaml"
+    config.write_text(hosted.text.replace(_HOSTED, str(clone)), encoding="utf-8")
+    updated = pre_commit("autoupdate", "--freeze")
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    pinned = config.read_text(encoding="utf-8")
+    assert f"    rev: {head}   # " in pinned and "<" not in pinned, pinned
+    for written in (pinned, local.text.replace(_HOSTED, clone.as_uri()).replace("<sha>", head)):
+        config.write_text(written, encoding="utf-8")
+        assert "<" not in written, written
+        result = pre_commit("run", "--all-files")
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, written + output
+        assert "- hook id: eventlint\n" in output and "keys.py:6:39: EVT101" in output, output
 
 
 def _env() -> dict[str, str]:
