@@ -1,16 +1,25 @@
-"""The GitHub Action (action.yml) and the install instructions the README gives for CI and
-pre-commit: they name things that exist."""
+"""The GitHub Action (action.yml), its steps run as a runner would run them, and the install
+instructions the README gives for CI and pre-commit: they name things that exist."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+import pytest
 import yaml
+from helpers import VIOLATION, write
 
 REPO = Path(__file__).resolve().parents[1]
+SARIF_SCHEMA = json.loads(
+    (REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
+)
 
 
 def _action() -> dict[str, Any]:
@@ -18,21 +27,130 @@ def _action() -> dict[str, Any]:
     return data
 
 
-def test_the_action_installs_from_its_own_checkout_and_lints_with_the_inputs() -> None:
+# The runner, as far as the action's steps see it: its expressions and `if:` conditions.
+_EXPRESSION = re.compile(r"\$\{\{\s*([\w.-]+)\s*\}\}")
+_CONDITION = re.compile(r"inputs\.([\w-]+) (==|!=) '([^']*)'")
+
+
+def _inputs(**given: str) -> dict[str, str]:
+    declared = _action()["inputs"]
+    assert set(given) <= set(declared), given
+    return {name: str(spec["default"]) for name, spec in declared.items()} | given
+
+
+def _runs(step: dict[str, Any], inputs: dict[str, str]) -> bool:
+    """A step's ``if:``, in the forms action.yml uses (another form fails here, to be taught)."""
+    condition = step.get("if")
+    if condition is None:
+        return True
+    match = _CONDITION.fullmatch(str(condition).strip())
+    assert match is not None, condition
+    name, operator, value = match.groups()
+    return (inputs[name] == value) == (operator == "==")
+
+
+def _expand(text: str, inputs: dict[str, str], action_path: Path, temp: Path) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.startswith("inputs."):
+            return inputs[name.removeprefix("inputs.")]
+        known = {"github.action_path": str(action_path), "runner.temp": str(temp)}
+        assert name in known, name  # an expression this emulation does not know
+        return known[name]
+
+    return _EXPRESSION.sub(value, text)
+
+
+def _chosen(inputs: dict[str, str]) -> list[str]:
+    return [step["name"] for step in _action()["runs"]["steps"] if _runs(step, inputs)]
+
+
+def test_the_inputs_choose_the_steps() -> None:
     action = _action()
     assert action["runs"]["using"] == "composite"
-    steps = action["runs"]["steps"]
-    scripts = [step["run"] for step in steps]
-    assert all(step["shell"] == "bash" for step in steps)
-    # Installed from the action's checkout (the tag the workflow names), never from an index.
-    assert '-m pip install --quiet "${{ github.action_path }}"' in scripts[0]
-    assert "pip install eventlint" not in " ".join(scripts)
-    lint = scripts[-1]
-    assert lint == "eventlint --output-format github ${{ inputs.args }}"
-    # Every input a step uses is declared, with a default.
-    used = set(re.findall(r"inputs\.(\w+)", " ".join(scripts) + str(steps)))
-    assert used <= set(action["inputs"])
     assert all("default" in spec for spec in action["inputs"].values())
+    install, lint = "Install eventlint from the action's own checkout", "Lint"
+    assert _chosen(_inputs()) == [install, lint]
+    assert _chosen(_inputs(**{"python-version": "3.12"})) == ["Set up Python", install, lint]
+    assert _chosen(_inputs(sarif="true")) == [
+        install, "SARIF report", "Upload SARIF to code scanning", lint,
+    ]  # fmt: skip
+    steps = {step["name"]: step for step in action["runs"]["steps"]}
+    assert steps["Set up Python"]["uses"] == "actions/setup-python@v5"
+    assert steps["Set up Python"]["with"] == {"python-version": "${{ inputs.python-version }}"}
+    # Installed from the action's checkout, never from an index.
+    assert '-m pip install --quiet "${{ github.action_path }}"' in steps[install]["run"]
+    assert "pip install eventlint" not in str(action)
+
+
+def _checkout(into: Path) -> Path:
+    """The action's checkout: this working tree as it is (committed or not)."""
+    ignored = shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".coverage*"
+    )
+    shutil.copytree(REPO, into, ignore=ignored)
+    return into
+
+
+@pytest.mark.slow
+def test_the_steps_install_from_the_checkout_annotate_and_write_valid_sarif(
+    tmp_path: Path,
+) -> None:
+    """Every step the runner would run, in order, against a repository with findings: the
+    shell steps for real (bash, ``$RUNNER_TEMP``, ``$GITHUB_PATH``), the ``uses:`` steps
+    recorded with the inputs they would get."""
+    repository = tmp_path / "repository"
+    write(repository / "pyproject.toml", "[tool.eventlint]\n")
+    write(repository / "src" / "keys.py", VIOLATION)
+    subprocess.run(["git", "init", "-q", str(repository)], check=True)
+    action_path = _checkout(tmp_path / "action")
+    temp = tmp_path / "runner-temp"
+    temp.mkdir()
+    github_path = tmp_path / "github-path"
+    github_path.touch()
+    inputs = _inputs(paths="src", sarif="true")
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env |= {"RUNNER_TEMP": str(temp), "GITHUB_PATH": str(github_path)}
+    ran: dict[str, subprocess.CompletedProcess[str]] = {}
+    used: list[tuple[str, dict[str, str]]] = []
+    for step in _action()["runs"]["steps"]:
+        if not _runs(step, inputs):
+            continue
+        if "uses" in step:
+            given = {k: _expand(str(v), inputs, action_path, temp) for k, v in step["with"].items()}
+            used.append((step["uses"], given))
+            continue
+        assert step["shell"] == "bash"
+        # What earlier steps added to $GITHUB_PATH is on PATH from the next step on.
+        added = github_path.read_text(encoding="utf-8").split()
+        path = os.pathsep.join([*reversed(added), env["PATH"]])
+        ran[step["name"]] = subprocess.run(
+            ["bash", "-e", "-c", _expand(step["run"], inputs, action_path, temp)],
+            cwd=repository, env=env | {"PATH": path}, capture_output=True, text=True,
+            check=False, timeout=600,
+        )  # fmt: skip
+    install = ran["Install eventlint from the action's own checkout"]
+    assert install.returncode == 0, install.stdout + install.stderr
+    assert github_path.read_text(encoding="utf-8").split() == [str(temp / "eventlint-venv" / "bin")]
+    assert ran["SARIF report"].returncode == 0, ran["SARIF report"].stderr
+    lint = ran["Lint"]
+    assert lint.returncode == 1, lint.stderr  # findings fail the job
+    annotations = lint.stdout.splitlines()
+    assert [line.split("::")[1].split(",title=")[1] for line in annotations] == [
+        "EVT104", "EVT101",
+    ]  # fmt: skip
+    assert all(line.startswith("::error file=src/keys.py,line=6,col=") for line in annotations)
+    report = temp / "eventlint.sarif"
+    log = json.loads(report.read_text(encoding="utf-8"))
+    jsonschema.validate(log, SARIF_SCHEMA)
+    results = log["runs"][0]["results"]
+    assert sorted(result["ruleId"] for result in results) == ["EVT101", "EVT104"]
+    assert used == [
+        (
+            "github/codeql-action/upload-sarif@v3",
+            {"sarif_file": str(report), "category": "eventlint"},
+        )
+    ]
 
 
 def _git(*args: str) -> subprocess.CompletedProcess[str]:

@@ -320,6 +320,79 @@ async def test_a_fix_is_made_when_picked_and_never_for_a_text_changed_since(
     )
 
 
+ERRORS = textwrap.dedent(
+    """\
+    import enum
+
+
+    class ErrorCode(enum.Enum):
+        OUT_OF_STOCK = "out_of_stock"
+
+
+    class StockError(Exception):
+        def __init__(self, message: str, error_code: ErrorCode | None = None) -> None:
+            super().__init__(message)
+            self.error_code = error_code
+
+
+    def reserve(sku: str, quantity: int) -> None:
+        if quantity > 3:
+            raise StockError("Not enough units left in stock", error_code=ErrorCode.OUT_OF_STOCK)
+    """
+)
+PINS_THE_MESSAGE = textwrap.dedent(
+    """\
+    import pytest
+
+    from inventory.errors import StockError, reserve
+
+
+    def test_out_of_stock():
+        with pytest.raises(StockError) as info:
+            reserve("sku-1", 5)
+        assert str(info.value) == "Not enough units left in stock"
+    """
+)
+
+
+@pytest.mark.asyncio
+async def test_an_exact_message_in_the_buffer_is_fixed_to_compare_the_code(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    write(tmp_path / "src" / "inventory" / "errors.py", ERRORS)
+    # Saved on disk: a test with nothing to say. Only the buffer pins the message.
+    test = write(tmp_path / "tests" / "test_reserve.py", "def test_nothing():\n    pass\n")
+    uri = _open(client, test, PINS_THE_MESSAGE)
+    (found,) = await _diagnostics(client, uri)
+    assert (found.code, found.range.start.line) == ("EVT201", 8)
+    listed = await _actions(client, uri, found.range, only=["quickfix"])
+    fix = next(action for action in listed if action.title.startswith("eventlint: fix EVT201"))
+    picked = await _picked(client, fix)
+    assert picked.edit is not None
+    fixed = _apply(PINS_THE_MESSAGE, picked.edit, uri)
+    assert "str(info.value)" not in fixed and "info.value.error_code" in fixed
+    compile(fixed, "test_reserve.py", "exec")
+    _change(client, uri, fixed, 2)
+    assert list(await _diagnostics(client, uri, lambda shown: not shown)) == []
+
+
+@pytest.mark.asyncio
+async def test_a_module_created_on_disk_clears_the_stale_import_in_the_buffer(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    text = "from inventory.shipping import ship\n\n\ndef test_ship():\n    assert ship\n"
+    uri = _open(client, tmp_path / "tests" / "test_shipping.py", text)
+    (found,) = await _diagnostics(client, uri)
+    assert found.code == "EVT301" and "inventory.shipping" in found.message
+    module = write(tmp_path / "src" / "inventory" / "shipping.py", "def ship() -> None: ...\n")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=module.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
+    assert list(await _diagnostics(client, uri, lambda shown: not shown)) == []
+
+
 @BOTH_WAYS
 @pytest.mark.asyncio
 async def test_fix_all_applies_the_safe_fixes_only(client: LanguageClient, tmp_path: Path) -> None:
