@@ -276,3 +276,30 @@ def test_a_raise_of_a_module_constant_reads_its_text_unless_a_parameter_hides_it
         13: ("local text",),  # the function's own assignment wins
         16: None,  # assigned twice at module level: which one is unknown
     }
+
+
+def test_the_linted_file_reads_the_rules_tree_and_frees_it_without_the_cyclic_gc(
+    tmp_path: Path,
+) -> None:
+    """The file's own facts come from the context's tree (not a second parse), and reading
+    them ties no cycle: a file's tree is freed by reference counting when its lint is done,
+    not left for the cyclic collector (on sympy the cycle cost 44 MiB of peak and 1.9 s)."""
+    import gc
+    import weakref
+
+    from eventlint.engine import Engine
+
+    write(tmp_path / "pyproject.toml", "[tool.eventlint]\n")
+    path = write(tmp_path / "src" / "shop" / "ids.py", "import hashlib\n\n\nclass Key:\n    pass\n")
+    engine = Engine(ConfigResolver(known_codes()))
+    context = engine.context(path.read_text(encoding="utf-8"), path, "src/shop/ids.py")
+    tree = context.parse()
+    assert "Key" in context.project.own.summary.defined
+    assert context.project.own._tree is tree  # the same tree, not parsed again
+    collected = weakref.ref(context)
+    gc.disable()
+    try:
+        del context
+        assert collected() is None
+    finally:
+        gc.enable()

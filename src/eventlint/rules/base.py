@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import re
+import weakref
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -66,7 +67,10 @@ class FileContext:
         self._analyses: dict[object, object] = {}
         self.positions = Positions(text)
         if kind == PYTHON:  # the file's own facts are read from the tree the rules judge
-            project.take_tree_from(self.tree)
+            # Through a weak reference: the view must not keep the context (and its tree)
+            # alive in a cycle, or the tree would wait for the cyclic GC (see engine._check).
+            context = weakref.ref(self)
+            project.take_tree_from(lambda: _tree_of(context()))
 
     # -- the parsed module (Python files) ------------------------------------------------
 
@@ -135,6 +139,10 @@ class FileContext:
     @cached_property
     def lines(self) -> list[str]:
         return _LINE_BREAK.split(self.text)
+
+
+def _tree_of(context: FileContext | None) -> ast.Module | None:
+    return context.tree() if context is not None else None
 
 
 class Report:
